@@ -1,0 +1,34 @@
+# Two commands a learner needs: `make lab` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+ARGS   ?=
+# Let worktrees share one venv: the code under test is always this checkout's.
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
+
+.PHONY: lab test test-fast bench clean lock
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[test]' --config-settings editable_mode=compat
+	@touch $(STAMP)
+
+lab: $(STAMP)  ## open JupyterLab on labs/ (prints the URL; ARGS=--no-browser for a headless machine)
+	$(BIN)/jupyter lab --notebook-dir=labs --ServerApp.ip=127.0.0.1 $(ARGS)
+
+test: $(STAMP)  ## every test, every notebook (sandbox and live-path)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS)
+
+test-fast: $(STAMP)  ## unit tests only, no notebooks
+	$(BIN)/python -m pytest -m "not notebook and not live" $(ARGS)
+
+bench: $(STAMP)  ## benchmark scripts: print ratios, never assert times
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lock:  ## refresh requirements.lock from the current venv
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^vpc-labs' > requirements.lock
+
+clean:
+	rm -rf build .pytest_cache

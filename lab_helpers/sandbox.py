@@ -1,0 +1,77 @@
+"""The sandbox backend: moto in-process (default) or a moto server on 127.0.0.1 for ``!aws`` shell cells.
+
+Safety is the point of this module. While a sandbox lab is open the kernel's environment holds only fake
+credentials and a forced region, so neither boto3 nor the AWS CLI can pick up a real ``AWS_PROFILE`` or real keys,
+and every request ends in moto on this machine.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field
+from typing import Optional
+
+FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
+# Variables that could steer a client to a real account or a real endpoint.
+SCRUBBED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+            "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_ENDPOINT_URL")
+
+
+def free_loopback_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class SandboxBackend:
+    region: str
+    server: bool = False
+    endpoint_url: Optional[str] = None
+    _mock: object = None
+    _server: object = None
+    _saved_env: dict = field(default_factory=dict)
+
+    def start(self) -> None:
+        self._fake_environment()
+        from moto import mock_aws  # imported late: moto is heavy and live mode never needs it
+
+        self._mock = mock_aws()
+        self._mock.start()
+        if self.server:
+            from moto.server import ThreadedMotoServer
+
+            port = free_loopback_port()
+            # In one process the server shares moto's backends with the in-process mock: one world, two doors.
+            self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+            self._server.start()
+            self.endpoint_url = f"http://127.0.0.1:{port}"
+            os.environ["AWS_ENDPOINT_URL"] = self.endpoint_url
+
+    def _fake_environment(self) -> None:
+        forced = {**FAKE_ENV, "AWS_DEFAULT_REGION": self.region, "AWS_REGION": self.region,
+                  "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+        for key in set(SCRUBBED) | set(forced):
+            self._saved_env[key] = os.environ.get(key)
+            os.environ.pop(key, None)
+        os.environ.update(forced)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_env.clear()
