@@ -7,7 +7,7 @@ ARGS   ?=
 # Let worktrees share one venv: the code under test is always this checkout's.
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: lab test test-fast bench clean lock
+.PHONY: lab test test-fast bench clean lock notebooks
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ test-fast: $(STAMP)  ## unit tests only, no notebooks
 
 bench: $(STAMP)  ## benchmark scripts: print ratios, never assert times
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+notebooks: $(STAMP)  ## rebuild labs/*.ipynb from labs/src/*.py (outputs stripped)
+	$(BIN)/python tools/build_notebooks.py
 
 lock:  ## refresh requirements.lock from the current venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^vpc-labs' > requirements.lock

@@ -112,3 +112,17 @@ def raises(title: str, action: Callable[[], Any], code: Optional[str] = None, hi
             return _report(Result(title, True, _describe(exc)))
         return _report(Result(title, False, f"it failed, but with {got or type(exc).__name__}, not {code}", hint))
     return _report(Result(title, False, "the call succeeded, but AWS would refuse it", hint))
+
+
+def run(title: str, exercise: Callable[..., Any], *args, hint: str = "", **kwargs) -> Any:
+    """Call the learner's exercise function; ✅ and its return value, or ❌ with why and ``None``.
+
+    Later checks then test what it built; when it failed they fail too, each with its own hint.
+    """
+    try:
+        value = exercise(*args, **kwargs)
+    except Exception as exc:
+        _report(Result(title, False, _describe(exc), hint or "Read the exercise text again, fix the cell, re-run."))
+        return None
+    _report(Result(title, True, "ran without errors"))
+    return value

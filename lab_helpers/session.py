@@ -136,6 +136,53 @@ class Lab:
 
         return costs.estimate(self)
 
+    def trace(self, source, destination, port: int = 443, protocol: str = "tcp", **kwargs):
+        """Walk a flow hop by hop as Reachability Analyzer does; the result shows each hop and who blocked it."""
+        from . import netsim
+
+        return netsim.trace(self, source, destination, port=port, protocol=protocol, **kwargs)
+
+    def reachability_matrix(self, instances, port: int = 443, protocol: str = "tcp"):
+        """Who reaches whom on ``port``: a grid over ``instances`` (ids), coloured by the engine's verdict."""
+        from . import netsim
+
+        return netsim.reachability_matrix(self, instances, port=port, protocol=protocol)
+
+    def resolve(self, name: str, vpc_id: str, rtype: str = "A"):
+        """Answer a DNS query as the Route 53 Resolver of ``vpc_id`` would (private zones, endpoints, rules)."""
+        from . import dns
+
+        return dns.resolve(self, name, vpc_id, rtype=rtype)
+
+    def imds(self, instance_id: str, **options):
+        """Serve ``instance_id``'s metadata on 127.0.0.1 (a context manager yielding the base URL)."""
+        from . import imds
+
+        return imds.serve(self, instance_id, **options)
+
+    def eks_cluster(self, name: str, vpc_id: str, subnets, **kwargs):
+        """Create an EKS cluster and its nodes (modelled as EC2 instances) in ``subnets``."""
+        from . import lattice
+
+        return lattice.eks_cluster(self, name, vpc_id, subnets, **kwargs)
+
+    def kubectl_apply(self, manifest, cluster: str):
+        """Apply Kubernetes YAML (text or path) to the modelled cluster; the controller model reconciles it."""
+        from . import lattice
+
+        return lattice.kubectl_apply(self, manifest, cluster=cluster)
+
+    def kubectl_get(self, kind: str, name: str = None, cluster: str = None, namespace: str = "default"):
+        from . import lattice
+
+        return lattice.kubectl_get(self, kind, name, cluster=cluster, namespace=namespace)
+
+    def http(self, from_vpc: str, url: str, method: str = "GET", headers=None):
+        """Send an HTTP request from ``from_vpc`` through VPC Lattice; the response shows every hop."""
+        from . import lattice
+
+        return lattice.http(self, from_vpc, url, method=method, headers=headers)
+
     def solution(self, name: str):
         """The reference solution ``name`` of this lab's exercises (used when ``SOLUTIONS=True``)."""
         from . import solutions

@@ -1,0 +1,42 @@
+"""Build labs/NN_topic.ipynb from labs/src/NN_topic.py (jupytext percent format), outputs stripped.
+
+The .py sources are what we review and diff; the notebooks are what learners open. `make notebooks` runs this;
+tests/test_notebook_hygiene.py fails when a notebook is out of date with its source.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build(src: Path) -> nbformat.NotebookNode:
+    nb = jupytext.read(src)
+    nb.metadata.pop("jupytext", None)
+    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cell.metadata.pop("lines_to_next_cell", None)
+    return nb
+
+
+def target(src: Path) -> Path:
+    return src.parent.parent / f"{src.stem}.ipynb"
+
+
+def main(argv: list[str]) -> int:
+    sources = [Path(a) for a in argv] or sorted((ROOT / "labs" / "src").glob("[0-9][0-9]_*.py"))
+    for src in sources:
+        nbformat.write(build(src), target(src))
+        print(f"built {target(src).relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
