@@ -107,6 +107,18 @@ def _delete_bucket(s3, bucket, raw):
     s3.delete_bucket(Bucket=bucket)
 
 
+def _delete_lattice_listener(lattice, arn, raw):
+    # arn:aws:vpc-lattice:<region>:<account>:service/<svc-id>/listener/<listener-id>
+    parts = arn.split(":")[-1].split("/")
+    lattice.delete_listener(serviceIdentifier=parts[1], listenerIdentifier=parts[3])
+
+
+def _delete_lattice_rule(lattice, arn, raw):
+    # .../service/<svc-id>/listener/<listener-id>/rule/<rule-id>
+    parts = arn.split(":")[-1].split("/")
+    lattice.delete_rule(serviceIdentifier=parts[1], listenerIdentifier=parts[3], ruleIdentifier=parts[5])
+
+
 def _call(method, **fixed):
     """A delete that is one API call taking the id as ``param``."""
     param = fixed.pop("param")
@@ -123,6 +135,20 @@ KINDS: tuple[Kind, ...] = (
     Kind("eks-nodegroup", "eks", "CreateNodegroup", ("nodegroup", "nodegroupArn"), 8,
          lambda c, arn, raw: c.delete_nodegroup(clusterName=arn.split("/")[1], nodegroupName=arn.split("/")[2])),
     Kind("eks-cluster", "eks", "CreateCluster", ("cluster", "name"), 9, _call("delete_cluster", param="name")),
+    # VPC Lattice: associations first, then rules and listeners, services, target groups, and networks last
+    # (AWS refuses to delete a network with associations or a target group a rule still uses).
+    Kind("lattice-service-association", "vpc-lattice", "CreateServiceNetworkServiceAssociation", ("arn",), 10,
+         _call("delete_service_network_service_association", param="serviceNetworkServiceAssociationIdentifier")),
+    Kind("lattice-vpc-association", "vpc-lattice", "CreateServiceNetworkVpcAssociation", ("arn",), 11,
+         _call("delete_service_network_vpc_association", param="serviceNetworkVpcAssociationIdentifier")),
+    Kind("lattice-rule", "vpc-lattice", "CreateRule", ("arn",), 12, _delete_lattice_rule),
+    Kind("lattice-listener", "vpc-lattice", "CreateListener", ("arn",), 13, _delete_lattice_listener),
+    Kind("lattice-service", "vpc-lattice", "CreateService", ("arn",), 14,
+         _call("delete_service", param="serviceIdentifier")),
+    Kind("lattice-target-group", "vpc-lattice", "CreateTargetGroup", ("arn",), 15,
+         _call("delete_target_group", param="targetGroupIdentifier")),
+    Kind("lattice-service-network", "vpc-lattice", "CreateServiceNetwork", ("arn",), 16,
+         _call("delete_service_network", param="serviceNetworkIdentifier")),
     _ec2("instance", "RunInstances", ("Instances", "*", "InstanceId"), 20, "i-", _terminate),
     Kind("load-balancer", "elbv2", "CreateLoadBalancer", ("LoadBalancers", "*", "LoadBalancerArn"), 25,
          _call("delete_load_balancer", param="LoadBalancerArn")),
