@@ -43,16 +43,18 @@ def run(notebook: Path, out_dir: Path, parameters: dict, env: dict | None = None
                                               kernel_name="python3", progress_bar=False, execution_timeout=timeout,
                                               log_output=False)
         except papermill.PapermillExecutionError as err:
-            source = _cell_source(out, err.cell_index)
+            source = _cell_source(out, err.exec_count)
             pytest.fail(f"{notebook.relative_to(ROOT)} cell {err.cell_index} (In [{err.exec_count}]) "
                         f"`{source}` raised {err.ename}: {err.evalue}", pytrace=False)
 
 
-def _cell_source(executed: Path, index: int) -> str:
+def _cell_source(executed: Path, exec_count) -> str:
+    """The failing cell's first line, found by its execution count (papermill adds a banner cell on error)."""
     import nbformat
 
     try:
-        cell = nbformat.read(executed, as_version=4).cells[index]
+        cells = nbformat.read(executed, as_version=4).cells
+        cell = next(c for c in cells if c.cell_type == "code" and c.get("execution_count") == exec_count)
         return cell.source.strip().splitlines()[0][:80] if cell.source.strip() else "(empty)"
     except Exception:
         return "?"

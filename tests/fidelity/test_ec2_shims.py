@@ -98,3 +98,26 @@ def test_every_shim_names_its_rule():
 
     for shim in all_shims():
         assert shim.rule and shim.stage in ("params", "call", "result"), shim
+
+
+def test_instance_security_groups_mirror_the_primary_eni(lab, vpc):
+    from lab_helpers import compute
+
+    ec2 = lab.client("ec2")
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    sg = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    iid = compute.launch(lab, subnet, "web", public_ip=True, security_groups=[sg])
+    instance = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+    assert [g["GroupId"] for g in instance["SecurityGroups"]] == [sg]
+    assert instance["PublicIpAddress"]
+
+
+def test_tgw_attachment_keeps_its_creation_tags(lab, vpc):
+    ec2 = lab.client("ec2")
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    att = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet])
+    att_id = att["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    described = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[att_id])
+    tags = {t["Key"]: t["Value"] for t in described["TransitGatewayAttachments"][0]["Tags"]}
+    assert tags["vpclab:run"] == lab.run_id

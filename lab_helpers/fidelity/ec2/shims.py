@@ -110,6 +110,19 @@ def _remember_operation(name):
     return remember
 
 
+def instance_groups_from_primary_eni(parsed, ctx, **_):
+    """AWS lists an instance's SecurityGroups as those of its primary ENI; moto leaves them empty when the
+    groups were given on the network interface at launch."""
+    for reservation in parsed.get("Reservations", []):
+        for instance in reservation.get("Instances", []):
+            if instance.get("SecurityGroups"):
+                continue
+            primary = [n for n in instance.get("NetworkInterfaces", [])
+                       if n.get("Attachment", {}).get("DeviceIndex", 0) == 0]
+            if primary:
+                instance["SecurityGroups"] = [dict(g) for g in primary[0].get("Groups", [])]
+
+
 _DROPPED_TAGS = ("CreateTransitGatewayVpcAttachment", "CreateTransitGatewayPeeringAttachment")
 
 SHIMS = [
@@ -127,6 +140,8 @@ SHIMS = [
     Shim("ec2", "ModifyInstanceMetadataOptions", "call", "Rule 67: hop limit 1-64", metadata_hop_limit),
     Shim("ec2", "ModifyInstanceMetadataOptions", "params",
          "ModifyInstanceMetadataOptions changes only the fields given", merge_metadata_options),
+    Shim("ec2", "DescribeInstances", "result", "An instance's SecurityGroups are its primary ENI's groups",
+         instance_groups_from_primary_eni),
 ]
 for _op in _DROPPED_TAGS:
     SHIMS.append(Shim("ec2", _op, "params", "TagSpecifications apply at creation", _remember_operation(_op)))
