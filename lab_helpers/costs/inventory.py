@@ -23,13 +23,18 @@ def _safe(fn, default):
         return default
 
 
-def _mine(items: list, run_id: str) -> list:
-    """Check the tag on each item too: some backends (moto's DescribeNatGateways) ignore tag filters."""
-    return [i for i in items if any(t.get("Key") == "vpclab:run" and t.get("Value") == run_id
-                                    for t in i.get("Tags", i.get("TagSet", [])))]
+def _mine(items: list, run_id: str, id_key: str = "", created: frozenset = frozenset()) -> list:
+    """Check the tag on each item too: some backends (moto's DescribeNatGateways) ignore tag filters, and some
+    (moto's TGW attachments) return no tags at all — then the lab's ledger of created ids decides."""
+    def mine(item):
+        tags = item.get("Tags", item.get("TagSet"))
+        if tags is None and id_key:
+            return item.get(id_key) in created
+        return any(t.get("Key") == "vpclab:run" and t.get("Value") == run_id for t in tags or [])
+    return [i for i in items if mine(i)]
 
 
-def ec2_resources(ec2, run_id: str, region: str) -> list[Resource]:
+def ec2_resources(ec2, run_id: str, region: str, created: frozenset = frozenset()) -> list[Resource]:
     out: list[Resource] = []
     flt = _tag_filter(run_id)
     nats = _mine(_safe(lambda: ec2.describe_nat_gateways(Filter=flt)["NatGateways"], []), run_id)
@@ -52,7 +57,8 @@ def ec2_resources(ec2, run_id: str, region: str) -> list[Resource]:
         out.append(Resource("gateway_endpoint", len(gateways), region, tuple(e["VpcEndpointId"] for e in gateways)))
 
     attachments = _mine(_safe(lambda: ec2.describe_transit_gateway_attachments(Filters=flt)
-                              ["TransitGatewayAttachments"], []), run_id)
+                              ["TransitGatewayAttachments"], []), run_id,
+                        "TransitGatewayAttachmentId", created)
     attachments = [a for a in attachments if a.get("State") not in ("deleted", "deleting", "rejected", "failed")]
     for kind, types in (("tgw_attachment", ("vpc", "vpn", "direct-connect-gateway", "connect")),
                         ("tgw_peering_attachment", ("peering",))):
@@ -114,7 +120,8 @@ def snapshot(lab, regions=None) -> list[Resource]:
     """Every hourly-billed resource this lab has alive, per region, from describe calls."""
     out: list[Resource] = []
     for region in regions or lab.regions:
-        out += ec2_resources(lab.raw_client("ec2", region), lab.run_id, region)
+        created = frozenset(e.resource_id for e in lab.ledger.entries if e.region == region)
+        out += ec2_resources(lab.raw_client("ec2", region), lab.run_id, region, created)
         if any(e.service == "elbv2" and e.region == region for e in lab.ledger.entries):
             out += elb_resources(lab.raw_client("elbv2", region), lab.run_id, region)
         if any(e.service == "vpc-lattice" and e.region == region for e in lab.ledger.entries):
