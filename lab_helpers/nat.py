@@ -295,7 +295,9 @@ def addresses_of(ec2, nat_gateway_id: str) -> list[str]:
 def for_nat_gateway(lab, nat_gateway_id: str, region: Optional[str] = None) -> PatTable:
     """The lab's PAT table for ``nat_gateway_id`` (kept per lab; addresses re-read from describe each call)."""
     tables = lab.shim_state.setdefault("nat_pat_tables", {})
-    addresses = addresses_of(lab.raw_client("ec2", region), nat_gateway_id)
+    # lab.client, not raw_client: in the sandbox, secondary addresses exist only in the fidelity layer (moto lacks
+    # AssociateNatGatewayAddress), so the describe must pass through it to see what AWS would show.
+    addresses = addresses_of(lab.client("ec2", region), nat_gateway_id)
     table = tables.get(nat_gateway_id)
     if table is None:
         table = tables[nat_gateway_id] = PatTable(addresses, name=nat_gateway_id)
