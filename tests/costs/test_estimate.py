@@ -4,6 +4,7 @@ import pytest
 
 def _vpc(ec2):
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})  # interface endpoints' private DNS
     a = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
     b = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.2.0/24", AvailabilityZone="us-east-1b")["Subnet"]["SubnetId"]
     return vpc, a, b
@@ -61,7 +62,7 @@ def test_untagged_endpoint_addresses_and_attachments_are_ignored(lab):
     sub = raw.create_subnet(VpcId=vpc, CidrBlock="10.8.1.0/24")["Subnet"]["SubnetId"]
     raw.allocate_address(Domain="vpc")
     raw.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.logs", VpcEndpointType="Interface",
-                            SubnetIds=[sub])
+                            SubnetIds=[sub], PrivateDnsEnabled=False)
     tgw = raw.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
     raw.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[sub])
     assert lab.estimate().resources == []
