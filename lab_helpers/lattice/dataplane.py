@@ -230,10 +230,7 @@ class _Plan:
         if not healthy:
             return Response(503, "Service Unavailable: no healthy targets", None, hops)
         target = rng.choice(healthy)
-        eni = hc.eni_for_ip(self.ec2, target["id"], tg["config"].get("vpcIdentifier"))
-        groups_on_eni = [g["GroupId"] for g in (eni or {}).get("Groups", [])]
-        allowed, sg_why = hc.sg_allows(self.ec2, groups_on_eni, hc.lattice_source_ip(self.lab.region),
-                                       target["port"], cache=self.sg_cache)
+        allowed, sg_why = self._admitted(target, tg["config"].get("vpcIdentifier"))
         if not allowed:
             hops.append(Hop("security group", sg_why, False))
             return Response(504, "Gateway Timeout", None, hops)
@@ -276,6 +273,16 @@ class _Plan:
                 return rule, f"{rule['name']} (priority {rule['priority']}, {describe_match(http)}) matched {path}"
         tried = ", ".join(f"{r['priority']}:{describe_match(r['match'].get('httpMatch', {}))}" for r in self.rules)
         return None, f"no rule matched {path} (tried {tried or 'none'}) → default action"
+
+    def _admitted(self, target: dict, vpc_id: Optional[str]) -> tuple[bool, str]:
+        """Do the target interface's security groups admit Lattice on the target port? (read once per target)"""
+        key = ("sg", target["id"], target["port"])
+        if key not in self.sg_cache:
+            eni = hc.eni_for_ip(self.ec2, target["id"], vpc_id)
+            groups = [g["GroupId"] for g in (eni or {}).get("Groups", [])]
+            self.sg_cache[key] = hc.sg_allows(self.ec2, groups, hc.lattice_source_ip(self.lab.region),
+                                              target["port"], cache=self.sg_cache)
+        return self.sg_cache[key]
 
     def _targets(self, tg_id: str):
         if tg_id not in self.target_cache:
