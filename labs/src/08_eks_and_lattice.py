@@ -644,7 +644,7 @@ print(f"The NLB claim against our Seoul data: {costs.money(nlb_seoul.total)} a m
 
 # %%
 if lab.mode == "live":
-    lab.estimate()
+    display(lab.estimate())  # what this run has alive, priced per hour and per month
 
 # %% [markdown]
 # ## Clean up
