@@ -532,6 +532,9 @@ def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints:
                 eni = snap.enis.get(x["NetworkInterfaceId"])
                 if eni is not None:
                     eni.instance_id = i["InstanceId"]
+                    # The instance attribute is the primary ENI's (AWS); moto updates only the instance's copy.
+                    if x.get("Attachment", {}).get("DeviceIndex", 0) == 0 and i.get("SourceDestCheck") is False:
+                        eni.source_dest_check = False
                     if not eni.public_ip:
                         eni.public_ip = (x.get("Association") or {}).get("PublicIp", "")
             if enis and i.get("PublicIpAddress") and not snap.enis.get(enis[0], Eni("", "", "", "", [])).public_ip:
@@ -560,6 +563,14 @@ def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints:
             e["VpcEndpointId"], region, e["VpcId"], e.get("VpcEndpointType") or "Gateway", e.get("ServiceName", ""),
             e.get("State", "available").lower(), e.get("RouteTableIds", []), e.get("SubnetIds", []),
             e.get("NetworkInterfaceIds", []), [g["GroupId"] for g in e.get("Groups", [])])
+    for ep in snap.endpoints.values():
+        # An interface endpoint's ENIs carry the endpoint's security groups (rule 38); moto describes them with
+        # the VPC default group instead, so the endpoint's own list wins.
+        if ep.region == region and ep.type == "Interface" and ep.sg_ids:
+            for eni_id in ep.eni_ids:
+                if eni_id in snap.enis:
+                    snap.enis[eni_id].sg_ids = list(ep.sg_ids)
+                    snap.enis[eni_id].interface_type = "vpc_endpoint"
     for p in _pages(ec2, "describe_vpc_peering_connections", "VpcPeeringConnections"):
         req, acc = p.get("RequesterVpcInfo", {}), p.get("AccepterVpcInfo", {})
         pcx = PeeringConnection(
