@@ -628,6 +628,9 @@ def _capture_tgw(ec2, region: str, snap: Snapshot, hints: dict) -> set[str]:
     for p in peerings:
         if p.get("State") in ("deleted", "deleting", "rejected", "failed"):
             continue
+        known = snap.tgw_attachments.get(p["TransitGatewayAttachmentId"])
+        if (known is not None and known.type != "peering") or not p.get("RequesterTgwInfo"):
+            continue  # moto lists VPC attachments here too (without TGW info): not a peering
         req, acc = p.get("RequesterTgwInfo", {}), p.get("AccepterTgwInfo", {})
         # Stored requester -> accepter whichever region describes it, so both regions agree on one record.
         snap.tgw_attachments[p["TransitGatewayAttachmentId"]] = TgwAttachment(
