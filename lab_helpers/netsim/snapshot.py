@@ -314,6 +314,28 @@ class Snapshot:
     def load(cls, path) -> "Snapshot":
         return cls.from_dict(json.loads(Path(path).read_text()))
 
+    def subset(self, vpc_ids) -> "Snapshot":
+        """A copy holding only ``vpc_ids`` and what lives in them (plus gateways, peerings, TGWs, prefix lists)."""
+        keep = set(vpc_ids)
+        out = Snapshot(regions=list(self.regions), notes=list(self.notes), account=self.account)
+        for name in _KINDS:
+            src, dst = getattr(self, name), getattr(out, name)
+            for key, obj in src.items():
+                vpc = getattr(obj, "vpc_id", None)
+                if name == "vpcs":
+                    vpc = obj.id
+                if name == "igws":
+                    vpc = obj.vpc_ids[0] if obj.vpc_ids else None
+                if name == "instances":
+                    vpc = obj.vpc_id or None
+                if name == "tgw_attachments" and obj.type == "vpc":
+                    vpc = obj.resource_id
+                if name == "peerings" and not ({obj.requester_vpc, obj.accepter_vpc} & keep):
+                    continue
+                if vpc is None or vpc in keep:
+                    dst[key] = obj
+        return out
+
     # -- indexes -----------------------------------------------------------------------------------------------
     def index(self) -> "SnapshotIndex":
         """Lookups built once per snapshot (the analysis is then a series of dict reads)."""
