@@ -279,6 +279,12 @@ class Walker:
         rt = idx.route_table_for_subnet(subnet.id)
         match = routing.lookup(idx, rt, pkt.dst)
         region = subnet.region
+        if rt is not None and idx.eni_by_ip.get((subnet.vpc_id, pkt.dst)) and not idx.vpc_contains(subnet.vpc_id, pkt.dst):
+            # moto gives NAT-gateway and endpoint ENIs random IPs outside the VPC (moto-fidelity §3); on AWS
+            # every ENI address is inside the VPC CIDR, so the local route is what would carry it.
+            local = next((r for r in rt.routes if r.target_type == "local"), None)
+            if local is not None:
+                match = routing.RouteMatch(local, local.destination)
         if match is None:
             rid = rt.id if rt else "(no route table)"
             self.hop(rid, "route-table", "route", f"no route matches {pkt.dst}", "drop", subnet)
