@@ -420,13 +420,16 @@ def _name(tags) -> str:
 
 
 def _pages(client, op: str, key: str, **kw) -> list:
-    """All items of a describe call (paginated where botocore can paginate it)."""
-    if client.can_paginate(op):
-        out = []
-        for page in client.get_paginator(op).paginate(**kw):
-            out.extend(page.get(key, []))
-        return out
-    return getattr(client, op)(**kw).get(key, [])
+    """All items of a describe call, following NextToken (botocore paginators cost more than the call here)."""
+    out, token = [], None
+    call = getattr(client, op)
+    for _ in range(1000):
+        page = call(**kw, **({"NextToken": token} if token else {}))
+        out.extend(page.get(key, []))
+        token = page.get("NextToken")
+        if not token:
+            break
+    return out
 
 
 def _proto(p) -> str:
@@ -454,8 +457,14 @@ def _route(r: dict) -> Route:
     return Route(dest, ttype, tid, r.get("Origin", "CreateRoute"), r.get("State", "active"))
 
 
-def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints: Optional[dict] = None) -> set[str]:
-    """Read one region into ``snap``; returns other regions its peerings / TGW peerings point at."""
+def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints: Optional[dict] = None,
+                   cache: Optional[dict] = None) -> set[str]:
+    """Read one region into ``snap``; returns other regions its peerings / TGW peerings point at.
+
+    ``cache`` (a dict the caller keeps, e.g. in the lab's shim state) remembers prefix-list entries by
+    (id, version): a managed prefix list's entries change only with its version, so they are fetched once.
+    """
+    cache = {} if cache is None else cache
     ec2 = raw_client("ec2", region)
     more: set[str] = set()
     for v in _pages(ec2, "describe_vpcs", "Vpcs"):
@@ -564,9 +573,12 @@ def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints:
             snap.peerings[pcx.id] = pcx
         more.update({pcx.requester_region, pcx.accepter_region})
     for pl in _pages(ec2, "describe_managed_prefix_lists", "PrefixLists"):
-        entries = _pages(ec2, "get_managed_prefix_list_entries", "Entries", PrefixListId=pl["PrefixListId"])
+        key = ("pl", region, pl["PrefixListId"], pl.get("Version"))
+        if key not in cache:
+            cache[key] = [x["Cidr"] for x in _pages(ec2, "get_managed_prefix_list_entries", "Entries",
+                                                    PrefixListId=pl["PrefixListId"])]
         snap.prefix_lists[pl["PrefixListId"]] = PrefixList(pl["PrefixListId"], pl.get("PrefixListName", ""), region,
-                                                           [x["Cidr"] for x in entries])
+                                                           list(cache[key]))
     more.update(_capture_tgw(ec2, region, snap, tgw_hints or {}))
     return more
 
@@ -635,7 +647,8 @@ def _capture_tgw(ec2, region: str, snap: Snapshot, hints: dict) -> set[str]:
     return more
 
 
-def capture(raw_client: Callable, regions: Iterable[str], tgw_hints: Optional[dict] = None) -> Snapshot:
+def capture(raw_client: Callable, regions: Iterable[str], tgw_hints: Optional[dict] = None,
+            cache: Optional[dict] = None) -> Snapshot:
     """Capture ``regions`` and every region reachable from them by VPC or TGW peering."""
     todo = list(dict.fromkeys(regions))
     snap = Snapshot(regions=[])
@@ -644,7 +657,7 @@ def capture(raw_client: Callable, regions: Iterable[str], tgw_hints: Optional[di
         if region in snap.regions:
             continue
         snap.regions.append(region)
-        for other in sorted(capture_region(raw_client, region, snap, tgw_hints)):
+        for other in sorted(capture_region(raw_client, region, snap, tgw_hints, cache)):
             if other and other not in snap.regions and other not in todo:
                 todo.append(other)
     from .tgw import finish_cross_region
