@@ -617,6 +617,8 @@ def _capture_tgw(ec2, region: str, snap: Snapshot, hints: dict) -> set[str]:
     for p in peerings:
         if p.get("State") in ("deleted", "deleting", "rejected", "failed"):
             continue
+        if not p.get("RequesterTgwInfo"):  # moto lists VPC attachments here too; a peering always has both sides
+            continue
         req, acc = p.get("RequesterTgwInfo", {}), p.get("AccepterTgwInfo", {})
         # Stored requester -> accepter whichever region describes it, so both regions agree on one record.
         snap.tgw_attachments[p["TransitGatewayAttachmentId"]] = TgwAttachment(
