@@ -188,3 +188,14 @@ def test_answer_renders_as_text_and_html(lab, ec2, r53):
     got = lab.resolve("api.my-app.internal", vpc)
     assert "private hosted zone my-app.internal." in str(got)
     assert "10.0.1.10" in got._repr_html_()
+
+
+def test_teardown_removes_resolver_rules_endpoints_and_zones(lab, ec2, r53):
+    vpc = make_vpc(ec2, "10.0.0.0/16")
+    add(r53, make_zone(r53, "corp.example.com", vpc), "app.corp.example.com", "A", "10.0.5.5")
+    _forward_rule(lab, ec2, vpc, "corp.example.com")
+    kinds = {e.kind for e in lab.ledger.entries}
+    assert {"resolver-endpoint", "resolver-rule", "resolver-rule-association", "hosted-zone"} <= kinds
+    report = lab.teardown()
+    assert report.clean, str(report)
+    assert not [e for e in lab.ledger.entries if not e.deleted]
