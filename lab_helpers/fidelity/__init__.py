@@ -17,6 +17,7 @@ SERVICE_MODULES = [
     "lab_helpers.fidelity.endpoints", "lab_helpers.fidelity.natgw",  # costs branch: rules 21, 35, 39, 43
     "lab_helpers.fidelity.route53",
     "lab_helpers.fidelity.placement",
+    "lab_helpers.fidelity.imds_defaults",
     "lab_helpers.fidelity.reachability",
 ]
 

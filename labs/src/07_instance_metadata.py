@@ -287,13 +287,33 @@ check.equal("api-1 requires tokens and allows 2 hops from its first boot",
             hint="run_instances(..., MetadataOptions={'HttpTokens': 'required', 'HttpPutResponseHopLimit': 2})")
 
 # %% [markdown]
-# **Account-level defaults.** Instead of remembering `MetadataOptions` on every launch, an account can set Region-wide
-# defaults for new instances: `ec2.modify_instance_metadata_defaults(HttpTokens="required",
-# HttpPutResponseHopLimit=2)` (read them back with `get_instance_metadata_defaults`). Explicit launch options and AMIs
-# registered with `ImdsSupport="v2.0"` still take precedence, and an organisation can lock IMDSv2 in with a
-# declarative policy. The sandbox does not serve these two calls (moto lacks them), so run that line only in a real
-# account — it changes the default for every future instance in the Region, not just this lab's.
+# **Account-level defaults.** Instead of remembering `MetadataOptions` on every launch, an account can set
+# Region-wide defaults for new instances with `modify_instance_metadata_defaults` and read them with
+# `get_instance_metadata_defaults`. A launch's own options (and a launch template's) win; then an AMI registered
+# with `ImdsSupport="v2.0"`; then these account defaults; then AWS's built-in ones. An organisation can also lock
+# IMDSv2 in for every account with a declarative policy.
 #
+# moto lacks both calls, so the course's fidelity layer serves them in the sandbox. In a real account this is an
+# account-wide setting: the cell below saves the current defaults and puts them back when it is done.
+#
+# **Predict:** with the account default set to "tokens required", does an instance launched *without*
+# `MetadataOptions` accept a v1 `GET`?
+
+# %%
+saved = ec2.get_instance_metadata_defaults()["AccountLevel"]
+ec2.modify_instance_metadata_defaults(HttpTokens="required", HttpPutResponseHopLimit=2)
+print("account defaults now:", ec2.get_instance_metadata_defaults()["AccountLevel"])
+batch = launch(lab, subnet_id, "batch-1")  # no MetadataOptions at all
+print("batch-1 got:", {k: metadata_options(batch)[k] for k in ("HttpTokens", "HttpPutResponseHopLimit")})
+with lab.imds(batch) as batch_base:
+    print(imds.curl(batch_base + "/latest/meta-data/instance-id"))
+# Put the account back as it was: every field we changed returns to its saved value, or to "no preference".
+ec2.modify_instance_metadata_defaults(HttpTokens=saved.get("HttpTokens", "no-preference"),
+                                      HttpPutResponseHopLimit=saved.get("HttpPutResponseHopLimit", -1))
+check.equal("batch-1 inherited 'tokens required' from the account default",
+            lambda: metadata_options(batch)["HttpTokens"], "required")
+
+# %% [markdown]
 # ## 7. What it costs in live mode
 #
 # The metadata service is free; this lab bills only its instances (EC2 prices are not in the course's price tables,

@@ -155,3 +155,27 @@ def test_bad_instance_is_clear(lab):
     with pytest.raises(LabError, match="No instance"):
         with lab.imds("i-00000000000000000"):
             pass
+
+
+def test_account_defaults_apply_to_new_launches(lab, ec2, instance):
+    """Served ModifyInstanceMetadataDefaults: new instances take them, the launch request wins, -1 clears."""
+    assert ec2.get_instance_metadata_defaults()["AccountLevel"] == {}
+    ec2.modify_instance_metadata_defaults(HttpTokens="required", HttpPutResponseHopLimit=2)
+    assert ec2.get_instance_metadata_defaults()["AccountLevel"] == {"HttpTokens": "required",
+                                                                     "HttpPutResponseHopLimit": 2}
+    new = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=instance["subnet"])
+    opts = new["Instances"][0]["MetadataOptions"]
+    assert opts["HttpTokens"] == "required" and opts["HttpPutResponseHopLimit"] == 2
+    explicit = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=instance["subnet"],
+                                 MetadataOptions={"HttpTokens": "optional"})
+    assert explicit["Instances"][0]["MetadataOptions"]["HttpTokens"] == "optional"
+    with lab.imds(new["Instances"][0]["InstanceId"]) as base:
+        assert get(base, "/latest/meta-data/instance-id").status == 401
+    ec2.modify_instance_metadata_defaults(HttpTokens="no-preference", HttpPutResponseHopLimit=-1)
+    assert ec2.get_instance_metadata_defaults()["AccountLevel"] == {}
+
+
+def test_account_defaults_validate(lab, ec2):
+    from botocore.exceptions import ClientError
+    with pytest.raises(ClientError, match="InvalidParameterValue"):
+        ec2.modify_instance_metadata_defaults(HttpPutResponseHopLimit=65)
