@@ -99,6 +99,11 @@ def _delete_hosted_zone(r53, zone_id, raw):
     r53.delete_hosted_zone(Id=zone_id)
 
 
+def _disassociate_resolver_rule(rr, assoc_id, raw):
+    assoc = rr.get_resolver_rule_association(ResolverRuleAssociationId=assoc_id)["ResolverRuleAssociation"]
+    rr.disassociate_resolver_rule(ResolverRuleId=assoc["ResolverRuleId"], VPCId=assoc["VPCId"])
+
+
 def _delete_bucket(s3, bucket, raw):
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
@@ -154,6 +159,12 @@ KINDS: tuple[Kind, ...] = (
          _call("delete_load_balancer", param="LoadBalancerArn")),
     Kind("target-group", "elbv2", "CreateTargetGroup", ("TargetGroups", "*", "TargetGroupArn"), 26,
          _call("delete_target_group", param="TargetGroupArn")),
+    Kind("resolver-rule-association", "route53resolver", "AssociateResolverRule",
+         ("ResolverRuleAssociation", "Id"), 27, _disassociate_resolver_rule),
+    Kind("resolver-rule", "route53resolver", "CreateResolverRule", ("ResolverRule", "Id"), 28,
+         _call("delete_resolver_rule", param="ResolverRuleId")),
+    Kind("resolver-endpoint", "route53resolver", "CreateResolverEndpoint", ("ResolverEndpoint", "Id"), 29,
+         _call("delete_resolver_endpoint", param="ResolverEndpointId")),
     _ec2("natgateway", "CreateNatGateway", ("NatGateway", "NatGatewayId"), 30, "nat-", _delete_nat),
     _ec2("vpc-endpoint", "CreateVpcEndpoint", ("VpcEndpoint", "VpcEndpointId"), 32, "vpce-",
          lambda c, rid, raw: c.delete_vpc_endpoints(VpcEndpointIds=[rid])),
