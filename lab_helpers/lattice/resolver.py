@@ -7,8 +7,9 @@ Two kinds of names reach Lattice:
 * a **custom domain** (``api.example.com``) — you publish it yourself, normally as a Route 53 private hosted zone
   CNAME to the generated name. Only VPCs associated with the zone can read it (others get NXDOMAIN).
 
-:func:`resolve` follows that chain. The private-hosted-zone step is :func:`phz_lookup`; when the project's DNS
-resolver (``lab.resolve``) is available it is used instead, so both labs answer the same.
+:func:`resolve` follows that chain: the private-zone step is the project's Route 53 Resolver simulator
+(``lab.resolve``, :func:`resolver_lookup`), so lab 05 and lab 08 answer the same; the generated name's public DNS
+step is answered from the Lattice API.
 """
 from __future__ import annotations
 
@@ -44,57 +45,39 @@ def lattice_service_for(lattice, name: str) -> Optional[dict]:
                  if _norm(s.get("dnsEntry", {}).get("domainName", "")) == name), None)
 
 
-def phz_lookup(lab, name: str, vpc_id: str, region: str) -> tuple[Optional[str], str]:
-    """(CNAME target or None, rcode) for ``name`` in the private hosted zones associated with ``vpc_id``."""
-    if _shared_resolver_available():
-        from .. import dns
+def resolver_lookup(lab, name: str, vpc_id: str) -> tuple[list[str], Optional[str], Optional[str], str]:
+    """Ask the VPC's Route 53 Resolver (``lab.resolve``, private hosted zones and rules) about ``name``.
 
-        result = dns.resolve(lab, name, vpc_id, rtype="CNAME")
-        target = getattr(result, "cname", None) or getattr(result, "target", None)
-        return (target, "NOERROR") if target else (None, getattr(result, "rcode", "NXDOMAIN"))
-    r53 = lab.client("route53")
-    zones = r53.list_hosted_zones_by_vpc(VPCId=vpc_id, VPCRegion=region)["HostedZoneSummaries"]
-    wanted = _norm(name)
-    best = None
-    for zone in zones:
-        zname = _norm(zone["Name"])
-        if (wanted == zname or wanted.endswith("." + zname)) and (best is None or len(zname) > len(_norm(best["Name"]))):
-            best = zone
-    if best is None:
-        return None, "NXDOMAIN (no private hosted zone of this VPC covers the name; public DNS does not know it)"
-    records = r53.list_resource_record_sets(HostedZoneId=best["HostedZoneId"])["ResourceRecordSets"]
-    for rec in records:
-        if _norm(rec["Name"]) == wanted and rec["Type"] == "CNAME":
-            return rec["ResourceRecords"][0]["Value"], "NOERROR"
-    return None, f"NXDOMAIN (zone {best['Name']} has no record {name})"
+    Returns (CNAME chain, last name reached, address if the zone gave one, rcode text). The Resolver follows a
+    private-zone CNAME to the generated Lattice name and then has to ask public DNS, which the sandbox does not
+    simulate; that last step — a Lattice-generated name — is answered by :func:`resolve` from the Lattice API.
+    """
+    from .. import dns
 
-
-def _shared_resolver_available() -> bool:
-    """The project's resolver (branch ``sims``) replaces the private-zone walk below once it is merged."""
-    try:
-        from .. import dns
-    except ImportError:
-        return False
-    return hasattr(dns, "resolve") and getattr(dns, "LATTICE_COMPATIBLE", False)
+    answer = dns.resolve(lab, name, vpc_id, rtype="A")
+    chain = [f"{_norm(a)} CNAME {_norm(b)}" for a, kind, b in answer.records if kind == "CNAME"]
+    last = _norm([b for _, kind, b in answer.records if kind == "CNAME"][-1]) if chain else _norm(name)
+    address = answer.addresses[0] if answer.addresses else None
+    why = answer.steps[-1] if answer.steps else ""
+    return chain, last, address, f"{answer.rcode} ({why})" if why else answer.rcode
 
 
 def resolve(lab, lattice, name: str, vpc_id: str, region: str) -> Answer:
     answer = Answer(name)
     current = _norm(name)
-    for _ in range(5):  # CNAME chains are short; a loop guard, not a limit anyone meets
-        if current.endswith(GENERATED_SUFFIX):
-            svc = lattice_service_for(lattice, current)
-            if svc is None:
-                answer.rcode = "NXDOMAIN (no Lattice service has this generated name)"
-                return answer
-            answer.service = svc
-            answer.address = rules.link_local_address(svc["id"], region)
+    if not current.endswith(GENERATED_SUFFIX):
+        chain, current, address, rcode = resolver_lookup(lab, current, vpc_id)
+        answer.chain = chain
+        if not current.endswith(GENERATED_SUFFIX):
+            if address:
+                answer.address = address  # a name that is not Lattice's: the caller says so
+            else:
+                answer.rcode = rcode
             return answer
-        target, rcode = phz_lookup(lab, current, vpc_id, region)
-        if target is None:
-            answer.rcode = rcode
-            return answer
-        answer.chain.append(f"{current} CNAME {_norm(target)}")
-        current = _norm(target)
-    answer.rcode = "SERVFAIL (CNAME loop)"
+    svc = lattice_service_for(lattice, current)
+    if svc is None:
+        answer.rcode = "NXDOMAIN (no Lattice service has this generated name)"
+        return answer
+    answer.service = svc
+    answer.address = rules.link_local_address(svc["id"], region)
     return answer

@@ -370,8 +370,9 @@ if custom.status != 200:
 custom
 
 # %% [markdown]
-# `outside-vpc` is not associated with the zone: for it, `api.example.com` does not exist (NXDOMAIN) — network
-# reachability and DNS are separate questions.
+# `outside-vpc` is not associated with the zone: its Resolver sees no private zone for `api.example.com` and would
+# have to ask public DNS, where the name does not exist (the sandbox does not simulate public DNS, so it says so
+# instead of inventing an answer). Network reachability and DNS are separate questions.
 
 # %%
 lab.http(outside_vpc, "http://api.example.com/v1/health")

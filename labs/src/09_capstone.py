@@ -267,6 +267,13 @@ _ = check.that("R5 — metrics.platform.internal resolves to the metrics server 
                hint="Associate each VPC with VPCRegion set to the VPC's own Region; the record type is A.")
 
 # %% [markdown]
+# Ask the central VPC's Resolver the way an instance would (`lab.resolve` simulates the Route 53 Resolver of one
+# VPC in the lab's Region; the check above read the zone associations of every Region through Route 53):
+
+# %%
+lab.resolve("metrics.platform.internal", built[CENTRAL]["vpc"])
+
+# %% [markdown]
 # ## 6. Prove it: every required flow, every forbidden flow
 #
 # Each flow below is walked by the network engine hop by hop, from the describe calls of all three Regions. A

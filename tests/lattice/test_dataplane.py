@@ -108,7 +108,8 @@ def test_custom_domain_needs_phz_and_custom_domain_name(lab):
     r = lab.http(w.client_vpc, "http://api.example.com/v1/health")
     assert r.status == 200
     nx = lab.http(w.other_vpc, "http://api.example.com/v1/health")
-    assert nx.status is None and "NXDOMAIN" in nx.hops[0].detail
+    # outside the zone's VPCs the Resolver can only ask public DNS, which the shared simulator does not invent
+    assert nx.status is None and "No private hosted zone" in nx.hops[0].detail
 
 
 def test_generated_name_resolves_to_link_local(world):
