@@ -48,6 +48,7 @@ import lab_helpers
 from lab_helpers import check, costs
 from lab_helpers.costs import Flow, Resource
 from lab_helpers.costs import scenarios
+from lab_helpers.netsim.trace import snapshot_of
 
 lab = lab_helpers.start_lab("09_capstone", mode=MODE, region=REGION)
 CENTRAL = lab.region
@@ -288,29 +289,34 @@ def via(result, component_type):
 
 def verify(built):
     """Run every required and forbidden flow; return rows (id, description, ok, trace)."""
+    snap = snapshot_of(lab)  # read the three Regions once; every trace below walks the same picture
+
+    def trace(source, destination, port):
+        return lab.trace(source, destination, port=port, snapshot=snap)
+
     rows = []
     central = built[CENTRAL]
     for region in SPOKES + [CENTRAL]:
         w = built[region]["instance"]
-        s3 = lab.trace(w, "s3", port=443)
+        s3 = trace(w, "s3", 443)
         rows.append(("R1", f"{region} worker → S3 via gateway endpoint",
                      s3.reachable and via(s3, "vpc-endpoint") and not via(s3, "nat-gateway"), s3))
-        ddb = lab.trace(w, "dynamodb", port=443)
+        ddb = trace(w, "dynamodb", 443)
         rows.append(("R2", f"{region} worker → DynamoDB via gateway endpoint",
                      ddb.reachable and via(ddb, "vpc-endpoint") and not via(ddb, "nat-gateway"), ddb))
-        ext = lab.trace(w, "203.0.113.10", port=443)
+        ext = trace(w, "203.0.113.10", 443)
         rows.append(("R3", f"{region} worker → external API via NAT", ext.reachable and via(ext, "nat-gateway"), ext))
-        inbound = lab.trace("internet", w, port=22)
+        inbound = trace("internet", w, 22)
         rows.append(("F1", f"internet → {region} worker (22) blocked", not inbound.reachable, inbound))
     for region in SPOKES:
         w = built[region]["instance"]
-        m = lab.trace(w, central["instance"], port=METRICS_PORT)
+        m = trace(w, central["instance"], METRICS_PORT)
         rows.append(("R4", f"{region} worker → metrics:{METRICS_PORT} via TGW",
                      m.reachable and via(m, "transit-gateway"), m))
-        ssh = lab.trace(w, central["instance"], port=22)
+        ssh = trace(w, central["instance"], 22)
         rows.append(("F2", f"{region} worker → metrics:22 blocked", not ssh.reachable, ssh))
     a, b = SPOKES
-    cross = lab.trace(built[a]["instance"], built[b]["instance"], port=22)
+    cross = trace(built[a]["instance"], built[b]["instance"], 22)
     rows.append(("F3", f"{a} worker → {b} worker blocked", not cross.reachable, cross))
     return rows
 
