@@ -93,7 +93,14 @@ print("Region", lab.region, "· Availability Zones", AZ_A, AZ_B)
 #
 # The service network is a logical boundary, not a box that traffic passes through: a request goes from the
 # caller's VPC straight to the target, and the network only decides *who may talk to whom*. Lattice is private:
-# to reach it from the internet you still need an ALB or API Gateway in front.
+# to reach it from the internet you still need an ALB or API Gateway in front. It speaks HTTP/HTTPS, gRPC, TLS
+# passthrough and TCP; targets can be instances, IPs (our pods), Lambda functions, ALBs, ECS tasks; and it reports
+# CloudWatch metrics and access logs per service.
+#
+# Why not peering, Transit Gateway or PrivateLink? Those connect *networks*: once two VPCs can route to each other,
+# per-service routing, auth and overlapping CIDRs are your problem (security groups by CIDR, a load balancer and an
+# endpoint service per service). Lattice connects *services*: routing, weights, auth policy and health checks are
+# per service, and the VPCs' address ranges may even overlap.
 
 # %% [markdown]
 # ## 2. Two VPCs and a service network
@@ -172,6 +179,12 @@ print(cluster)
 print("clusterSecurityGroupId from describe_cluster:", cluster_sg)
 
 # %% [markdown]
+# In a real cluster you would now install the Gateway API CRDs (the seminar used v1.1.0) and the AWS Gateway API
+# controller (Helm chart v1.1.4), and give the controller IAM permissions for `vpc-lattice:*` and a few EC2 reads.
+# The seminar used **EKS Pod Identity** for that: an association between the controller's Kubernetes service account
+# and an IAM role, without the per-cluster OIDC provider and role trust policy that IRSA needs. The model here plays
+# the installed controller, so nothing to install.
+#
 # Now the seminar's two apps: `demo-app-a` serves `/v1`, `demo-app-b` serves `/v2`, two replicas each, listening
 # on port 3000, each behind a ClusterIP Service on port 80. Read `data/manifests/seminar/01-deployments.yaml` and
 # `02-services.yaml` before you apply them.
