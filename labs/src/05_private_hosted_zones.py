@@ -333,6 +333,18 @@ for name in ("www.example.com", "ledger.acc.example.com", "db.acc.example.com"):
 # owns their namespace.
 
 # %% [markdown]
+# ### The same answers over real DNS
+# `dns.serve(lab, vpc_id)` runs a small DNS server on 127.0.0.1 that answers with that VPC's view, so any DNS client
+# works against it — while it runs, `dig @127.0.0.1 -p <port> db.acc.example.com` in a terminal prints the same
+# NXDOMAIN. Here we ask it over UDP from Python:
+
+# %%
+with dns.serve(lab, client["vpc_id"]) as server:
+    print(server)
+    for name in ("api.my-app.internal", "db.acc.example.com"):
+        print(f"  {name:<22} ->", server.query(name))
+
+# %% [markdown]
 # ## 6. Break it and fix it: the hostnames switch
 #
 # A colleague "tidies up" the client VPC and switches `enableDnsHostnames` off ("we don't use public hostnames").
