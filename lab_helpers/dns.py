@@ -355,6 +355,8 @@ def _answer_public(ctx: _Context, qname: str, answer: Answer) -> None:
     if not ctx.attrs["enableDnsHostnames"] and ctx.private_zone_count():
         hidden = (" This VPC has private hosted zones associated, but enableDnsHostnames is false, so the Resolver "
                   "ignores them (rule 57: both attributes must be true).")
+    if _answer_ec2_hostname(ctx, qname, answer):
+        return
     lb = _load_balancer(ctx, qname)
     if lb is not None:
         ips = _lb_node_ips(ctx, lb)
@@ -380,6 +382,71 @@ def _answer_public(ctx: _Context, qname: str, answer: Answer) -> None:
     answer.steps.append(f"No private hosted zone, endpoint or rule this VPC can see covers {qname}.{hidden} The "
                         "Resolver would ask public DNS — public DNS, not simulated: the sandbox never leaves "
                         "127.0.0.0/8, so no answer is invented (SERVFAIL here).")
+
+
+def _answer_ec2_hostname(ctx: _Context, qname: str, answer: Answer) -> bool:
+    """EC2 DNS hostnames: ``ip-10-0-1-4.ec2.internal`` (private) and ``ec2-54-…amazonaws.com`` (public).
+
+    Inside the instance's own VPC both resolve to the private IP. A public hostname asked from a *peered* VPC
+    resolves to the private IP only if the instance's side of the peering allows DNS resolution from the remote VPC
+    (rule 49); anywhere else it is public DNS, which answers with the public IP (read from describe, not invented).
+    """
+    name = qname.rstrip(".")
+    private = name.startswith("ip-") and (name.endswith(".ec2.internal") or name.endswith(".compute.internal"))
+    public = name.startswith("ec2-") and name.endswith(".amazonaws.com")
+    if not (private or public):
+        return False
+    found = ctx.lab.raw_client("ec2").describe_instances(Filters=[
+        {"Name": "private-dns-name" if private else "dns-name", "Values": [name]}])["Reservations"]
+    instances = [i for r in found for i in r["Instances"] if i["State"]["Name"] not in ("terminated", "shutting-down")]
+    if not instances:
+        return False
+    inst = instances[0]
+    own = inst.get("VpcId") == ctx.vpc_id
+    answer.source = answer.source or f"ec2-hostname:{inst['InstanceId']}"
+    if own:
+        ip = inst["PrivateIpAddress"]
+        answer.steps.append(f"{qname} is the {'private' if private else 'public'} DNS hostname of "
+                            f"{inst['InstanceId']}, in this VPC: the Resolver answers with its private IP.")
+    elif private:
+        answer.rcode = "SERVFAIL"
+        answer.steps.append(f"{qname} is the private DNS hostname of {inst['InstanceId']} in {inst.get('VpcId')}, "
+                            "another VPC. AWS documents these names for use inside their VPC; how another VPC's "
+                            "Resolver answers is not modelled (SERVFAIL here). Publish a name in a private hosted "
+                            "zone instead.")
+        return True
+    elif _peer_allows_dns(ctx, inst.get("VpcId")):
+        ip = inst["PrivateIpAddress"]
+        answer.steps.append(f"{qname} is the public DNS hostname of {inst['InstanceId']} in peered VPC "
+                            f"{inst.get('VpcId')}, whose side of the peering allows DNS resolution from this VPC: "
+                            "the private IP (rule 49).")
+    elif inst.get("PublicIpAddress"):
+        ip = inst["PublicIpAddress"]
+        answer.steps.append(f"{qname} is the public DNS hostname of {inst['InstanceId']} in {inst.get('VpcId')}: "
+                            "from outside that VPC public DNS answers with the public IP. Over a peering, enable "
+                            "AllowDnsResolutionFromRemoteVpc on that VPC's side to get the private IP (rule 49).")
+    else:
+        return False
+    answer.answers.append(ip)
+    answer.records.append((qname, "A", ip))
+    return True
+
+
+def _peer_allows_dns(ctx: _Context, other_vpc: Optional[str]) -> bool:
+    """Is there an active peering between this VPC and ``other_vpc`` whose ``other_vpc`` side allows DNS
+    resolution from the remote VPC?"""
+    if not other_vpc:
+        return False
+    pcxs = ctx.lab.raw_client("ec2").describe_vpc_peering_connections(Filters=[
+        {"Name": "status-code", "Values": ["active"]}])["VpcPeeringConnections"]
+    for pcx in pcxs:
+        if pcx.get("Status", {}).get("Code") != "active":
+            continue  # moto ignores the status filter (moto-fidelity §12)
+        sides = {pcx["RequesterVpcInfo"].get("VpcId"): pcx["RequesterVpcInfo"],
+                 pcx["AccepterVpcInfo"].get("VpcId"): pcx["AccepterVpcInfo"]}
+        if set(sides) == {ctx.vpc_id, other_vpc}:
+            return bool(sides[other_vpc].get("PeeringOptions", {}).get("AllowDnsResolutionFromRemoteVpc"))
+    return False
 
 
 def _load_balancer(ctx: _Context, qname: str) -> Optional[dict]:
