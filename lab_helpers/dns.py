@@ -15,10 +15,17 @@ only through describe/list/get calls, so the same code explains a live account:
    an answer (special-use names such as ``.internal`` are NXDOMAIN on the public internet, so we say that).
 
 CNAMEs are followed (and shown, ``dig +short`` style); alias records to load balancers show the balancer's name.
+
+Other simulators can add names the Resolver answers (e.g. VPC Lattice service names) without editing this module:
+list a function ``"package.module:function"`` in :data:`ZONE_SOURCES`. It is called as ``fn(lab, vpc_id, attrs)``
+(``attrs`` = the two DNS attributes) and returns a list of :class:`Zone` — a name, record sets in Route 53's
+``ResourceRecordSets`` shape, and a label saying where they come from. They then compete with private hosted zones
+for the most specific match, like the hidden zones AWS creates for interface endpoints.
 """
 from __future__ import annotations
 
 import html
+import importlib
 import ipaddress
 from dataclasses import dataclass, field
 from typing import Optional
@@ -29,6 +36,8 @@ from .errors import LabError
 LINK_LOCAL_RESOLVER = "169.254.169.253"
 LINK_LOCAL_RESOLVER_V6 = "fd00:ec2::253"
 MAX_CNAME_DEPTH = 8
+# Extra answer sources, "module:function" -> fn(lab, vpc_id, attrs) -> list[Zone] (see the module docstring).
+ZONE_SOURCES: tuple = ()
 # TLDs the public root will never delegate (RFC 6761/6762, ICANN's .internal decision): public DNS says NXDOMAIN.
 SPECIAL_USE_TLDS = {"internal", "local", "localhost", "test", "example", "invalid", "corp", "home", "lan",
                     "intranet", "private"}
@@ -278,6 +287,9 @@ class _Context:
             if private and not both:
                 continue  # rule 39: endpoint private DNS needs both attributes
             zones.append(zone)
+        for source in ZONE_SOURCES:
+            module, _, function = source.partition(":")
+            zones.extend(getattr(importlib.import_module(module), function)(self.lab, self.vpc_id, self.attrs))
         return zones
 
     def private_zone_count(self) -> int:

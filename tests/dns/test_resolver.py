@@ -227,3 +227,17 @@ def test_ec2_hostnames_and_peering_dns_resolution(lab, ec2):
     got = lab.resolve(inst["PublicDnsName"], b)
     assert got.answers == [private] and "rule 49" in str(got)
     assert lab.resolve(inst["PrivateDnsName"], b).rcode == "SERVFAIL"  # not modelled, said so
+
+
+def lattice_like_zones(lab, vpc_id, attrs):
+    """A stand-in extra source, as a Lattice simulator would provide."""
+    return [dns.Zone("svc-1", "svc-1.example.vpc-lattice-svcs.us-east-1.on.aws.",
+                     [{"Name": "svc-1.example.vpc-lattice-svcs.us-east-1.on.aws.", "Type": "A",
+                       "ResourceRecords": [{"Value": "169.254.171.1"}]}], "test source for " + vpc_id)]
+
+
+def test_extra_zone_sources(lab, ec2, monkeypatch):
+    vpc = make_vpc(ec2, "10.0.0.0/16")
+    monkeypatch.setattr(dns, "ZONE_SOURCES", ("test_resolver:lattice_like_zones",))
+    got = lab.resolve("svc-1.example.vpc-lattice-svcs.us-east-1.on.aws", vpc)
+    assert got.answers == ["169.254.171.1"] and f"test source for {vpc}" in str(got)
