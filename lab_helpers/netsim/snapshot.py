@@ -13,8 +13,15 @@ from __future__ import annotations
 import ipaddress
 import json
 from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Optional
+
+
+@lru_cache(maxsize=65536)
+def parse_ip(ip):
+    """``ipaddress.ip_address`` memoised: the walk parses the same few addresses thousands of times."""
+    return ipaddress.ip_address(ip)
 
 
 # ---------------------------------------------------------------------------------------------------------- model
@@ -314,6 +321,28 @@ class Snapshot:
     def load(cls, path) -> "Snapshot":
         return cls.from_dict(json.loads(Path(path).read_text()))
 
+    def subset(self, vpc_ids) -> "Snapshot":
+        """A copy holding only ``vpc_ids`` and what lives in them (plus gateways, peerings, TGWs, prefix lists)."""
+        keep = set(vpc_ids)
+        out = Snapshot(regions=list(self.regions), notes=list(self.notes), account=self.account)
+        for name in _KINDS:
+            src, dst = getattr(self, name), getattr(out, name)
+            for key, obj in src.items():
+                vpc = getattr(obj, "vpc_id", None)
+                if name == "vpcs":
+                    vpc = obj.id
+                if name == "igws":
+                    vpc = obj.vpc_ids[0] if obj.vpc_ids else None
+                if name == "instances":
+                    vpc = obj.vpc_id or None
+                if name == "tgw_attachments" and obj.type == "vpc":
+                    vpc = obj.resource_id
+                if name == "peerings" and not ({obj.requester_vpc, obj.accepter_vpc} & keep):
+                    continue
+                if vpc is None or vpc in keep:
+                    dst[key] = obj
+        return out
+
     # -- indexes -----------------------------------------------------------------------------------------------
     def index(self) -> "SnapshotIndex":
         """Lookups built once per snapshot (the analysis is then a series of dict reads)."""
@@ -392,18 +421,18 @@ class SnapshotIndex:
         return acl
 
     def subnet_of_ip(self, vpc_id: str, ip) -> Optional[Subnet]:
-        addr = ipaddress.ip_address(ip)
+        addr = parse_ip(ip)
         for s in self.subnets_of_vpc.get(vpc_id, []):
             if addr in self.subnet_networks[s.id]:
                 return s
         return None
 
     def vpc_contains(self, vpc_id: str, ip) -> bool:
-        addr = ipaddress.ip_address(ip)
+        addr = parse_ip(ip)
         return any(addr.version == n.version and addr in n for n in self.vpc_networks.get(vpc_id, []))
 
     def vpc_of_ip(self, ip, regions: Optional[Iterable[str]] = None) -> Optional[str]:
-        addr = ipaddress.ip_address(ip)
+        addr = parse_ip(ip)
         for vpc_id, nets in self.vpc_networks.items():
             if any(addr.version == n.version and addr in n for n in nets):
                 if regions is None or self.snap.vpcs[vpc_id].region in regions:
@@ -532,6 +561,9 @@ def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints:
                 eni = snap.enis.get(x["NetworkInterfaceId"])
                 if eni is not None:
                     eni.instance_id = i["InstanceId"]
+                    # The instance attribute is the primary ENI's (AWS); moto updates only the instance's copy.
+                    if x.get("Attachment", {}).get("DeviceIndex", 0) == 0 and i.get("SourceDestCheck") is False:
+                        eni.source_dest_check = False
                     if not eni.public_ip:
                         eni.public_ip = (x.get("Association") or {}).get("PublicIp", "")
             if enis and i.get("PublicIpAddress") and not snap.enis.get(enis[0], Eni("", "", "", "", [])).public_ip:
@@ -560,6 +592,14 @@ def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints:
             e["VpcEndpointId"], region, e["VpcId"], e.get("VpcEndpointType") or "Gateway", e.get("ServiceName", ""),
             e.get("State", "available").lower(), e.get("RouteTableIds", []), e.get("SubnetIds", []),
             e.get("NetworkInterfaceIds", []), [g["GroupId"] for g in e.get("Groups", [])])
+    for ep in snap.endpoints.values():
+        # An interface endpoint's ENIs carry the endpoint's security groups (rule 38); moto describes them with
+        # the VPC default group instead, so the endpoint's own list wins.
+        if ep.region == region and ep.type == "Interface" and ep.sg_ids:
+            for eni_id in ep.eni_ids:
+                if eni_id in snap.enis:
+                    snap.enis[eni_id].sg_ids = list(ep.sg_ids)
+                    snap.enis[eni_id].interface_type = "vpc_endpoint"
     for p in _pages(ec2, "describe_vpc_peering_connections", "VpcPeeringConnections"):
         req, acc = p.get("RequesterVpcInfo", {}), p.get("AccepterVpcInfo", {})
         pcx = PeeringConnection(
@@ -617,8 +657,9 @@ def _capture_tgw(ec2, region: str, snap: Snapshot, hints: dict) -> set[str]:
     for p in peerings:
         if p.get("State") in ("deleted", "deleting", "rejected", "failed"):
             continue
-        if not p.get("RequesterTgwInfo"):  # moto lists VPC attachments here too; a peering always has both sides
-            continue
+        known = snap.tgw_attachments.get(p["TransitGatewayAttachmentId"])
+        if (known is not None and known.type != "peering") or not p.get("RequesterTgwInfo"):
+            continue  # moto lists VPC attachments here too (without TGW info): not a peering
         req, acc = p.get("RequesterTgwInfo", {}), p.get("AccepterTgwInfo", {})
         # Stored requester -> accepter whichever region describes it, so both regions agree on one record.
         snap.tgw_attachments[p["TransitGatewayAttachmentId"]] = TgwAttachment(

@@ -29,7 +29,8 @@ def _is_resource(x: str) -> bool:
 
 
 def verify(lab, source, destination, *, reachable: bool, port=443, protocol="tcp", code=None, direction=None,
-           api_source=None, destination_ip=None, source_ip=None, blocked_by=None, via=None, region=None):
+           api_source=None, destination_ip=None, source_ip=None, blocked_by=None, via=None, region=None,
+           api_ip_only=False):
     """Trace ``source`` -> ``destination`` with lab.trace AND the served API; assert both agree with the expectation.
 
     ``code``: the expected explanation code; ``direction``: "forward"/"return" leg that blocks;
@@ -51,7 +52,7 @@ def verify(lab, source, destination, *, reachable: bool, port=443, protocol="tcp
     ec2 = lab.client("ec2", region)
     src = api_source or source
     kw = {"Source": src, "Protocol": protocol, "DestinationPort": port}
-    if _is_resource(destination):
+    if _is_resource(destination) and not api_ip_only:
         kw["Destination"] = destination
         if destination_ip:
             kw["DestinationIp"] = destination_ip
