@@ -375,6 +375,8 @@ rr = lab.client("route53resolver")
 outbound = rr.create_resolver_endpoint(CreatorRequestId=lab.run_id + "-out", Name="to-datacentre",
                                        SecurityGroupIds=[client["sg"]], Direction="OUTBOUND",
                                        IpAddresses=[{"SubnetId": s} for s in client["subnets"]])["ResolverEndpoint"]
+wait_until_available(lambda: "available" if rr.get_resolver_endpoint(ResolverEndpointId=outbound["Id"])[
+    "ResolverEndpoint"]["Status"] == "OPERATIONAL" else "creating", outbound["Id"])  # minutes in AWS
 rule = rr.create_resolver_rule(CreatorRequestId=lab.run_id + "-corp", Name="corp", RuleType="FORWARD",
                                DomainName="corp.example.com", ResolverEndpointId=outbound["Id"],
                                TargetIps=[{"Ip": "192.168.10.53", "Port": 53}])["ResolverRule"]
