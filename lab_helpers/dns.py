@@ -219,11 +219,13 @@ def _rules(lab, vpc_id: str) -> list[dict]:
     """Resolver rules associated with the VPC (SYSTEM or FORWARD), with their DomainName."""
     rr = lab.raw_client("route53resolver")
     try:
-        assocs = rr.list_resolver_rule_associations(Filters=[{"Name": "VPCId", "Values": [vpc_id]}])
+        pages = rr.get_paginator("list_resolver_rule_associations").paginate(
+            Filters=[{"Name": "VPCId", "Values": [vpc_id]}])
+        assocs = [a for page in pages for a in page.get("ResolverRuleAssociations", [])]
     except Exception:  # Resolver not reachable in this backend: no rules
         return []
     rules = []
-    for assoc in assocs.get("ResolverRuleAssociations", []):
+    for assoc in assocs:
         if assoc.get("VPCId") != vpc_id or assoc.get("Status", "COMPLETE") not in ("COMPLETE", "CREATING"):
             continue
         rule = rr.get_resolver_rule(ResolverRuleId=assoc["ResolverRuleId"])["ResolverRule"]
