@@ -13,8 +13,15 @@ from __future__ import annotations
 import ipaddress
 import json
 from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Optional
+
+
+@lru_cache(maxsize=65536)
+def parse_ip(ip):
+    """``ipaddress.ip_address`` memoised: the walk parses the same few addresses thousands of times."""
+    return ipaddress.ip_address(ip)
 
 
 # ---------------------------------------------------------------------------------------------------------- model
@@ -414,18 +421,18 @@ class SnapshotIndex:
         return acl
 
     def subnet_of_ip(self, vpc_id: str, ip) -> Optional[Subnet]:
-        addr = ipaddress.ip_address(ip)
+        addr = parse_ip(ip)
         for s in self.subnets_of_vpc.get(vpc_id, []):
             if addr in self.subnet_networks[s.id]:
                 return s
         return None
 
     def vpc_contains(self, vpc_id: str, ip) -> bool:
-        addr = ipaddress.ip_address(ip)
+        addr = parse_ip(ip)
         return any(addr.version == n.version and addr in n for n in self.vpc_networks.get(vpc_id, []))
 
     def vpc_of_ip(self, ip, regions: Optional[Iterable[str]] = None) -> Optional[str]:
-        addr = ipaddress.ip_address(ip)
+        addr = parse_ip(ip)
         for vpc_id, nets in self.vpc_networks.items():
             if any(addr.version == n.version and addr in n for n in nets):
                 if regions is None or self.snap.vpcs[vpc_id].region in regions:
