@@ -288,6 +288,25 @@ ec2.delete_network_acl_entry(NetworkAclId=acl, RuleNumber=50, Egress=False)
 check.that("With rule 50 gone, 443 is allowed again", lambda: lab.trace(igw, web, port=443).reachable)
 
 # %% [markdown]
+# ### The same bug, the other way round
+# Inbound HTTPS to `web` works again. **Predict:** can `web` itself still open an HTTPS connection *out* to
+# `8.8.8.8`? Outbound 443 is allowed…
+
+# %%
+lab.trace(web, "8.8.8.8", port=443)
+
+# %% [markdown]
+# It cannot. This time `web` is the client: its request leaves from an ephemeral port, so the **reply** comes back
+# *inbound* to that port — and the inbound rules only allow 443. Every connection, in either direction, needs the
+# ACL to allow both legs. Add the inbound twin of your rule:
+
+# %%
+ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=110, Protocol="6", RuleAction="allow", Egress=False,
+                             CidrBlock="0.0.0.0/0", PortRange={"From": 1024, "To": 65535})
+check.that("web reaches the internet through the custom ACL",
+           lambda: lab.trace(web, "8.8.8.8", port=443).reachable)
+
+# %% [markdown]
 # ## 5. Exercise 5.1 — the two-tier VPC of the course notes
 #
 # Build it yourself in a **new** VPC. `build_two_tier_vpc(ec2, az_a, az_b)` must create:

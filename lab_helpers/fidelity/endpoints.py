@@ -1,0 +1,147 @@
+"""VPC endpoint rules moto skips, and the endpoint-connection API it lacks (rules 35, 38, 39, 43).
+
+Pure rules first (testable without botocore), then the glue:
+
+* Rule 35 / same Region: an endpoint to ``com.amazonaws.<other-region>.<service>`` does not exist in this Region
+  (AWS: ``InvalidServiceName``). Newer AWS lets *endpoint services* opt in to cross-Region access through the
+  ``ServiceRegion`` parameter; a request that names one is passed through.
+* Rule 39: private DNS for an interface endpoint needs the VPC's ``enableDnsSupport`` **and**
+  ``enableDnsHostnames``; AWS refuses the create with ``InvalidParameter`` otherwise. ``PrivateDnsEnabled``
+  defaults to true for AWS services, so a plain create in a VPC without DNS hostnames fails.
+* Rule 43: an endpoint to a service with ``AcceptanceRequired`` waits in ``pendingAcceptance`` until the provider
+  calls ``AcceptVpcEndpointConnections`` (or ``RejectVpcEndpointConnections``). moto makes it ``available`` at once
+  and implements neither call, nor ``DescribeVpcEndpointConnections``; they are served here from per-lab state.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Optional
+
+from .base import Shim, aws_error, aws_response
+
+AWS_SERVICE = re.compile(r"^com\.amazonaws\.([a-z]{2}(?:-[a-z]+)+-\d)\.(.+)$")
+STORE = "vpc-endpoint-connections"
+
+
+# -- rules -------------------------------------------------------------------------------------------------------
+def other_region_service(service_name: str, region: str) -> Optional[tuple]:
+    match = AWS_SERVICE.match(service_name or "")
+    if match and match.group(1) != region:
+        return ("InvalidServiceName", f"The Vpc Endpoint Service '{service_name}' does not exist")
+    return None
+
+
+def private_dns_needs_vpc_dns(vpc_id: str, dns_support: bool, dns_hostnames: bool) -> Optional[tuple]:
+    if dns_support and dns_hostnames:
+        return None
+    return ("InvalidParameter", "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC "
+                                f"attributes set to true for {vpc_id}")
+
+
+# -- glue --------------------------------------------------------------------------------------------------------
+def _region(context) -> str:
+    return (context or {}).get("client_region") or "us-east-1"
+
+
+def create_endpoint(params, ctx, context=None, **_):
+    region = _region(context)
+    name = params.get("ServiceName", "")
+    if not params.get("ServiceRegion"):
+        refusal = other_region_service(name, region)
+        if refusal:
+            return aws_error(*refusal)
+    if params.get("VpcEndpointType") == "Interface" and AWS_SERVICE.match(name) \
+            and params.get("PrivateDnsEnabled", True):
+        ec2 = ctx.raw_client("ec2", region)
+        try:
+            support = ec2.describe_vpc_attribute(VpcId=params["VpcId"], Attribute="enableDnsSupport")
+            hostnames = ec2.describe_vpc_attribute(VpcId=params["VpcId"], Attribute="enableDnsHostnames")
+        except Exception:  # unknown VPC: let the backend answer with its own NotFound
+            return None
+        refusal = private_dns_needs_vpc_dns(params["VpcId"], support["EnableDnsSupport"]["Value"],
+                                            hostnames["EnableDnsHostnames"]["Value"])
+        if refusal:
+            return aws_error(*refusal)
+    return None
+
+
+def _config_for(ctx, region, service_name):
+    configs = ctx.raw_client("ec2", region).describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]
+    return next((c for c in configs if c.get("ServiceName") == service_name), None)
+
+
+def endpoint_created(parsed, ctx, params=None, context=None, **_):
+    ep = parsed.get("VpcEndpoint", {})
+    config = _config_for(ctx, _region(context), ep.get("ServiceName"))
+    if config is None:
+        return
+    state = "pendingAcceptance" if config.get("AcceptanceRequired") else "available"
+    ctx.store(STORE)[ep["VpcEndpointId"]] = {"state": state, "service_id": config["ServiceId"],
+                                             "created": _dt.datetime.now(_dt.timezone.utc)}
+    ep["State"] = state
+
+
+def endpoints_described(parsed, ctx, **_):
+    store = ctx.store(STORE)
+    for ep in parsed.get("VpcEndpoints", []):
+        if ep["VpcEndpointId"] in store:
+            ep["State"] = store[ep["VpcEndpointId"]]["state"]
+
+
+def _decide(new_state):
+    def serve(params, ctx, **_):
+        store = ctx.store(STORE)
+        failed = []
+        for vpce in params.get("VpcEndpointIds", []):
+            row = store.get(vpce)
+            if row is None or row["service_id"] != params["ServiceId"]:
+                failed.append({"ResourceId": vpce, "Error": {
+                    "Code": "InvalidVpcEndpointId.NotFound",
+                    "Message": f"The Vpc Endpoint Id '{vpce}' does not exist for service {params['ServiceId']}"}})
+            elif row["state"] != "pendingAcceptance":
+                failed.append({"ResourceId": vpce, "Error": {
+                    "Code": "InvalidState", "Message": f"Endpoint {vpce} is {row['state']}, not pendingAcceptance"}})
+            else:
+                row["state"] = new_state
+        return aws_response({"Unsuccessful": failed})
+    return serve
+
+
+def describe_connections(params, ctx, context=None, **_):
+    region = _region(context)
+    ec2 = ctx.raw_client("ec2", region)
+    store = ctx.store(STORE)
+    configs = {c["ServiceName"]: c for c in ec2.describe_vpc_endpoint_service_configurations()
+               ["ServiceConfigurations"]}
+    wanted = {f["Name"]: set(f["Values"]) for f in params.get("Filters", [])}
+    rows = []
+    for ep in ec2.describe_vpc_endpoints()["VpcEndpoints"]:
+        config = configs.get(ep.get("ServiceName"))
+        if config is None:
+            continue
+        row = store.get(ep["VpcEndpointId"], {})
+        conn = {"ServiceId": config["ServiceId"], "VpcEndpointId": ep["VpcEndpointId"],
+                "VpcEndpointOwner": ep.get("OwnerId", ctx.account_id),
+                "VpcEndpointState": row.get("state", ep.get("State", "available")),
+                "NetworkLoadBalancerArns": config.get("NetworkLoadBalancerArns", []),
+                "GatewayLoadBalancerArns": config.get("GatewayLoadBalancerArns", [])}
+        if "created" in row:
+            conn["CreationTimestamp"] = row["created"]
+        keys = {"service-id": conn["ServiceId"], "vpc-endpoint-id": conn["VpcEndpointId"],
+                "vpc-endpoint-state": conn["VpcEndpointState"], "vpc-endpoint-owner": conn["VpcEndpointOwner"]}
+        if all(keys.get(k) in v for k, v in wanted.items()):
+            rows.append(conn)
+    return aws_response({"VpcEndpointConnections": rows})
+
+
+SHIMS = [
+    Shim("ec2", "CreateVpcEndpoint", "call", "Rule 35: endpoints reach services in their own Region only; "
+         "rule 39: private DNS needs enableDnsSupport and enableDnsHostnames", create_endpoint),
+    Shim("ec2", "CreateVpcEndpoint", "result", "Rule 43: AcceptanceRequired -> pendingAcceptance", endpoint_created),
+    Shim("ec2", "DescribeVpcEndpoints", "result", "Rule 43: endpoint state follows acceptance", endpoints_described),
+    Shim("ec2", "AcceptVpcEndpointConnections", "call", "Rule 43: the provider accepts", _decide("available")),
+    Shim("ec2", "RejectVpcEndpointConnections", "call", "Rule 43: the provider rejects", _decide("rejected")),
+    Shim("ec2", "DescribeVpcEndpointConnections", "call", "Rule 43: the provider sees its consumers",
+         describe_connections),
+]

@@ -1,0 +1,88 @@
+"""Endpoint rules 35/39/43 and NAT gateway secondary addresses (rule 21), as the lab session sees them."""
+import pytest
+
+from lab_helpers import nat, start_lab
+from lab_helpers.fidelity import endpoints, natgw
+
+
+@pytest.fixture
+def lab(monkeypatch, tmp_path):
+    monkeypatch.setenv("VPCLAB_HOME", str(tmp_path))
+    lab = start_lab("01_vpc_basics", quiet=True)
+    yield lab
+    lab.teardown()
+
+
+def _vpc(ec2, dns=True):
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    if dns:
+        ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    return vpc, sub
+
+
+def test_rules_are_pure_functions():
+    assert endpoints.other_region_service("com.amazonaws.eu-west-1.s3", "us-east-1")[0] == "InvalidServiceName"
+    assert endpoints.other_region_service("com.amazonaws.us-east-1.s3", "us-east-1") is None
+    assert endpoints.other_region_service("com.amazonaws.vpce.us-east-1.vpce-svc-1", "us-east-1") is None
+    assert endpoints.private_dns_needs_vpc_dns("vpc-1", True, False)[0] == "InvalidParameter"
+    assert endpoints.private_dns_needs_vpc_dns("vpc-1", True, True) is None
+    assert natgw.too_many(7, 1) is None and natgw.too_many(7, 2)[0] == "InvalidParameterValue"
+
+
+def test_endpoint_to_another_region_does_not_exist(lab):
+    ec2 = lab.client("ec2")
+    vpc, _ = _vpc(ec2)
+    with pytest.raises(ec2.exceptions.ClientError) as err:
+        ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.eu-west-1.s3")
+    assert err.value.response["Error"]["Code"] == "InvalidServiceName"
+    ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3")  # same Region works
+
+
+def test_private_dns_needs_both_vpc_dns_attributes(lab):
+    ec2 = lab.client("ec2")
+    vpc, sub = _vpc(ec2, dns=False)
+    args = dict(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.logs", VpcEndpointType="Interface", SubnetIds=[sub])
+    with pytest.raises(ec2.exceptions.ClientError) as err:
+        ec2.create_vpc_endpoint(**args)  # PrivateDnsEnabled defaults to true
+    assert err.value.response["Error"]["Code"] == "InvalidParameter"
+    assert "enableDnsHostnames" in err.value.response["Error"]["Message"]
+    ec2.create_vpc_endpoint(**args, PrivateDnsEnabled=False)  # without private DNS it is allowed
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    ec2.create_vpc_endpoint(**args)
+
+
+def test_acceptance_required_waits_for_the_provider(lab):
+    ec2, elb = lab.client("ec2"), lab.client("elbv2")
+    vpc, sub = _vpc(ec2)
+    nlb = elb.create_load_balancer(Name="provider", Subnets=[sub], Type="network", Scheme="internal")
+    svc = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[nlb["LoadBalancers"][0]["LoadBalancerArn"]], AcceptanceRequired=True)
+    svc = svc["ServiceConfiguration"]
+    ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=svc["ServiceName"], VpcEndpointType="Interface",
+                                 SubnetIds=[sub])["VpcEndpoint"]
+    assert ep["State"] == "pendingAcceptance"
+    conns = ec2.describe_vpc_endpoint_connections(Filters=[{"Name": "service-id", "Values": [svc["ServiceId"]]}])
+    assert [c["VpcEndpointState"] for c in conns["VpcEndpointConnections"]] == ["pendingAcceptance"]
+    out = ec2.accept_vpc_endpoint_connections(ServiceId=svc["ServiceId"], VpcEndpointIds=[ep["VpcEndpointId"]])
+    assert out["Unsuccessful"] == []
+    state = ec2.describe_vpc_endpoints(VpcEndpointIds=[ep["VpcEndpointId"]])["VpcEndpoints"][0]["State"]
+    assert state == "available"
+    again = ec2.reject_vpc_endpoint_connections(ServiceId=svc["ServiceId"], VpcEndpointIds=[ep["VpcEndpointId"]])
+    assert again["Unsuccessful"][0]["Error"]["Code"] == "InvalidState"
+
+
+def test_secondary_nat_address_is_described_and_used_by_the_pat_table(lab):
+    ec2 = lab.client("ec2")
+    vpc, sub = _vpc(ec2)
+    first = ec2.allocate_address(Domain="vpc")
+    natgw_id = ec2.create_nat_gateway(SubnetId=sub, AllocationId=first["AllocationId"])["NatGateway"]["NatGatewayId"]
+    second = ec2.allocate_address(Domain="vpc")
+    out = ec2.associate_nat_gateway_address(NatGatewayId=natgw_id, AllocationIds=[second["AllocationId"]])
+    assert out["NatGatewayAddresses"][0]["PublicIp"] == second["PublicIp"]
+    described = ec2.describe_nat_gateways(NatGatewayIds=[natgw_id])["NatGateways"][0]["NatGatewayAddresses"]
+    assert [a["PublicIp"] for a in described] == [first["PublicIp"], second["PublicIp"]]
+    assert nat.for_nat_gateway(lab, natgw_id).addresses == [first["PublicIp"], second["PublicIp"]]
+    with pytest.raises(ec2.exceptions.ClientError) as err:
+        ec2.associate_nat_gateway_address(NatGatewayId=natgw_id, AllocationIds=[second["AllocationId"]])
+    assert err.value.response["Error"]["Code"] == "Resource.AlreadyAssociated"
