@@ -92,3 +92,21 @@ def test_live_mode_tags_and_records_every_create(moto_server, tmp_path):
         assert json.loads(lab.ledger.path.read_text())["entries"][0]["resource_id"] == vpc["VpcId"]
         report = lab.teardown()
     assert report.clean and report.deleted[0].resource_id == vpc["VpcId"]
+
+
+@pytest.mark.live
+def test_live_mode_prints_the_price_before_a_billed_create(moto_server, tmp_path, capsys):
+    import lab_helpers
+
+    with environment(**_live_env(moto_server, tmp_path)):
+        lab = lab_helpers.start_lab("01_vpc_basics", mode="live", region="us-east-1", quiet=True)
+        ec2 = lab.client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.97.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.97.1.0/24")["Subnet"]["SubnetId"]
+        eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        capsys.readouterr()
+        ec2.create_nat_gateway(SubnetId=subnet, AllocationId=eip)
+        notice = capsys.readouterr().out
+        lab.teardown()
+    assert "💲 Creating a NAT gateway in us-east-1 bills: $0.045 per hour" in notice
+    assert "OFF-E1" in notice  # the price names its source
