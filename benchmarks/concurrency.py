@@ -115,15 +115,41 @@ def run_many(kernels: int, workdir: Path, lab: str = "01_vpc_basics", body: str 
         return list(pool.map(_run_one, work))
 
 
+def full_lab_peak_rss(lab: str, workdir: Path) -> float | None:
+    """Peak RSS (MiB) of one kernel that runs a whole real lab with its solutions; None if the lab failed."""
+    import papermill
+
+    source = ROOT / "labs" / f"{lab}.ipynb"
+    if not source.exists():
+        return None
+    nb = nbformat.read(str(source), as_version=4)
+    record = Path(workdir) / f"{lab}.rss"
+    nb.cells.append(new_code_cell("import resource, pathlib\npathlib.Path(%r).write_text(str("
+                                  "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))" % str(record)))
+    copy = Path(workdir) / f"{lab}.ipynb"
+    nbformat.write(nb, str(copy))
+    try:
+        papermill.execute_notebook(str(copy), str(Path(workdir) / f"{lab}.out.ipynb"), kernel_name="python3",
+                                   parameters={"SOLUTIONS": True}, cwd=str(ROOT / "labs"), progress_bar=False)
+    except Exception as err:  # a lab in progress may fail: report, do not hide the other figures
+        print(f"({lab} did not run to the end: {type(err).__name__}: {str(err)[:120]})")
+        return None
+    return int(record.read_text()) / 1024
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kernels", type=int, default=MAX_KERNELS)
+    parser.add_argument("--full-lab", action="append", default=None,
+                        help="also run this whole lab once and print its kernel's peak RSS (default: 01_vpc_basics)")
     args = parser.parse_args(argv)
+    args.full_lab = args.full_lab or ["01_vpc_basics"]
     with tempfile.TemporaryDirectory(prefix="vpclab-concurrency-") as tmp:
         empty = run_many(1, Path(tmp) / "empty", body=EMPTY)[0]
         started = time.monotonic()
         results = run_many(args.kernels, Path(tmp) / "labs")
         wall = time.monotonic() - started
+        whole = {lab: full_lab_peak_rss(lab, Path(tmp)) for lab in args.full_lab}
     isolated = all([v["id"] for v in r["seen"] if not v["default"]] == [r["mine"]] for r in results)
     print(f"{'learner':<20} {'pid':>7} {'together':>8} {'VPCs seen (non-default)':<32} {'peak RSS':>9} {'time':>7}")
     for r in results:
@@ -139,6 +165,9 @@ def main(argv=None) -> int:
     print(f"for {len(results)} learners: ~{sum(rss) / 1024:.2f} GiB of kernels; wall time {wall:.0f} s on "
           f"{os.cpu_count()} cores (ratio to one kernel's own time: "
           f"{wall / statistics.median([r['seconds'] for r in results]):.2f})")
+    for lab, mib in whole.items():
+        print(f"one kernel running all of {lab} (solutions on): peak RSS "
+              f"{'n/a' if mib is None else f'{mib:.0f} MiB'}")
     return 0 if isolated else 1
 
 
