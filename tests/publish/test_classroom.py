@@ -74,10 +74,10 @@ def test_timing_sheet_sums_to_each_labs_minutes_with_start_times_and_breaks(toy_
         by_lab[row["lab"]] = by_lab.get(row["lab"], 0) + int(row["minutes"])
     assert by_lab == {"01_toy_vpc": 20, "02_toy_widgets": 10, "": 10}  # "" is the one break
     assert rows[0]["start"] == "09:30" and rows[0]["kind"] == "intro"
-    assert [r["section"] for r in rows if r["lab"] == "01_toy_vpc"][1:] == ["1. A picture", "2. Exercise",
+    assert [r["section"] for r in rows if r["lab"] == "01_toy_vpc"][1:] == ["1. A picture", "2. Exercise — build it",
                                                                            "3. Clean up"]
     kinds = {r["section"]: r["kind"] for r in rows}
-    assert kinds["2. Exercise"] == "exercise" and kinds["3. Clean up"] == "wrap-up" and kinds["Break"] == "break"
+    assert kinds["2. Exercise — build it"] == "exercise" and kinds["3. Clean up"] == "wrap-up" and kinds["Break"] == "break"
     # start times follow each other: the next section starts when the previous one ends
     minutes = [int(h) * 60 + int(m) for h, m in (r["start"].split(":") for r in rows)]
     assert all(b - a == int(r["minutes"]) for a, b, r in zip(minutes, minutes[1:], rows))

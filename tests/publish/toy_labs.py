@@ -42,7 +42,7 @@ def toy_01(name="01_toy_vpc"):
         new_markdown_cell("## 1. A picture\n\nWhy a /16: room for 256 /24 subnets."),
         new_code_cell("import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(3, 2))\n"
                       "ax.bar(['public', 'private'], [256, 256])\nax.set_title('addresses per /24')\nplt.show()"),
-        new_markdown_cell("## 2. Exercise\n\nCreate the VPC."),
+        new_markdown_cell("## 2. Exercise — build it\n\nCreate the VPC."),
         new_code_cell('def build_vpc(ec2):\n    """Create 10.0.0.0/16 and return its id."""\n    # YOUR CODE HERE\n'
                       '    raise NotImplementedError\n\nif SOLUTIONS:\n    build_vpc = lab.solution("build_vpc")'),
         new_code_cell('vpc_id = check.run("Exercise 1.1 — a VPC", build_vpc, ec2)'),
@@ -60,7 +60,7 @@ def toy_02(name="02_toy_widgets"):
                       "clicks = []\n"
                       "def on_click(_):\n    clicks.append(1)\n    out.value = f'clicked {len(clicks)}'\n"
                       "button.on_click(on_click)\ndisplay(widgets.HBox([button, out]))"),
-        new_markdown_cell("## A figure"),
+        new_markdown_cell("## A figure\n\nThe [exercise](01_toy_vpc.ipynb#2.-Exercise-—-build-it) of lab 01."),
         new_code_cell("import matplotlib.pyplot as plt\nplt.plot([0, 1, 2], [0, 1, 4])\nplt.title('toy')\n"
                       "plt.show()"),
     ])
