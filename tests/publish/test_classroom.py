@@ -30,6 +30,7 @@ def test_instructor_copy_shows_the_solution_source_and_student_copy_does_not(toy
     assert "Instructor copy" in first.source and "answers" in first.source
 
 
+@pytest.mark.notebook
 def test_instructor_copy_passes_every_check_and_student_copy_runs_to_the_end(toy_labs, tmp_path, monkeypatch):
     copies = classroom.instructor("01_toy_vpc", tmp_path / "class")
     monkeypatch.setenv("VPCLAB_STRICT", "1")  # a failed check raises: the instructor copy must solve them all

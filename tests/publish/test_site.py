@@ -10,6 +10,7 @@ import check_site
 from lab_helpers.catalog import discover
 
 ROOT = Path(__file__).resolve().parents[2]
+needs_build = pytest.mark.notebook  # these execute notebooks (a toy site): not part of `make test-fast`
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +30,7 @@ def _copy(site, tmp_path):
     return dest / "site"
 
 
+@needs_build
 def test_toy_site_has_every_page_figures_and_glossary(toy_site):
     site, labs, manifest = toy_site
     names = [lab.name for lab in discover(labs)]
@@ -52,11 +54,13 @@ def test_toy_site_has_every_page_figures_and_glossary(toy_site):
     assert json.loads((site / "manifest.json").read_text())["labs"][0]["errors"] == []
 
 
+@needs_build
 def test_toy_site_passes_the_checks(toy_site):
     site, labs, _ = toy_site
     assert check_site.check(site, labs) == []
 
 
+@needs_build
 def test_check_finds_an_errored_cell(toy_site, tmp_path):
     site, labs, _ = toy_site
     site = _copy(toy_site[0], tmp_path)
@@ -69,6 +73,7 @@ def test_check_finds_an_errored_cell(toy_site, tmp_path):
     assert [p.kind for p in problems] == ["cell errored"] and "KeyError" in problems[0].detail
 
 
+@needs_build
 @pytest.mark.parametrize("leak, kind", [
     ("key AKIAZ7QWERTYUIOPASDF in a cell", "credential-looking string (AWS access key id)"),
     ("aws_secret_access_key = Zq3+Rk9sLmN0pQ2rStUvWxYz1234567890AbCdEf", "AWS secret access key"),
@@ -90,6 +95,7 @@ def test_check_allows_documented_example_keys_and_fake_sandbox_credentials():
     assert check_site.scan_text("x", text) == []
 
 
+@needs_build
 def test_check_finds_missing_pages_and_broken_links(toy_site, tmp_path):
     site = _copy(toy_site[0], tmp_path)
     (site / "labs" / "02_toy_widgets.html").unlink()
