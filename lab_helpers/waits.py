@@ -181,6 +181,25 @@ class WidgetReporter:
             f"{_fmt(outcome.seconds)}"
 
 
+class SandboxReporter:
+    """One line: in the sandbox nothing is slow, but the learner should still learn what a real account costs."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+        self.spec = None
+
+    def start(self, spec: Waitable, resource_id: str) -> None:
+        self.spec = spec
+
+    def update(self, spec: Waitable, resource_id: str, state: Optional[str], elapsed: float) -> None:
+        pass
+
+    def finish(self, outcome: Outcome) -> None:
+        note = f" (sandbox: moto makes it at once; in a real account this takes ~{_fmt(self.spec.typical_seconds)})" \
+            if outcome.ready else ""
+        print(f"{outcome}{note}", file=self.stream, flush=True)
+
+
 def in_notebook() -> bool:
     """True inside a Jupyter kernel (where widgets render), False in a terminal or plain Python."""
     try:
@@ -242,9 +261,11 @@ def wait_for(lab, kind: str, resource_id: str, *, timeout: float = 900, interval
     if not resource_id or not isinstance(resource_id, str):
         raise LabError(f"wait_for needs the {spec.label}'s id as a string (got {resource_id!r}).")
     client = lab.client(spec.service, region)
-    outcome = poll(lambda: describe_state(client, spec, resource_id), spec, resource_id,
-                   reporter or default_reporter(), timeout=timeout, interval=interval,
-                   once=(lab.mode == "sandbox"))
+    sandbox = lab.mode == "sandbox"
+    # The sandbox never waits, so a bar would only flash (and leave widget noise in saved notebooks): one line.
+    reporter = reporter or (SandboxReporter() if sandbox else default_reporter())
+    outcome = poll(lambda: describe_state(client, spec, resource_id), spec, resource_id, reporter,
+                   timeout=timeout, interval=interval, once=sandbox)
     if raise_on_failure and not outcome.ready:
         raise LabError(f"{spec.label} {resource_id} is {outcome.state}, not {spec.ready[0]}, after "
                        f"{_fmt(outcome.seconds)}. Look at it in the console or with {spec.operation}; "

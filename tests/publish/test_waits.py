@@ -89,3 +89,48 @@ def test_widget_reporter_fills_the_bar_and_colours_the_result():
     assert 0 < reporter.bar.value < 1 and "pending" in reporter.label.value
     reporter.finish(waits.Outcome(spec.label, "vpce-1", "available", 61, True, 3))
     assert reporter.bar.value == 1.0 and reporter.bar.bar_style == "success"
+
+
+def test_sandbox_default_output_is_one_line_that_says_what_live_costs(lab, capsys):
+    nat = _nat(lab)
+    capsys.readouterr()
+    waits.wait_for(lab, "nat_gateway", nat)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and nat in out[0] and "available" in out[0] and "real account" in out[0]
+
+
+@pytest.mark.live
+def test_live_mode_against_a_loopback_moto_server_polls_with_text_progress(monkeypatch, tmp_path):
+    """Live mode (a moto server on 127.0.0.1, never AWS): the real polling path, not the sandbox shortcut."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from lab_helpers.sandbox import free_loopback_port
+
+    port = free_loopback_port()
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):  # bounded wait for the server to answer
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        monkeypatch.setenv("VPCLAB_LIVE_OK", "yes")
+        live = start_lab("01_vpc_basics", mode="live", region="us-east-1", quiet=True)
+        try:
+            nat = _nat(live)
+            out = io.StringIO()
+            outcome = waits.wait_for(live, "nat_gateway", nat, interval=0.1, reporter=waits.TextReporter(out))
+            assert outcome.ready and outcome.state == "available"
+            assert "Waiting for NAT gateway" in out.getvalue() and "usually" in out.getvalue()
+        finally:
+            live.teardown()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
