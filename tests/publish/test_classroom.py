@@ -61,6 +61,9 @@ def test_instructor_copies_of_the_real_labs_have_no_stubs_left(tmp_path):
         if (info.path.parent / "solutions" / f"{info.name}.py").exists():
             assert copies.missing == [], f"{info.name}: no solution for {copies.missing}"
             assert "raise NotImplementedError" not in _code(copies.instructor), info.name
+        for cell in nbformat.read(str(copies.instructor), as_version=4).cells:
+            if cell.cell_type == "code" and "Reference solution" in cell.source:
+                compile(cell.source, f"{info.name} instructor cell", "exec")  # the inlined answer is valid Python
 
 
 def test_unknown_lab_is_a_clear_error(toy_labs, tmp_path):
