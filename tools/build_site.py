@@ -141,6 +141,7 @@ def render_lab(executed: Path, info, out_dir: Path, nav: dict, env, lab_names: s
     nb = nbformat.read(str(executed), as_version=4)
     # papermill's injected-parameters cell says "SOLUTIONS = False": noise on a docs page.
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    _tidy_outputs(nb)
     exporter = HTMLExporter(template_name="basic", exclude_input_prompt=False)
     exporter.register_preprocessor(ExtractOutputPreprocessor(), enabled=True)
     files_dir = f"{info.name}_files"
@@ -157,6 +158,32 @@ def render_lab(executed: Path, info, out_dir: Path, nav: dict, env, lab_names: s
                                                  nav=nav, title=info.title, figures=figures)
     (out_dir / "labs" / f"{info.name}.html").write_text(page)
     return {"lab": info, "figures": figures}
+
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_NOTE = ('<div class="widget-note">🎛️ An interactive widget is here: open the notebook in JupyterLab '
+               '(or on Binder) to use it.</div>')
+
+
+def _tidy_outputs(nb) -> None:
+    """Number cells 1, 2, 3… again (the dropped parameters cell left a gap) and explain widgets.
+
+    Papermill runs without a browser, so no widget state is saved: nbconvert would print the widget's Python repr
+    (``HBox(children=(Button(...``), which means nothing to a reader. Say what is there instead.
+    """
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if cell.get("execution_count") is not None:
+            count += 1
+            cell.execution_count = count
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "execute_result":
+                out["execution_count"] = cell.get("execution_count")
+            data = out.get("data", {})
+            if WIDGET_MIME in data:
+                out["data"] = {"text/html": WIDGET_NOTE}
 
 
 def markdown_to_html(text: str) -> str:

@@ -52,6 +52,9 @@ def test_toy_site_has_every_page_figures_and_glossary(toy_site):
     assert 'href="02_toy_widgets.html"' in page and 'href="../glossary.html"' in page
     assert "Transit Gateway" in (site / "glossary.html").read_text()
     assert json.loads((site / "manifest.json").read_text())["labs"][0]["errors"] == []
+    widgets = (site / "labs" / "02_toy_widgets.html").read_text()
+    assert "An interactive widget is here" in widgets and "HBox(children" not in widgets
+    assert "In\u00a0[3]:" in widgets and "In\u00a0[4]:" not in widgets  # renumbered after dropping a cell
 
 
 @needs_build
