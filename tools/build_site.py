@@ -203,6 +203,9 @@ def build(labs_dir: Path, out_dir: Path, jobs: int = 2, executed_dir: Path | Non
     executed_dir = Path(executed_dir or out_dir.parent / "executed")
     labs = discover(labs_dir)
     started = time.monotonic()
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "manifest.json").exists():
+        # never wipe a folder that is not a site we built (say --out . by mistake)
+        raise SystemExit(f"Refusing to replace {out_dir}: it is not empty and holds no site built by this tool.")
     if out_dir.exists():
         shutil.rmtree(out_dir)
     (out_dir / "labs").mkdir(parents=True)

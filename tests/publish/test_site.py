@@ -122,3 +122,12 @@ def test_site_of_the_real_labs(tmp_path):
     problems = check_site.check(tmp_path / "build" / "site", ROOT / "labs")
     assert problems == [], check_site.format_report(problems)
     assert len(manifest["labs"]) == len(labs)
+
+
+def test_builder_refuses_to_wipe_a_folder_that_is_not_a_site(tmp_path, toy_labs):
+    keep = tmp_path / "precious"
+    keep.mkdir()
+    (keep / "thesis.txt").write_text("do not delete")
+    with pytest.raises(SystemExit, match="Refusing"):
+        build_site.build(toy_labs, keep)
+    assert (keep / "thesis.txt").exists()
