@@ -211,5 +211,7 @@ def test_widget_lab_runs_in_jupyterlab_with_every_widget_and_figure_rendered(bro
             page.wait_for_function("(before) => document.querySelector('.jp-Notebook').innerText !== before",
                                    arg=before)
     SHOTS.mkdir(parents=True, exist_ok=True)
+    if rendered_images:  # show a figure in the screenshot, not just the key points at the end
+        page.locator(".jp-OutputArea-output.jp-RenderedImage img").first.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / f"{jupyterlab['lab'].stem}.png"), full_page=True)
     page.close()
