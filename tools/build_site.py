@@ -216,6 +216,8 @@ def build(labs_dir: Path, out_dir: Path, jobs: int = 2, executed_dir: Path | Non
     env = _env()
     names = {lab.name for lab in labs}
     pages = [(page, title) for source, page, title in DOC_PAGES if (docs_dir / Path(source).name).exists()]
+    if labs:
+        pages.append(("timing.html", "Seminar timing"))
     gallery = []
     for i, info in enumerate(labs):
         nav = {"prev": labs[i - 1] if i else None, "next": labs[i + 1] if i + 1 < len(labs) else None,
@@ -235,6 +237,14 @@ def build(labs_dir: Path, out_dir: Path, jobs: int = 2, executed_dir: Path | Non
             body = _rewrite_links(markdown_to_html(src.read_text()), names, root="", labs="labs/")
             (out_dir / page).write_text(env.get_template("page.html.j2").render(
                 body=body, root="", nav=nav, title=title))
+    if labs:  # a seminar plan, so an instructor can read the timing next to the labs
+        from lab_helpers.classroom import timing_sheet
+
+        sheet = timing_sheet(labs_dir=labs_dir, break_every=50)
+        for lab in labs:  # the lab column links to its page
+            sheet = sheet.replace(f"| {lab.name} |", f"| [{lab.name}](labs/{lab.name}.html) |")
+        (out_dir / "timing.html").write_text(env.get_template("page.html.j2").render(
+            body=markdown_to_html(sheet), root="", nav=nav, title="Seminar timing"))
     _write_static(out_dir / "static")
 
     manifest = {"labs": [{"name": lab.name, "title": lab.title, "minutes": lab.minutes,

@@ -51,6 +51,9 @@ def test_toy_site_has_every_page_figures_and_glossary(toy_site):
     # a link written for Jupyter points at the site's page instead
     assert 'href="02_toy_widgets.html"' in page and 'href="../glossary.html"' in page
     assert "Transit Gateway" in (site / "glossary.html").read_text()
+    timing = (site / "timing.html").read_text()
+    assert 'href="labs/01_toy_vpc.html"' in timing and "2. Exercise — build it" in timing
+    assert 'href="../timing.html"' in page  # every page's menu has it
     assert json.loads((site / "manifest.json").read_text())["labs"][0]["errors"] == []
     widgets = (site / "labs" / "02_toy_widgets.html").read_text()
     assert "An interactive widget is here" in widgets and "HBox(children" not in widgets
