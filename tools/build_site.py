@@ -109,8 +109,18 @@ def execute_labs(labs, executed_dir: Path, labs_dir: Path, jobs: int = 2, timeou
 def _env():
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=jinja2.select_autoescape(
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=jinja2.select_autoescape(
         ["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters["inline_code"] = _inline_code
+    return env
+
+
+def _inline_code(text: str):
+    """Objectives are plain text with `code` in backticks: escape, then show the backticked parts as code."""
+    import markupsafe
+
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
 
 
 def _rewrite_links(body: str, lab_names: set[str], root: str = "../", labs: str = "") -> str:

@@ -134,3 +134,8 @@ def test_builder_refuses_to_wipe_a_folder_that_is_not_a_site(tmp_path, toy_labs)
     with pytest.raises(SystemExit, match="Refusing"):
         build_site.build(toy_labs, keep)
     assert (keep / "thesis.txt").exists()
+
+
+def test_objectives_show_backticks_as_code_and_escape_html():
+    assert str(build_site._inline_code("Run `vpclab cleanup` <now>")) == \
+        "Run <code>vpclab cleanup</code> &lt;now&gt;"
