@@ -7,7 +7,7 @@ ARGS   ?=
 # Let worktrees share one venv: the code under test is always this checkout's.
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: lab test test-fast bench clean lock notebooks
+.PHONY: lab test test-fast bench clean lock notebooks docs
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ bench: $(STAMP)  ## benchmark scripts: print ratios, never assert times
 
 notebooks: $(STAMP)  ## rebuild labs/*.ipynb from labs/src/*.py (outputs stripped)
 	$(BIN)/python tools/build_notebooks.py
+
+docs: $(STAMP)  ## build the static site in build/site (every lab run as a learner first sees it) and check it
+	$(BIN)/python tools/build_site.py --out build/site
 
 lock:  ## refresh requirements.lock from the current venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^vpc-labs' > requirements.lock

@@ -5,6 +5,9 @@
     vpclab cleanup --run-id 01-20261121-101500-ab12        # dry run: shows what would be deleted
     vpclab cleanup --all-vpclab --region us-east-1 --yes   # deletes every resource tagged vpclab:run
     vpclab doctor
+    vpclab instructor 01 [--out build/classroom]   # answers-shown copy + student copy
+    vpclab progress [alice.json bob/progress.json ...]
+    vpclab timing [--start 14:00]
 """
 from __future__ import annotations
 
@@ -193,6 +196,9 @@ def parser() -> argparse.ArgumentParser:
     clean.add_argument("--yes", action="store_true", help="really delete")
     clean.set_defaults(func=cmd_cleanup)
     sub.add_parser("doctor", help="versions, kernel, mode, credentials (never secrets)").set_defaults(func=cmd_doctor)
+    from .classroom import add_classroom_commands  # instructor, progress, timing
+
+    add_classroom_commands(sub)
     return p
 
 
