@@ -208,7 +208,36 @@ def vpc(lab, highlight=None, ax=None, snapshot=None, vpcs=None, max_vpcs: int = 
         verdict = "reachable" if highlight.reachable else f"NOT reachable ({highlight.code})"
         ax.set_title(f"{highlight.source} -> {highlight.destination} ({what}): {verdict}", fontsize=10,
                      color="#2e7d32" if highlight.reachable else "#c62828")
-    return ax
+    return Drawing(ax)
+
+
+class Drawing:
+    """A finished picture. In a notebook it shows itself once; elsewhere use ``.figure`` / ``.savefig``.
+
+    It otherwise behaves like the matplotlib Axes it wraps (``drawing.texts``, ``drawing.set_title``…), so a
+    caller can keep drawing on it. Returning a bare Axes would make Jupyter print ``<Axes: …>`` under the picture.
+    """
+
+    def __init__(self, ax):
+        self.ax = ax
+        self.figure = ax.figure
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        import matplotlib.pyplot as plt
+
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", bbox_inches="tight", dpi=110)
+        plt.close(self.figure)  # shown here; the inline backend must not show it again at the end of the cell
+        return buffer.getvalue()
+
+    def savefig(self, *args, **kwargs):
+        kwargs.setdefault("bbox_inches", "tight")
+        return self.figure.savefig(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.ax, name)
 
 
 def _overlay(ax, result, pos, snap):

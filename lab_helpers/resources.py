@@ -76,8 +76,17 @@ def _delete_sg(ec2, sg, raw):
 
 def _delete_nacl(ec2, acl, raw):
     found = ec2.describe_network_acls(NetworkAclIds=[acl])["NetworkAcls"]
-    if found and found[0].get("IsDefault"):
+    if not found or found[0].get("IsDefault"):
         return
+    # An ACL still associated with subnets cannot be deleted. AWS drops the association when a subnet is deleted;
+    # moto keeps it, and a subnet that outlived the lab keeps its. Either way: hand them back to the default ACL.
+    associations = found[0].get("Associations", [])
+    if associations:
+        default = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [found[0]["VpcId"]]},
+                                                     {"Name": "default", "Values": ["true"]}])["NetworkAcls"]
+        for assoc in associations if default else []:
+            ec2.replace_network_acl_association(AssociationId=assoc["NetworkAclAssociationId"],
+                                                NetworkAclId=default[0]["NetworkAclId"])
     ec2.delete_network_acl(NetworkAclId=acl)
 
 

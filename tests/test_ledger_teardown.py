@@ -59,3 +59,17 @@ def test_full_world_is_torn_down_across_regions_and_services(lab):
     report = lab.teardown()
     assert report.clean, str(report)
     assert {e.region for e in report.deleted} >= {"us-east-1", "eu-west-1"}
+
+
+def test_custom_nacl_still_associated_is_deleted(lab):
+    """A custom ACL on a subnet (moto also keeps it after the subnet is gone) must not block teardown."""
+    ec2 = lab.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    kept = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
+    acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    current = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [kept]}])
+    assoc = next(a["NetworkAclAssociationId"] for a in current["NetworkAcls"][0]["Associations"]
+                 if a["SubnetId"] == kept)
+    ec2.replace_network_acl_association(AssociationId=assoc, NetworkAclId=acl)
+    report = lab.teardown()
+    assert report.clean and not report.failed, str(report)

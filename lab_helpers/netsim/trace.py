@@ -311,7 +311,9 @@ class ReachabilityMatrix:
         ax.set_xlabel("destination")
         ax.set_ylabel("source")
         ax.set_title(f"{self.protocol}/{self.port}: green = reachable")
-        return ax
+        from ..draw import Drawing
+
+        return Drawing(ax)
 
 
 def reachability_matrix(lab, instances, port: Optional[int] = 443, protocol: str = "tcp", *,
