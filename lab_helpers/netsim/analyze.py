@@ -714,7 +714,13 @@ def analyze(snap: Snapshot, source: Endpoint, dest: Endpoint, protocol: str = "t
     """Walk the flow ``source`` -> ``dest`` and, if it arrives, the reply back. Never raises for a blocked path."""
     idx = snap.index()
     proto = filters.proto_number(protocol)
-    dport = (port, port) if port is not None and proto in filters.PORTED else (0, 65535) if proto in filters.PORTED else (0, 0)
+    if proto in filters.PORTED:
+        dport = (port, port) if port is not None else (0, 65535)
+    elif proto == "1":  # ICMP has no ports: the "port" is the ICMP type, echo request (8) unless a type is given
+        icmp_type = port if port is not None and 0 <= port <= 255 and port != 443 else 8
+        dport = (icmp_type, icmp_type)
+    else:
+        dport = (0, 0)
     fw = Walker(idx, dest, "forward")
     pkt = Packet(source.ip, dest.ip, proto, dport, source_ports or filters.EPHEMERAL_LINUX)
     try:

@@ -10,8 +10,7 @@ import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
-from builders import igw, instance, route_table, sg, subnet, vpc
-from conftest import verify
+from netsim_builders import igw, instance, route_table, sg, subnet, vpc, verify
 
 MODEL = botocore.session.get_session().get_service_model("ec2")
 
@@ -181,3 +180,12 @@ def test_offline_analysis_of_a_saved_snapshot():
     assert trace(None, private.id, "internet", snapshot=snap).reachable
     assert not trace(None, public.id, private.id, port=443, snapshot=snap).reachable  # app allows only 8080
     assert trace(None, public.id, private.id, port=8080, snapshot=snap).reachable
+
+
+def test_icmp_ping_follows_icmp_rules(lab, w):
+    """Rules 26-27: an SG allowing ICMP echo lets ping in; the engine treats the ICMP type as the 'port'."""
+    ec2 = lab.client("ec2")
+    assert not lab.trace(w["a"], w["b"], port=None, protocol="icmp").reachable  # web allows only tcp/443
+    ec2.authorize_security_group_ingress(GroupId=w["web"], IpPermissions=[
+        {"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "IpRanges": [{"CidrIp": "10.9.0.0/16"}]}])
+    assert lab.trace(w["a"], w["b"], port=None, protocol="icmp").reachable

@@ -6,8 +6,7 @@ instance without a public IP and a NAT gateway; private subnet B (1a, no default
 """
 import pytest
 
-from builders import igw, instance, nat, prefix_list, route_table, sg, subnet, vpc
-from conftest import verify
+from netsim_builders import igw, instance, nat, prefix_list, route_table, sg, subnet, vpc, verify
 
 
 @pytest.fixture(scope="module")
