@@ -189,3 +189,18 @@ def test_icmp_ping_follows_icmp_rules(lab, w):
     ec2.authorize_security_group_ingress(GroupId=w["web"], IpPermissions=[
         {"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "IpRanges": [{"CidrIp": "10.9.0.0/16"}]}])
     assert lab.trace(w["a"], w["b"], port=None, protocol="icmp").reachable
+
+
+def test_dry_run_and_pagination(lab, w):
+    ec2 = lab.client("ec2")
+    assert _code(lambda: ec2.create_network_insights_path(Source=w["a"], Destination=w["b"], Protocol="tcp",
+                                                           DryRun=True)) == "DryRunOperation"
+    for _ in range(7):
+        ec2.create_network_insights_path(Source=w["a"], Destination=w["b"], Protocol="udp", DestinationPort=53)
+    udp = [{"Name": "protocol", "Values": ["udp"]}]
+    first = ec2.describe_network_insights_paths(MaxResults=5, Filters=udp)
+    assert len(first["NetworkInsightsPaths"]) == 5 and first["NextToken"]
+    rest = ec2.describe_network_insights_paths(MaxResults=5, Filters=udp, NextToken=first["NextToken"])
+    assert len(rest["NetworkInsightsPaths"]) == 2 and "NextToken" not in rest
+    ids = {p["NetworkInsightsPathId"] for p in first["NetworkInsightsPaths"] + rest["NetworkInsightsPaths"]}
+    assert len(ids) == 7
