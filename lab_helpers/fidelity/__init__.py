@@ -15,6 +15,7 @@ from .base import Shim, ShimContext, aws_error, aws_response, install
 SERVICE_MODULES = [
     "lab_helpers.fidelity.ec2",
     "lab_helpers.fidelity.reachability",
+    "lab_helpers.fidelity.default_sg",  # rule 28
 ]
 
 

@@ -156,3 +156,15 @@ def test_subnet_without_association_uses_main_route_table(lab, w):
     r = verify(lab, i, "internet", reachable=True)
     assert any(h.component_id == main for h in r.hops)
     ec2.delete_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0")
+
+
+def test_default_security_group_admits_its_own_members(lab, w):
+    """Rule 28: the default SG allows all inbound from members of the same group (moto forgets; a shim adds it)."""
+    ec2 = lab.client("ec2")
+    default = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [w["vpc"]]},
+                                                    {"Name": "group-name", "Values": ["default"]}])[
+        "SecurityGroups"][0]
+    assert default["IpPermissions"][0]["UserIdGroupPairs"][0]["GroupId"] == default["GroupId"]
+    one, two = (instance(ec2, w["b"], [default["GroupId"]]) for _ in range(2))
+    verify(lab, one, two, port=5432, reachable=True)
+    verify(lab, w["pubweb"], two, port=5432, reachable=False, code="ENI_SG_RULES_MISMATCH")
