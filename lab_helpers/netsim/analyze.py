@@ -253,7 +253,8 @@ class Walker:
             self.translations[new_src] = (pkt.src, pkt.sport, eni.id)
             out = Packet(new_src, pkt.dst, pkt.proto, pkt.dport, filters.EPHEMERAL_LINUX)
             self.hop(label, "instance" if eni.instance_id else "network-interface", "gateway",
-                     f"forwards (SourceDestCheck=false) and masquerades {pkt.src} as {new_src}", "forward", sub)
+                     f"forwards (SourceDestCheck=false) and masquerades {pkt.src} as {new_src} "
+                     "(engine assumption: an appliance sending outside every VPC is a NAT instance)", "forward", sub)
         else:
             self.hop(label, "instance" if eni.instance_id else "network-interface", "gateway",
                      "forwards (SourceDestCheck=false)", "forward", sub)

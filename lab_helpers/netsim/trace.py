@@ -131,8 +131,9 @@ def resolve(snap: Snapshot, spec, role: str, region: str, near: Optional[Endpoin
         if t is None:
             raise TraceInputError(f"Transit gateway {s} is not in the snapshot.")
         if not ip_override:
-            raise TraceInputError(f"Tracing to or from transit gateway {s} needs an address: pass "
-                                  f"{'destination_ip' if role == 'destination' else 'source_ip'}=...")
+            which = "destination" if role == "destination" else "source"
+            raise TraceInputError(f"Tracing to or from transit gateway {s} needs an address: pass {which}_ip=... "
+                                  f"to lab.trace ({which.capitalize()}Ip in create_network_insights_path).")
         return Endpoint("tgw", s, ip_override, t.region, resource_type="transit-gateway")
     ip = _ip(s)
     if ip is None:

@@ -204,3 +204,17 @@ def test_dry_run_and_pagination(lab, w):
     assert len(rest["NetworkInsightsPaths"]) == 2 and "NextToken" not in rest
     ids = {p["NetworkInsightsPathId"] for p in first["NetworkInsightsPaths"] + rest["NetworkInsightsPaths"]}
     assert len(ids) == 7
+
+
+def test_analysis_that_cannot_start_reports_failed(lab, w):
+    """An analysis the engine cannot set up (a TGW source without SourceIp) ends in Status 'failed' with a reason."""
+    ec2 = lab.client("ec2")
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    pid = ec2.create_network_insights_path(Source=tgw, DestinationIp="10.9.1.10", Protocol="tcp")[
+        "NetworkInsightsPath"]["NetworkInsightsPathId"]
+    aid = ec2.start_network_insights_analysis(NetworkInsightsPathId=pid)["NetworkInsightsAnalysis"][
+        "NetworkInsightsAnalysisId"]
+    got = ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[aid])
+    conforms(got, output("DescribeNetworkInsightsAnalyses"))
+    a = got["NetworkInsightsAnalyses"][0]
+    assert a["Status"] == "failed" and "source_ip" in a["StatusMessage"]
