@@ -20,8 +20,9 @@ SERVICE_MODULES = [
     "lab_helpers.fidelity.placement",
     "lab_helpers.fidelity.imds_defaults",
     "lab_helpers.fidelity.reachability",
-    "lab_helpers.fidelity.eks",  # lattice branch: cluster security group, node groups that launch nodes
-    "lab_helpers.fidelity.lattice",  # lattice branch: the VPC Lattice API (moto lacks deletes, rules, targets)
+    "lab_helpers.fidelity.default_sg",  # rule 28: the default SG admits its own members
+    "lab_helpers.fidelity.eks",  # cluster security group; node groups that launch nodes
+    "lab_helpers.fidelity.lattice",  # the VPC Lattice API (moto lacks deletes, rules, targets)
 ]
 
 

@@ -13,11 +13,9 @@
 """
 from __future__ import annotations
 
-import ipaddress
 from typing import Optional
 
-from .snapshot import Eni, NatGateway, PrefixList, SnapshotIndex, VpcEndpoint
-from .snapshot import parse_ip
+from .snapshot import Eni, NatGateway, PrefixList, SnapshotIndex, VpcEndpoint, parse_ip
 
 
 def public_ip_of_sender(idx: SnapshotIndex, vpc_id: str, src_ip: str) -> tuple[str, Optional[Eni], Optional[NatGateway]]:

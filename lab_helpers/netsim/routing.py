@@ -17,8 +17,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Optional
 
-from .snapshot import Route, RouteTable, SnapshotIndex
-from .snapshot import parse_ip
+from .snapshot import Route, RouteTable, SnapshotIndex, parse_ip
 
 # Rank of a route for equal prefix lengths (rules 6-7): higher wins.
 STATIC, PREFIX_LIST, PROPAGATED = 3, 2, 1

@@ -24,8 +24,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Optional
 
-from .snapshot import Snapshot, SnapshotIndex, TgwRoute, TgwRouteTable
-from .snapshot import parse_ip
+from .snapshot import Snapshot, SnapshotIndex, TgwRoute, TgwRouteTable, parse_ip
 
 HINTS_STORE = "lab_helpers.netsim.tgw_static_routes"  # shim-state key: {"rt|cidr": attachment_id}
 

@@ -6,8 +6,7 @@ computes the first and the fidelity layer remembers the second, so these scenari
 """
 import pytest
 
-from builders import igw, instance, nat, route_table, sg, subnet, vpc
-from conftest import verify
+from netsim_builders import igw, instance, nat, route_table, sg, subnet, vpc, verify
 
 
 @pytest.fixture(scope="module")
