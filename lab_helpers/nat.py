@@ -50,6 +50,12 @@ class PortAllocationError(Exception):
 
     code = "ErrorPortAllocation"
 
+    @property
+    def response(self) -> dict:
+        """Shaped like a botocore error so ``check.raises(..., code="ErrorPortAllocation")`` can name it. (In AWS
+        this is a CloudWatch metric, not an API error: the connection simply fails.)"""
+        return {"Error": {"Code": self.code, "Message": str(self)}}
+
 
 @dataclass(frozen=True)
 class Destination:
@@ -104,7 +110,7 @@ class PreserveThenStride:
         return f"PreserveThenStride(stride={self.stride})"
 
 
-@dataclass
+@dataclass(repr=False)
 class PatTable:
     """The translation table of one NAT gateway. ``addresses[0]`` is the primary address."""
 
@@ -259,6 +265,9 @@ class PatTable:
             lines.append(f"  … {self.active - 20:,} more")
         lines.append("  metrics: " + ", ".join(f"{k}={v:,}" for k, v in self.metrics.items()))
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _repr_html_(self) -> str:
         head = "<tr><th>Private source</th><th>Translated to</th><th>Destination</th><th>Idle (s)</th></tr>"

@@ -139,7 +139,7 @@ def money(x: Optional[float]) -> str:
     return "unknown" if x is None else f"${x:,.2f}"
 
 
-@dataclass
+@dataclass(repr=False)
 class Bill:
     """Itemised monthly cost. ``total`` is ``None`` ("unknown") if any line is unpriced."""
 
@@ -169,6 +169,10 @@ class Bill:
             return None
         return round(sum(line.amount for line in chosen), 10)
 
+    def quantity(self, item_prefix: str) -> float:
+        """Sum of the billed quantities (hours, GB…) of the lines whose item starts with ``item_prefix``."""
+        return round(sum(line.quantity for line in self.lines if line.item.startswith(item_prefix)), 10)
+
     def by_category(self) -> dict:
         """{item: amount} merged by item (for stacked bars)."""
         out: dict = {}
@@ -192,6 +196,9 @@ class Bill:
                         f"{money(line.amount):>10}" + (f"   [{line.detail}]" if line.detail else ""))
         rows.append(f"  {'TOTAL':<48} {self.total_text()}")
         return "\n".join(rows)
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th style='text-align:left'>{h}</th>" for h in

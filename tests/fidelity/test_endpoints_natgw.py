@@ -86,3 +86,15 @@ def test_secondary_nat_address_is_described_and_used_by_the_pat_table(lab):
     with pytest.raises(ec2.exceptions.ClientError) as err:
         ec2.associate_nat_gateway_address(NatGatewayId=natgw_id, AllocationIds=[second["AllocationId"]])
     assert err.value.response["Error"]["Code"] == "Resource.AlreadyAssociated"
+
+
+def test_instance_source_dest_check_reaches_its_primary_interface(lab):
+    ec2 = lab.client("ec2")
+    vpc, sub = _vpc(ec2)
+    ami = lab.client("ssm").get_parameter(
+        Name="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64")["Parameter"]["Value"]
+    iid = ec2.run_instances(ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                            NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": sub}])["Instances"][0]["InstanceId"]
+    ec2.modify_instance_attribute(InstanceId=iid, SourceDestCheck={"Value": False})
+    eni = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["NetworkInterfaces"][0]
+    assert eni["SourceDestCheck"] is False
