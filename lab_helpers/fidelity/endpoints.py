@@ -135,7 +135,32 @@ def describe_connections(params, ctx, context=None, **_):
     return aws_response({"VpcEndpointConnections": rows})
 
 
+def gateway_routes_follow(parsed, ctx, params=None, context=None, **_):
+    """Rule 34: adding a route table to a gateway endpoint adds its ``pl-… → vpce-…`` route; removing the table
+    removes it. moto updates the endpoint's RouteTableIds but never the route tables themselves."""
+    if not params or not (params.get("AddRouteTableIds") or params.get("RemoveRouteTableIds")):
+        return
+    ec2 = ctx.raw_client("ec2", _region(context))
+    ep = ec2.describe_vpc_endpoints(VpcEndpointIds=[params["VpcEndpointId"]])["VpcEndpoints"][0]
+    if ep.get("VpcEndpointType") != "Gateway":
+        return
+    pl = next((p["PrefixListId"] for p in ec2.describe_managed_prefix_lists()["PrefixLists"]
+               if p.get("PrefixListName") == ep["ServiceName"]), None)
+    if pl is None:
+        return
+    for rtb in params.get("AddRouteTableIds", []):
+        routes = ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]
+        if not any(r.get("DestinationPrefixListId") == pl for r in routes):
+            ec2.create_route(RouteTableId=rtb, DestinationPrefixListId=pl, GatewayId=ep["VpcEndpointId"])
+    for rtb in params.get("RemoveRouteTableIds", []):
+        routes = ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]
+        if any(r.get("DestinationPrefixListId") == pl and r.get("GatewayId") == ep["VpcEndpointId"] for r in routes):
+            ec2.delete_route(RouteTableId=rtb, DestinationPrefixListId=pl)
+
+
 SHIMS = [
+    Shim("ec2", "ModifyVpcEndpoint", "result", "Rule 34: the endpoint's prefix-list route follows its route tables",
+         gateway_routes_follow),
     Shim("ec2", "CreateVpcEndpoint", "call", "Rule 35: endpoints reach services in their own Region only; "
          "rule 39: private DNS needs enableDnsSupport and enableDnsHostnames", create_endpoint),
     Shim("ec2", "CreateVpcEndpoint", "result", "Rule 43: AcceptanceRequired -> pendingAcceptance", endpoint_created),

@@ -98,3 +98,22 @@ def test_instance_source_dest_check_reaches_its_primary_interface(lab):
     ec2.modify_instance_attribute(InstanceId=iid, SourceDestCheck={"Value": False})
     eni = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["NetworkInterfaces"][0]
     assert eni["SourceDestCheck"] is False
+
+
+def test_gateway_endpoint_routes_follow_route_table_changes(lab):
+    ec2 = lab.client("ec2")
+    vpc, _ = _vpc(ec2)
+    rt1 = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    rt2 = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3",
+                                 RouteTableIds=[rt1])["VpcEndpoint"]["VpcEndpointId"]
+
+    def targets(rt):
+        routes = ec2.describe_route_tables(RouteTableIds=[rt])["RouteTables"][0]["Routes"]
+        return [r.get("GatewayId") for r in routes if r.get("DestinationPrefixListId")]
+
+    assert targets(rt1) == [ep] and targets(rt2) == []
+    ec2.modify_vpc_endpoint(VpcEndpointId=ep, AddRouteTableIds=[rt2])
+    assert targets(rt2) == [ep]
+    ec2.modify_vpc_endpoint(VpcEndpointId=ep, RemoveRouteTableIds=[rt1])
+    assert targets(rt1) == [] and targets(rt2) == [ep]
