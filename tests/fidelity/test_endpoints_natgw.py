@@ -117,3 +117,22 @@ def test_gateway_endpoint_routes_follow_route_table_changes(lab):
     assert targets(rt2) == [ep]
     ec2.modify_vpc_endpoint(VpcEndpointId=ep, RemoveRouteTableIds=[rt1])
     assert targets(rt1) == [] and targets(rt2) == [ep]
+
+
+def test_interface_endpoint_enis_live_in_their_subnet_with_the_endpoint_groups(lab):
+    import ipaddress
+
+    ec2 = lab.client("ec2")
+    vpc, sub = _vpc(ec2)
+    sg = ec2.create_security_group(GroupName="ep", Description="ep", VpcId=vpc)["GroupId"]
+    ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.logs", VpcEndpointType="Interface",
+                                 SubnetIds=[sub], SecurityGroupIds=[sg])["VpcEndpoint"]
+    eni = ec2.describe_network_interfaces(NetworkInterfaceIds=ep["NetworkInterfaceIds"])["NetworkInterfaces"][0]
+    ips = [a["PrivateIpAddress"] for a in eni["PrivateIpAddresses"]]
+    assert len(ips) == 1 and ipaddress.ip_address(ips[0]) in ipaddress.ip_network("10.0.1.0/24")
+    assert [g["GroupId"] for g in eni["Groups"]] == [sg]
+    # no group given: the VPC's default group (rule 38)
+    ep2 = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.ecr.api",
+                                  VpcEndpointType="Interface", SubnetIds=[sub])["VpcEndpoint"]
+    eni2 = ec2.describe_network_interfaces(NetworkInterfaceIds=ep2["NetworkInterfaceIds"])["NetworkInterfaces"][0]
+    assert [g["GroupName"] for g in eni2["Groups"]] == ["default"]
