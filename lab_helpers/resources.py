@@ -171,7 +171,13 @@ KINDS: tuple[Kind, ...] = (
 )
 
 BY_OPERATION = {(k.service, k.create_op): k for k in KINDS}
-EC2_BY_TYPE = {k.ec2_type: k for k in KINDS if k.service == "ec2" and k.ec2_type}
+# Longest prefix first, so "tgw-attach-" wins over "tgw-" and "vpce-svc-" over "vpce-".
+_EC2_PREFIXES = sorted(((k.ec2_prefix, k) for k in KINDS if k.ec2_prefix), key=lambda pk: -len(pk[0]))
+
+
+def ec2_kind_of(resource_id: str) -> Optional[Kind]:
+    """The kind of an EC2 id, by its prefix (describe_tags' ResourceType differs between AWS and moto)."""
+    return next((k for prefix, k in _EC2_PREFIXES if resource_id.startswith(prefix)), None)
 
 
 def ids_in(response: dict, path: tuple, params: Optional[dict] = None, kind: Optional[Kind] = None) -> list[str]:

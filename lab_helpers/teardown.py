@@ -12,7 +12,7 @@ from typing import Callable
 from botocore.exceptions import ClientError, WaiterError
 
 from .ledger import Entry, Ledger
-from .resources import EC2_BY_TYPE, KINDS, RUN_TAG
+from .resources import KINDS, RUN_TAG, ec2_kind_of
 
 # States in which a tagged EC2 resource is already gone, although describe calls still show it for a while.
 GONE = {"terminated", "shutting-down", "deleted", "deleting", "rejected", "failed", "expired"}
@@ -99,14 +99,14 @@ def delete_entries(entries: list[Entry], client_for: Callable, report: TeardownR
         on_deleted(entry)
 
 
-def tagged_ec2(ec2, run_id: str) -> list[tuple[str, str]]:
-    """(kind, id) of every EC2 resource tagged with this run that is not already gone."""
+def tagged_ec2(ec2, run_id: str | None) -> list[tuple[str, str]]:
+    """(kind, id) of every EC2 resource tagged with this run (any run when ``None``) that is not already gone."""
     found = []
-    pages = ec2.get_paginator("describe_tags").paginate(Filters=[{"Name": "key", "Values": [RUN_TAG]},
-                                                                 {"Name": "value", "Values": [run_id]}])
+    filters = [{"Name": "key", "Values": [RUN_TAG]}] + ([{"Name": "value", "Values": [run_id]}] if run_id else [])
+    pages = ec2.get_paginator("describe_tags").paginate(Filters=filters)
     for page in pages:
         for tag in page["Tags"]:
-            kind = EC2_BY_TYPE.get(tag["ResourceType"])
+            kind = ec2_kind_of(tag["ResourceId"])
             if kind and _alive(ec2, kind.name, tag["ResourceId"]):
                 found.append((kind.name, tag["ResourceId"]))
     return found
@@ -145,7 +145,7 @@ def teardown(ledger: Ledger, client_for: Callable, regions: list[str]) -> Teardo
     return report
 
 
-def sweep_region(run_id: str, region: str, client_for: Callable, report: TeardownReport) -> None:
+def sweep_region(run_id: str | None, region: str, client_for: Callable, report: TeardownReport) -> None:
     rank = {k.name: k.order for k in KINDS}
     found = sorted(tagged_ec2(client_for("ec2", region), run_id), key=lambda kr: rank[kr[0]])
     delete_entries([Entry(kind, rid, region, "ec2") for kind, rid in found], client_for, report)

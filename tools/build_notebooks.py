@@ -31,7 +31,7 @@ def target(src: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    sources = [Path(a) for a in argv] or sorted((ROOT / "labs" / "src").glob("[0-9][0-9]_*.py"))
+    sources = [Path(a).resolve() for a in argv] or sorted((ROOT / "labs" / "src").glob("[0-9][0-9]_*.py"))
     for src in sources:
         nbformat.write(build(src), target(src))
         print(f"built {target(src).relative_to(ROOT)}")

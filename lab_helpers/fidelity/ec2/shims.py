@@ -77,6 +77,54 @@ def default_endpoint_type(params, ctx, **_):
     params.setdefault("VpcEndpointType", "Gateway")
 
 
+def apply_requested_tags(parsed, ctx, params=None, context=None, **_):
+    """TagSpecifications are honoured at creation in AWS; moto drops them for some kinds (TGW attachments).
+
+    Without this, live-mode style tag sweeps could not find those resources in the sandbox.
+    """
+    from ...resources import BY_OPERATION, ids_in
+
+    kind = BY_OPERATION.get(("ec2", (context or {}).get("vpclab_operation", "")))
+    specs = (params or {}).get("TagSpecifications", [])
+    if kind is None or not specs:
+        return
+    tags = [t for spec in specs for t in spec.get("Tags", [])]
+    ids = ids_in(parsed, kind.id_path)
+    if ids and tags:
+        ctx.raw_client("ec2", (context or {}).get("client_region")).create_tags(Resources=ids, Tags=tags)
+        for item in _created_items(parsed, kind.id_path):
+            item.setdefault("Tags", tags)
+
+
+def _created_items(parsed, path):
+    node = parsed
+    for key in path[:-1]:
+        node = node.get(key, {}) if isinstance(node, dict) else {}
+    return [node] if isinstance(node, dict) else []
+
+
+def _remember_operation(name):
+    def remember(params, ctx, context=None, **_):
+        if context is not None:
+            context["vpclab_operation"] = name
+    return remember
+
+
+def instance_groups_from_primary_eni(parsed, ctx, **_):
+    """AWS lists an instance's SecurityGroups as those of its primary ENI; moto leaves them empty when the
+    groups were given on the network interface at launch."""
+    for reservation in parsed.get("Reservations", []):
+        for instance in reservation.get("Instances", []):
+            if instance.get("SecurityGroups"):
+                continue
+            primary = [n for n in instance.get("NetworkInterfaces", [])
+                       if n.get("Attachment", {}).get("DeviceIndex", 0) == 0]
+            if primary:
+                instance["SecurityGroups"] = [dict(g) for g in primary[0].get("Groups", [])]
+
+
+_DROPPED_TAGS = ("CreateTransitGatewayVpcAttachment", "CreateTransitGatewayPeeringAttachment")
+
 SHIMS = [
     Shim("ec2", "CreateVpcEndpoint", "params", "CreateVpcEndpoint: VpcEndpointType defaults to Gateway",
          default_endpoint_type),
@@ -92,4 +140,9 @@ SHIMS = [
     Shim("ec2", "ModifyInstanceMetadataOptions", "call", "Rule 67: hop limit 1-64", metadata_hop_limit),
     Shim("ec2", "ModifyInstanceMetadataOptions", "params",
          "ModifyInstanceMetadataOptions changes only the fields given", merge_metadata_options),
+    Shim("ec2", "DescribeInstances", "result", "An instance's SecurityGroups are its primary ENI's groups",
+         instance_groups_from_primary_eni),
 ]
+for _op in _DROPPED_TAGS:
+    SHIMS.append(Shim("ec2", _op, "params", "TagSpecifications apply at creation", _remember_operation(_op)))
+    SHIMS.append(Shim("ec2", _op, "result", "TagSpecifications apply at creation", apply_requested_tags))

@@ -1,0 +1,209 @@
+"""The ``vpclab`` command: list the labs, run one, clean up a live run, and check this machine.
+
+    vpclab list
+    vpclab run 01 [--mode live --region us-east-1] [--solutions] [--html]
+    vpclab cleanup --run-id 01-20261121-101500-ab12        # dry run: shows what would be deleted
+    vpclab cleanup --all-vpclab --region us-east-1 --yes   # deletes every resource tagged vpclab:run
+    vpclab doctor
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from . import catalog, progress
+from .errors import LabError
+from .ledger import Entry, Ledger, vpclab_home
+from .teardown import TeardownReport, delete_entries, sweep_region, tagged_ec2
+
+BUILD = Path("build")
+
+
+def cmd_list(args) -> int:
+    labs = catalog.discover()
+    if not labs:
+        print(f"No labs found in {catalog.labs_dir()}.")
+        return 1
+    done = progress.load()
+    print(f"{'lab':<28} {'minutes':>7}  status        title")
+    for lab in labs:
+        checks = done.get(lab.name, {})
+        passed = sum(1 for c in checks.values() if c.get("passed"))
+        status = "not started" if not checks else f"{passed}/{len(checks)} checks"
+        print(f"{lab.name:<28} {lab.minutes:>7}  {status:<13} {lab.title}")
+    print(f"{'total':<28} {sum(lab.minutes for lab in labs):>7}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    import papermill
+
+    info = catalog.find(args.lab)
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"{info.name}.ipynb"
+    params = {"SOLUTIONS": args.solutions}
+    if args.mode:
+        params["MODE"] = args.mode
+    if args.region:
+        params["REGION"] = args.region
+    print(f"Running {info.name} ({info.title}) -> {out}")
+    try:
+        papermill.execute_notebook(str(info.path), str(out), parameters=params, cwd=str(info.path.parent),
+                                   kernel_name="python3", progress_bar=True)
+    except papermill.PapermillExecutionError as err:
+        print(f"❌ {info.name} stopped at cell {err.cell_index}: {err.ename}: {err.evalue}\n"
+              f"   Open {out} to see the cell and its output.", file=sys.stderr)
+        return 1
+    if args.html:
+        html = _to_html(out)
+        print(f"HTML: {html}")
+    print(f"✅ {info.name} ran to the end.")
+    return 0
+
+
+def _to_html(notebook: Path) -> Path:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nbformat.read(notebook, as_version=4))
+    target = notebook.with_suffix(".html")
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def _live_client_factory():
+    import boto3
+
+    session = boto3.Session()
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    clients = {}
+
+    def client_for(service, region):
+        if (service, region) not in clients:
+            clients[(service, region)] = session.client(service, region_name=region, endpoint_url=endpoint)
+        return clients[(service, region)]
+    return client_for
+
+
+def cmd_cleanup(args) -> int:
+    if not args.run_id and not args.all_vpclab:
+        print("Say what to clean up: --run-id RUN_ID (printed when the lab started) or --all-vpclab.",
+              file=sys.stderr)
+        return 2
+    ledger_path = vpclab_home() / "ledgers" / f"{args.run_id}.json" if args.run_id else None
+    ledger = Ledger.load(ledger_path) if ledger_path and ledger_path.exists() else None
+    regions = args.region or sorted({e.region for e in ledger.entries if e.service == "ec2"} if ledger else set()) \
+        or [r for r in (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),) if r]
+    if not regions:
+        print("Which region? Pass --region us-east-1 (repeat it for several regions).", file=sys.stderr)
+        return 2
+    client_for = _live_client_factory()
+    run_id = None if args.all_vpclab else args.run_id
+    found = [(region, kind, rid) for region in regions for kind, rid in tagged_ec2(client_for("ec2", region), run_id)]
+    pending = ledger.alive() if ledger else []
+    label = "every vpclab run" if args.all_vpclab else f"run {args.run_id}"
+    if not found and not pending:
+        print(f"Nothing tagged vpclab:run for {label} in {', '.join(regions)}.")
+        return 0
+    print(f"Resources of {label}:")
+    for region, kind, rid in found:
+        print(f"  {region:<15} {kind:<28} {rid}")
+    for entry in pending:
+        if (entry.region, entry.kind, entry.resource_id) not in found:
+            print(f"  {entry.region:<15} {entry.kind:<28} {entry.resource_id}  (from the ledger)")
+    if not args.yes:
+        print("Dry run: nothing deleted. Add --yes to delete these.")
+        return 0
+    report = TeardownReport(args.run_id or "all-vpclab")
+    if ledger:
+        delete_entries(ledger.in_teardown_order(), client_for, report, ledger.mark_deleted)
+    for region in regions:
+        sweep_region(run_id, region, client_for, report)
+    report.leftovers = [(r, k, i) for r in regions for k, i in tagged_ec2(client_for("ec2", r), run_id)]
+    print(report)
+    return 0 if report.clean else 1
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def cmd_doctor(args) -> int:
+    print(f"python       {platform.python_version()} ({sys.executable})")
+    for dist in ("boto3", "botocore", "moto", "jupyterlab", "papermill", "ipywidgets", "matplotlib"):
+        print(f"{dist:<12} {_version(dist)}")
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        spec = KernelSpecManager().get_kernel_spec("python3")
+        print(f"kernel       python3 -> {spec.argv[0]}")
+    except Exception as err:
+        print(f"kernel       ❌ no python3 kernel ({err}); run `make lab` once to install everything")
+    mode = os.environ.get("VPCLAB_MODE") or "sandbox"
+    print(f"mode         {mode} (from {'VPCLAB_MODE' if os.environ.get('VPCLAB_MODE') else 'the default'})")
+    print(f"live consent {'given (VPCLAB_LIVE_OK=yes)' if os.environ.get('VPCLAB_LIVE_OK') == 'yes' else 'not given'}")
+    print(f"endpoint     {os.environ.get('AWS_ENDPOINT_URL') or 'AWS (no AWS_ENDPOINT_URL)'}")
+    print(f"credentials  {_credential_summary()}")
+    print(f"labs         {len(catalog.discover())} in {catalog.labs_dir()}")
+    print(f"home         {vpclab_home()} (ledgers, progress)")
+    return 0
+
+
+def _credential_summary() -> str:
+    """Where credentials would come from — never the keys themselves."""
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        creds = boto3.Session().get_credentials()
+    except BotoCoreError as err:
+        return f"unreadable ({type(err).__name__})"
+    if creds is None:
+        return "none visible (fine for the sandbox; live mode needs some)"
+    profile = os.environ.get("AWS_PROFILE")
+    return f"visible, from {creds.method}" + (f" (profile {profile})" if profile else "") + \
+        "; the sandbox never uses them"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="vpclab", description="AWS VPC networking labs: sandbox or live.")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="the labs, their minutes and your progress").set_defaults(func=cmd_list)
+    run = sub.add_parser("run", help="execute a lab with papermill into build/")
+    run.add_argument("lab", help="lab name or number, e.g. 01 or 01_vpc_basics")
+    run.add_argument("--mode", choices=["sandbox", "live"])
+    run.add_argument("--region")
+    run.add_argument("--solutions", action="store_true", help="fill in every exercise with its solution")
+    run.add_argument("--html", action="store_true", help="also write an HTML copy")
+    run.add_argument("--out", default=str(BUILD / "runs"))
+    run.set_defaults(func=cmd_run)
+    clean = sub.add_parser("cleanup", help="delete live resources tagged vpclab:run (dry run unless --yes)")
+    which = clean.add_mutually_exclusive_group()
+    which.add_argument("--run-id")
+    which.add_argument("--all-vpclab", action="store_true")
+    clean.add_argument("--region", action="append", help="repeat for several regions")
+    clean.add_argument("--yes", action="store_true", help="really delete")
+    clean.set_defaults(func=cmd_cleanup)
+    sub.add_parser("doctor", help="versions, kernel, mode, credentials (never secrets)").set_defaults(func=cmd_doctor)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except LabError as err:
+        print(f"❌ {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,437 @@
+# ---
+# jupyter:
+#   kernelspec: {display_name: Python 3, language: python, name: python3}
+#   vpclab:
+#     title: "VPC basics: addresses, subnets, routes and firewalls"
+#     minutes: 60
+#     objectives:
+#       - "Size a VPC and its subnets, counting the five addresses AWS reserves in each subnet"
+#       - "Build a two-tier VPC with public and private subnets in two Availability Zones"
+#       - "State the four conditions for internet access and prove each one with a trace"
+#       - "Explain route tables: the local route, the main table, and explicit associations"
+#       - "Contrast security groups (stateful) with network ACLs (stateless, ordered) and fix an ephemeral-port bug"
+# ---
+
+# %% [markdown]
+# # 01 · VPC basics: addresses, subnets, routes and firewalls
+#
+# **Time:** about 60 minutes. **Before this:** lab 00.
+#
+# By the end of this lab you will be able to:
+# 1. size a VPC and its subnets, counting the five addresses AWS reserves in every subnet;
+# 2. build a two-tier VPC — public and private subnets in two Availability Zones;
+# 3. state the **four conditions** for internet access and prove each one with a trace;
+# 4. explain route tables: the `local` route, the main table, and explicit associations;
+# 5. contrast security groups (stateful) with network ACLs (stateless, ordered), and fix the classic
+#    ephemeral-port bug.
+#
+# Throughout, claims about whether a packet gets through are not asserted in prose: they are shown with
+# `lab.trace(source, destination, port)`, which walks the flow hop by hop the way AWS's Reachability Analyzer does
+# and names the route or rule that decided each hop.
+
+# %% tags=["parameters"]
+MODE = None        # None -> $VPCLAB_MODE or "sandbox"; "live" uses your AWS account
+REGION = None      # None -> us-east-1 in the sandbox; required in live mode
+SOLUTIONS = False  # True fills in every exercise with the reference solution (the tests do)
+
+# %%
+import ipaddress
+
+import lab_helpers
+from lab_helpers import check
+from lab_helpers.compute import launch
+
+lab = lab_helpers.start_lab("01_vpc_basics", mode=MODE, region=REGION)
+ec2 = lab.client("ec2")
+AZ_A, AZ_B = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"][:2]]
+print("Availability Zones used in this lab:", AZ_A, AZ_B)
+
+# %% [markdown]
+# ## 1. A VPC is an address space
+#
+# A **VPC** (virtual private cloud) is a private IPv4 address range in one region, written as a CIDR block such as
+# `10.0.0.0/16`. The `/16` says how many leading bits are fixed: 32 − 16 = 16 bits are left for hosts, so the VPC
+# holds 2¹⁶ = 65,536 addresses. AWS allows a VPC between **/16** (65,536) and **/28** (16).
+#
+# If you write Python, a VPC is a little like a **virtualenv**: an isolated space of your own, invisible from the
+# outside unless you deliberately connect it. (The analogy stops there: a virtualenv isolates packages, a VPC
+# isolates packets.)
+#
+# You split a VPC into **subnets**, each living in exactly one **Availability Zone** (AZ, one or more data centres
+# in the region). In every subnet AWS keeps five addresses for itself:
+#
+# | address in 10.0.1.0/24 | used for |
+# |---|---|
+# | 10.0.1.0 | the network address |
+# | 10.0.1.1 | the VPC router |
+# | 10.0.1.2 | the Amazon DNS resolver (strictly: the VPC's base + 2) |
+# | 10.0.1.3 | reserved for future use |
+# | 10.0.1.255 | the last address (AWS does not support broadcast, but reserves it) |
+#
+# ### Predict, then run
+# How many addresses can your instances use in a `/28` subnet? Write the number down, then run the cell.
+
+# %%
+demo_vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+tiny = ec2.create_subnet(VpcId=demo_vpc, CidrBlock="10.20.99.0/28", AvailabilityZone=AZ_A)["Subnet"]
+print(f"{tiny['CidrBlock']}: {ipaddress.ip_network(tiny['CidrBlock']).num_addresses} addresses, "
+      f"AWS says {tiny['AvailableIpAddressCount']} are available")
+
+# %% [markdown]
+# Sixteen addresses, minus five reserved: **11**. A `/28` is the smallest subnet AWS accepts — ask for a `/29` and
+# you get `InvalidSubnet.Range`.
+
+# %%
+check.raises("A /29 subnet is refused", lambda: ec2.create_subnet(VpcId=demo_vpc, CidrBlock="10.20.98.0/29"),
+             code="InvalidSubnet.Range")
+ec2.delete_subnet(SubnetId=tiny["SubnetId"])
+
+# %% [markdown]
+# ### Exercise 1.1 — usable addresses
+# Write `usable_addresses(cidr)`: how many addresses instances can use in a subnet with that CIDR. Use Python's
+# `ipaddress` module. (AWS's own answer for any subnet is its `AvailableIpAddressCount` when it is empty.)
+
+# %%
+def usable_addresses(cidr):
+    """Addresses left for instances in a subnet of this CIDR, after AWS's five reserved ones."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+if SOLUTIONS:
+    usable_addresses = lab.solution("usable_addresses")
+
+# %%
+check.run("Exercise 1.1 — usable_addresses runs", usable_addresses, "10.0.1.0/24")
+for cidr, expected in [("10.0.1.0/24", 251), ("10.0.0.0/16", 65531), ("10.0.1.0/28", 11), ("10.0.4.0/22", 1019)]:
+    check.equal(f"usable_addresses('{cidr}')", lambda: usable_addresses(cidr), expected,
+                hint="Total addresses (ipaddress.ip_network(cidr).num_addresses) minus the 5 AWS reserves.")
+
+# %% [markdown]
+# ## 2. Subnets, route tables and the internet gateway
+#
+# Now build the classic two-tier layout of the course notes in the demo VPC: a **public** subnet for things that
+# must be reachable from the internet (a load balancer, a bastion host) and a **private** subnet for everything
+# else (inference workers, databases, caches).
+#
+# What makes a subnet *public* is not a setting on the subnet. It is its **route table**: a subnet is public when
+# its route table sends traffic to an **internet gateway** (IGW). Every route table starts with one route you cannot
+# delete, the `local` route for the VPC's CIDR, which is why every subnet in a VPC can reach every other one.
+# A subnet without an explicit association uses the VPC's **main** route table.
+
+# %%
+public = ec2.create_subnet(VpcId=demo_vpc, CidrBlock="10.20.1.0/24", AvailabilityZone=AZ_A)["Subnet"]["SubnetId"]
+private = ec2.create_subnet(VpcId=demo_vpc, CidrBlock="10.20.2.0/24", AvailabilityZone=AZ_A)["Subnet"]["SubnetId"]
+
+igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=demo_vpc)
+
+public_rt = ec2.create_route_table(VpcId=demo_vpc)["RouteTable"]["RouteTableId"]
+ec2.create_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+ec2.associate_route_table(RouteTableId=public_rt, SubnetId=public)
+
+for table in ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [demo_vpc]}])["RouteTables"]:
+    main = any(a.get("Main") for a in table["Associations"])
+    subnets = [a["SubnetId"] for a in table["Associations"] if "SubnetId" in a]
+    print(table["RouteTableId"], "(main)" if main else f"associated with {subnets}")
+    for route in table["Routes"]:
+        print("    ", route["DestinationCidrBlock"], "->", route.get("GatewayId") or route.get("NatGatewayId"))
+
+# %% [markdown]
+# The private subnet has no association, so it falls back to the main table: `local` only. Here is the picture —
+# drawn from `describe_*` calls, so it would draw a real account the same way.
+
+# %%
+lab.draw()
+
+# %% [markdown]
+# ## 3. The four conditions for internet access
+#
+# An instance reaches the internet over IPv4 only when **all four** hold:
+# 1. the VPC has an **internet gateway** attached;
+# 2. the subnet's **route table** sends the destination (usually `0.0.0.0/0`) to it;
+# 3. the instance has a **public IPv4 address** (auto-assigned or an Elastic IP);
+# 4. **security groups and network ACLs** allow the traffic.
+#
+# Condition 3 surprises people. An IGW does **one-to-one NAT**: it rewrites the instance's private address to its
+# own public address on the way out, and back on the way in. The instance's operating system only ever sees its
+# private IP. No public IP means there is nothing to translate to, so the IGW drops the packet.
+#
+# In Python terms, a public subnet is like a FastAPI server bound to `0.0.0.0:8080`; a private subnet is a database
+# listening only on `localhost:5432`. (Where the analogy breaks: the private subnet is still reachable from the
+# rest of the VPC — "private" means "not from the internet", not "from nowhere".)
+#
+# Three instances: `web` in the public subnet with a public IP, `nopip` in the public subnet *without* one, and
+# `app` in the private subnet.
+
+# %%
+web_sg = ec2.create_security_group(GroupName="web", Description="HTTPS from anywhere", VpcId=demo_vpc)["GroupId"]
+ec2.authorize_security_group_ingress(GroupId=web_sg, IpPermissions=[
+    {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+app_sg = ec2.create_security_group(GroupName="app", Description="Postgres from web", VpcId=demo_vpc)["GroupId"]
+ec2.authorize_security_group_ingress(GroupId=app_sg, IpPermissions=[
+    {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": web_sg}]}])
+
+web = launch(lab, public, "web", public_ip=True, security_groups=[web_sg])
+nopip = launch(lab, public, "nopip", public_ip=False, security_groups=[web_sg])
+app = launch(lab, private, "app", public_ip=False, security_groups=[app_sg])
+
+# %% [markdown]
+# ### Predict, then run
+# For each instance, will an HTTPS request to the internet (`8.8.8.8:443`) get through? Write *yes* or *no* three
+# times before running the next three cells.
+
+# %%
+lab.trace(web, "8.8.8.8", port=443)
+
+# %%
+lab.trace(nopip, "8.8.8.8", port=443)
+
+# %%
+lab.trace(app, "8.8.8.8", port=443)
+
+# %% [markdown]
+# `web` meets all four conditions. `nopip` has the route but no public address (condition 3). `app` has no route to
+# the internet gateway at all (condition 2): the private subnet's main table only knows `local`.
+#
+# Inbound works the same way in reverse. Traffic from the internet enters through the IGW, addressed to the public
+# IP; `app` has none, and no route could bring it anyway.
+
+# %%
+lab.trace(igw, web, port=443)
+
+# %%
+lab.trace(web, "8.8.8.8", port=443).draw()
+
+# %% [markdown]
+# ## 4. Security groups and network ACLs
+#
+# Two firewalls guard every packet, and they behave very differently:
+#
+# | | security group | network ACL |
+# |---|---|---|
+# | attached to | a network interface (an instance) | a subnet (its boundary) |
+# | rules | **allow** only | allow **and** deny |
+# | order | all rules together (a union) | by rule number, **lowest first, first match wins** |
+# | state | **stateful**: replies are allowed automatically | **stateless**: replies need their own rule |
+# | default | new group: nothing in, everything out | default ACL: everything; a *new* custom ACL: nothing |
+#
+# Security groups can also refer to *other* security groups. `app` allows port 5432 from members of the `web`
+# group — whatever their IP addresses are. That is why `nopip`, which is also in `web`, may connect too, while
+# anything outside the group may not.
+
+# %%
+lab.trace(web, app, port=5432)
+
+# %%
+lab.reachability_matrix([web, nopip, app], port=5432)
+
+# %% [markdown]
+# ### The ephemeral-port bug
+#
+# Now put a custom network ACL on the public subnet that allows HTTPS in and HTTPS out — it sounds complete.
+#
+# **Predict:** will a client on the internet still reach `web` on 443?
+
+# %%
+acl = ec2.create_network_acl(VpcId=demo_vpc)["NetworkAcl"]["NetworkAclId"]
+for egress in (False, True):
+    ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=egress,
+                                 CidrBlock="0.0.0.0/0", PortRange={"From": 443, "To": 443})
+current = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [public]}])
+association = next(a["NetworkAclAssociationId"] for a in current["NetworkAcls"][0]["Associations"]
+                   if a["SubnetId"] == public)
+ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=acl)
+lab.trace(igw, web, port=443)
+
+# %% [markdown]
+# The request gets in, but the **reply** does not get out. The client's request came *from* a random high port
+# (its *ephemeral* port, 32768–60999 on Linux, 49152–65535 on Windows), so `web`'s reply goes *to* that port, and
+# the outbound rule only allows 443. A security group would have let the reply through (stateful); an ACL checks
+# it again (stateless). The usual fix opens 1024–65535 outbound — wide enough for every client OS and for NAT
+# gateways and load balancers, which use 1024–65535.
+
+# %% [markdown]
+# ### Exercise 4.1 — fix the ACL
+# Write `allow_ephemeral_replies(ec2, acl_id)` that adds an **outbound** rule (number 110) allowing TCP to ports
+# 1024–65535 anywhere. Then the trace from the internet to `web` must succeed.
+
+# %%
+def allow_ephemeral_replies(ec2, acl_id):
+    """Add outbound rule 110: allow TCP 1024-65535 to 0.0.0.0/0."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+if SOLUTIONS:
+    allow_ephemeral_replies = lab.solution("allow_ephemeral_replies")
+
+# %%
+check.run("Exercise 4.1 — add the outbound ephemeral rule", allow_ephemeral_replies, ec2, acl)
+check.that("The internet reaches web on 443 again", lambda: lab.trace(igw, web, port=443).reachable,
+           hint="The reply leaves web towards the client's ephemeral port: allow TCP 1024-65535 *outbound*.")
+
+# %% [markdown]
+# ### Rule order
+# **Predict:** add rule **50** that *denies* TCP 443 from anywhere, inbound. Rule 100 still allows it. Which wins?
+
+# %%
+ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=50, Protocol="6", RuleAction="deny", Egress=False,
+                             CidrBlock="0.0.0.0/0", PortRange={"From": 443, "To": 443})
+lab.trace(igw, web, port=443)
+
+# %% [markdown]
+# Rule 50 is evaluated first and matches, so the packet is denied; rule 100 is never read. Remove it again:
+
+# %%
+ec2.delete_network_acl_entry(NetworkAclId=acl, RuleNumber=50, Egress=False)
+check.that("With rule 50 gone, 443 is allowed again", lambda: lab.trace(igw, web, port=443).reachable)
+
+# %% [markdown]
+# ### The same bug, the other way round
+# Inbound HTTPS to `web` works again. **Predict:** can `web` itself still open an HTTPS connection *out* to
+# `8.8.8.8`? Outbound 443 is allowed…
+
+# %%
+lab.trace(web, "8.8.8.8", port=443)
+
+# %% [markdown]
+# It cannot. This time `web` is the client: its request leaves from an ephemeral port, so the **reply** comes back
+# *inbound* to that port — and the inbound rules only allow 443. Every connection, in either direction, needs the
+# ACL to allow both legs. Add the inbound twin of your rule:
+
+# %%
+ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=110, Protocol="6", RuleAction="allow", Egress=False,
+                             CidrBlock="0.0.0.0/0", PortRange={"From": 1024, "To": 65535})
+check.that("web reaches the internet through the custom ACL",
+           lambda: lab.trace(web, "8.8.8.8", port=443).reachable)
+
+# %% [markdown]
+# ## 5. Exercise 5.1 — the two-tier VPC of the course notes
+#
+# Build it yourself in a **new** VPC. `build_two_tier_vpc(ec2, az_a, az_b)` must create:
+# - a VPC `10.0.0.0/16`;
+# - public subnets `10.0.1.0/24` (in `az_a`) and `10.0.3.0/24` (in `az_b`);
+# - private subnets `10.0.2.0/24` (in `az_a`) and `10.0.4.0/24` (in `az_b`);
+# - an internet gateway attached to the VPC, and **one** route table with `0.0.0.0/0 → IGW`, associated with both
+#   public subnets (the private ones keep the main table);
+#
+# and return a dict with keys `vpc_id`, `igw_id`, `public_subnets` and `private_subnets` (lists of ids).
+
+# %%
+def build_two_tier_vpc(ec2, az_a, az_b):
+    """Create the notes' two-tier VPC in two AZs and return its ids (see the text above)."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+if SOLUTIONS:
+    build_two_tier_vpc = lab.solution("build_two_tier_vpc")
+
+# %% [markdown]
+# The checks below inspect your VPC with describe calls, then launch a test instance in each subnet and **trace**
+# it to the internet: public subnets must get out, private ones must not.
+
+# %%
+built = check.run("Exercise 5.1 — build_two_tier_vpc runs", build_two_tier_vpc, ec2, AZ_A, AZ_B) or {}
+
+
+def subnet_facts(ids):
+    return {s["CidrBlock"]: s["AvailabilityZone"] for s in ec2.describe_subnets(SubnetIds=ids)["Subnets"]}
+
+
+check.equal("The VPC is 10.0.0.0/16",
+            lambda: ec2.describe_vpcs(VpcIds=[built["vpc_id"]])["Vpcs"][0]["CidrBlock"], "10.0.0.0/16")
+check.equal("Public subnets and their AZs", lambda: subnet_facts(built["public_subnets"]),
+            {"10.0.1.0/24": AZ_A, "10.0.3.0/24": AZ_B}, hint="Pass AvailabilityZone=az_a / az_b to create_subnet.")
+check.equal("Private subnets and their AZs", lambda: subnet_facts(built["private_subnets"]),
+            {"10.0.2.0/24": AZ_A, "10.0.4.0/24": AZ_B})
+
+
+def probe(subnet_id):
+    return launch(lab, subnet_id, "probe", public_ip=True)
+
+
+check.that("Every public subnet reaches the internet",
+           lambda: all(lab.trace(probe(s), "8.8.8.8", port=443).reachable for s in built["public_subnets"]),
+           hint="Associate the route table with 0.0.0.0/0 -> IGW with *both* public subnets.")
+check.that("No private subnet reaches the internet, even with a public IP",
+           lambda: not any(lab.trace(probe(s), "8.8.8.8", port=443).reachable for s in built["private_subnets"]),
+           hint="Private subnets keep the main route table, which only has the local route.")
+
+# %% [markdown]
+# ## 6. Break it and fix it
+#
+# Someone "tidied up" the demo VPC's public route table. Run the cell and read the trace: which hop fails, and why?
+
+# %%
+ec2.delete_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0")
+broken = lab.trace(web, "8.8.8.8", port=443)
+broken
+
+# %% [markdown]
+# Write `restore_internet_route(ec2, route_table_id, igw_id)` to put things right, then run the check.
+
+# %%
+def restore_internet_route(ec2, route_table_id, igw_id):
+    """Give the public route table its default route to the internet gateway back."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+if SOLUTIONS:
+    restore_internet_route = lab.solution("restore_internet_route")
+
+# %%
+check.run("Break-fix — restore the route", restore_internet_route, ec2, public_rt, igw)
+check.that("web reaches the internet again", lambda: lab.trace(web, "8.8.8.8", port=443).reachable,
+           hint="create_route(RouteTableId=..., DestinationCidrBlock='0.0.0.0/0', GatewayId=igw_id)")
+
+# %% [markdown]
+# ## 7. The default VPC
+#
+# Every region of every account comes with a **default VPC** so that a first instance "just works": `172.31.0.0/16`,
+# one `/20` default subnet per AZ, an internet gateway, a `0.0.0.0/0` route in the main table, and public IPs
+# assigned automatically. **Predict:** are default subnets public or private?
+
+# %%
+default = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]
+subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [default["VpcId"]]}])["Subnets"]
+print(default["VpcId"], default["CidrBlock"])
+for s in sorted(subnets, key=lambda s: s["AvailabilityZone"]):
+    print(f"  {s['AvailabilityZone']}: {s['CidrBlock']}  auto public IP: {s['MapPublicIpOnLaunch']}")
+main_routes = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [default["VpcId"]]},
+                                                 {"Name": "association.main", "Values": ["true"]}])
+print("main route table:", [(r["DestinationCidrBlock"], r.get("GatewayId")) for r in
+                            main_routes["RouteTables"][0]["Routes"]])
+
+# %% [markdown]
+# Public: convenient for a first experiment, and exactly why production workloads get a VPC of their own with
+# private subnets — a database launched into the default VPC is one security-group mistake away from the internet.
+
+# %% [markdown]
+# ## 8. What it costs in live mode
+#
+# VPCs, subnets, route tables, internet gateways, security groups and network ACLs are free. What bills in this
+# lab are the instances (EC2 prices are not in this course's price tables, so they show as *unknown* rather than
+# as a guess) and every **public IPv4 address**, in use or idle. The estimate below is computed from the resources
+# that exist right now and the sourced prices in `data/pricing/`.
+
+# %%
+lab.estimate()
+
+# %% [markdown]
+# ## Cleanup
+
+# %%
+report = lab.teardown()
+
+# %% [markdown]
+# ## Key points
+# - A VPC is a regional address space (/16 to /28); each subnet lives in one AZ and loses 5 addresses to AWS.
+# - "Public" is a property of the route table: a subnet is public when its table routes to an internet gateway.
+# - Internet access needs all four: an attached IGW, a route, a public IPv4 address, and firewalls that allow it.
+# - The IGW does 1:1 NAT between the public and private address; the instance only ever sees its private IP.
+# - Security groups are stateful allow-lists on interfaces, and can reference other groups.
+# - Network ACLs are stateless and ordered (lowest number wins): replies need an outbound ephemeral-port rule.
+# - The default VPC is public by design; build your own VPC with private subnets for real workloads.

@@ -1,0 +1,123 @@
+"""Each EC2 shim, through boto3 on a sandbox lab: AWS's error code where moto is permissive."""
+import pytest
+from botocore.exceptions import ClientError
+
+
+def _code(excinfo):
+    return excinfo.value.response["Error"]["Code"]
+
+
+@pytest.fixture
+def vpc(lab):
+    return lab.client("ec2").create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+
+
+def test_subnet_smaller_than_28_refused(lab, vpc):
+    ec2 = lab.client("ec2")
+    with pytest.raises(ClientError) as e:
+        ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/29")
+    assert _code(e) == "InvalidSubnet.Range"
+    assert ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/28")["Subnet"]["AvailableIpAddressCount"] == 11
+
+
+def test_malformed_vpc_cidr_refused_with_advice(lab):
+    with pytest.raises(ClientError) as e:
+        lab.client("ec2").create_vpc(CidrBlock="10.0.0.0/40")
+    assert _code(e) == "InvalidParameterValue" and "a.b.c.d/n" in str(e.value)
+
+
+def test_overlapping_peering_refused_even_self_peering(lab, vpc):
+    ec2 = lab.client("ec2")
+    other = ec2.create_vpc(CidrBlock="10.0.128.0/17")["Vpc"]["VpcId"]
+    for peer in (other, vpc):
+        with pytest.raises(ClientError) as e:
+            ec2.create_vpc_peering_connection(VpcId=vpc, PeerVpcId=peer)
+        assert _code(e) == "InvalidParameterValue"
+    fine = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    assert ec2.create_vpc_peering_connection(VpcId=vpc, PeerVpcId=fine)["VpcPeeringConnection"]
+
+
+def test_overlap_checked_across_regions(lab, vpc):
+    west = lab.client("ec2", "us-west-2").create_vpc(CidrBlock="10.0.0.0/20")["Vpc"]["VpcId"]
+    with pytest.raises(ClientError) as e:
+        lab.client("ec2").create_vpc_peering_connection(VpcId=vpc, PeerVpcId=west, PeerRegion="us-west-2")
+    assert _code(e) == "InvalidParameterValue"
+
+
+def test_second_internet_gateway_refused(lab, vpc):
+    ec2 = lab.client("ec2")
+    first, second = (ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"] for _ in range(2))
+    ec2.attach_internet_gateway(InternetGatewayId=first, VpcId=vpc)
+    with pytest.raises(ClientError) as e:
+        ec2.attach_internet_gateway(InternetGatewayId=second, VpcId=vpc)
+    assert _code(e) == "Resource.AlreadyAssociated" and first in str(e.value)
+
+
+def test_nacl_rule_number_out_of_range_refused(lab, vpc):
+    ec2 = lab.client("ec2")
+    acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    entry = dict(NetworkAclId=acl, Protocol="-1", RuleAction="allow", Egress=False, CidrBlock="0.0.0.0/0")
+    with pytest.raises(ClientError) as e:
+        ec2.create_network_acl_entry(RuleNumber=40000, **entry)
+    assert _code(e) == "InvalidParameterValue"
+    ec2.create_network_acl_entry(RuleNumber=100, **entry)
+
+
+def test_new_custom_nacl_denies_all_both_ways(lab, vpc):
+    ec2 = lab.client("ec2")
+    acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]
+    described = ec2.describe_network_acls(NetworkAclIds=[acl["NetworkAclId"]])["NetworkAcls"][0]["Entries"]
+    for entries in (acl["Entries"], described):
+        assert sorted((e["Egress"], e["RuleNumber"], e["RuleAction"]) for e in entries) == \
+            [(False, 32767, "deny"), (True, 32767, "deny")]
+
+
+def test_modify_metadata_options_merges_like_aws(lab, vpc):
+    ec2 = lab.client("ec2")
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    iid = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=subnet,
+                            MetadataOptions={"HttpTokens": "required"})["Instances"][0]["InstanceId"]
+    ec2.modify_instance_metadata_options(InstanceId=iid, HttpPutResponseHopLimit=2)
+    opts = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["MetadataOptions"]
+    assert (opts["HttpTokens"], opts["HttpPutResponseHopLimit"]) == ("required", 2)
+    with pytest.raises(ClientError) as e:
+        ec2.modify_instance_metadata_options(InstanceId=iid, HttpPutResponseHopLimit=65)
+    assert _code(e) == "InvalidParameterValue"
+
+
+def test_gateway_endpoint_type_defaults_so_it_can_be_deleted(lab, vpc):
+    ec2 = lab.client("ec2")
+    rtb = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3", RouteTableIds=[rtb])
+    assert ep["VpcEndpoint"]["VpcEndpointType"] == "Gateway"
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[ep["VpcEndpoint"]["VpcEndpointId"]])
+
+
+def test_every_shim_names_its_rule():
+    from lab_helpers.fidelity import all_shims
+
+    for shim in all_shims():
+        assert shim.rule and shim.stage in ("params", "call", "result"), shim
+
+
+def test_instance_security_groups_mirror_the_primary_eni(lab, vpc):
+    from lab_helpers import compute
+
+    ec2 = lab.client("ec2")
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    sg = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    iid = compute.launch(lab, subnet, "web", public_ip=True, security_groups=[sg])
+    instance = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+    assert [g["GroupId"] for g in instance["SecurityGroups"]] == [sg]
+    assert instance["PublicIpAddress"]
+
+
+def test_tgw_attachment_keeps_its_creation_tags(lab, vpc):
+    ec2 = lab.client("ec2")
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    att = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet])
+    att_id = att["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    described = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[att_id])
+    tags = {t["Key"]: t["Value"] for t in described["TransitGatewayAttachments"][0]["Tags"]}
+    assert tags["vpclab:run"] == lab.run_id

@@ -1,0 +1,57 @@
+"""Checks print ✅/❌ with a hint, never a traceback; strict mode turns ❌ into an exception."""
+import pytest
+from botocore.exceptions import ClientError
+
+from lab_helpers import check
+from lab_helpers.errors import CheckFailed
+
+
+def test_pass_and_fail_messages(capsys, monkeypatch):
+    monkeypatch.delenv("VPCLAB_STRICT", raising=False)
+    assert check.that("ok", lambda: True).passed
+    res = check.that("a /16", lambda: "10.0.0.0/24".endswith("/16"), hint="use /16")
+    out = capsys.readouterr().out
+    assert not res.passed and "✅ ok" in out and "❌ a /16" in out and "hint: use /16" in out
+
+
+def test_exception_in_predicate_becomes_a_failure_not_a_traceback(capsys, monkeypatch):
+    monkeypatch.delenv("VPCLAB_STRICT", raising=False)
+    err = ClientError({"Error": {"Code": "InvalidVpcID.NotFound", "Message": "no such vpc"}}, "DescribeVpcs")
+
+    def boom():
+        raise err
+    res = check.that("vpc exists", boom)
+    assert not res.passed and "InvalidVpcID.NotFound" in res.detail
+    assert "Traceback" not in capsys.readouterr().out
+
+
+def test_unfinished_exercise_is_explained(monkeypatch):
+    monkeypatch.delenv("VPCLAB_STRICT", raising=False)
+
+    def exercise():
+        raise NotImplementedError
+    assert check.run("ex", exercise) is None
+
+
+def test_strict_mode_raises(monkeypatch):
+    monkeypatch.setenv("VPCLAB_STRICT", "1")
+    with pytest.raises(CheckFailed, match="expected 3"):
+        check.equal("three", 2, 3)
+
+
+def test_raises_checks_the_aws_code(monkeypatch):
+    monkeypatch.delenv("VPCLAB_STRICT", raising=False)
+
+    def refuse():
+        raise ClientError({"Error": {"Code": "InvalidSubnet.Range", "Message": "x"}}, "CreateSubnet")
+    assert check.raises("refused", refuse, code="InvalidSubnet.Range").passed
+    assert not check.raises("wrong code", refuse, code="Other").passed
+    assert not check.raises("not refused", lambda: None).passed
+
+
+def test_progress_is_recorded(monkeypatch, tmp_path):
+    monkeypatch.delenv("VPCLAB_STRICT", raising=False)
+    monkeypatch.setenv("VPCLAB_CURRENT_LAB", "01_vpc_basics")
+    check.that("recorded", True)
+    from lab_helpers import progress
+    assert progress.load()["01_vpc_basics"]["recorded"]["passed"] is True

@@ -1,0 +1,112 @@
+"""Live mode, proven without an AWS account: each lab runs in live mode against a moto server on 127.0.0.1,
+then nothing tagged with its run id may be left and every ledger entry must be deleted."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+
+import boto3
+import pytest
+
+from lab_helpers.sandbox import free_loopback_port
+from lab_helpers.teardown import leftovers
+from nbrun import environment, lab_notebooks, run
+
+NOTEBOOKS = lab_notebooks()
+REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-2", "ap-northeast-1", "eu-central-1"]
+
+
+@pytest.fixture(scope="module")
+def moto_server():
+    port = free_loopback_port()
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
+            break
+        except Exception:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("the moto server did not start on loopback")
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _client_for(url):
+    return lambda service, region: boto3.client(service, region_name=region, endpoint_url=url)
+
+
+def _live_env(url, home):
+    return {"AWS_ENDPOINT_URL": url, "VPCLAB_LIVE_OK": "yes", "VPCLAB_HOME": str(home), "VPCLAB_STRICT": "1",
+            "VPCLAB_MODE": "live"}
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lab_in_live_mode_leaves_nothing_tagged(notebook, moto_server, tmp_path):
+    home = tmp_path / "home"
+    run(notebook, tmp_path, {"MODE": "live", "REGION": "us-east-1", "SOLUTIONS": True}, env=_live_env(moto_server, home))
+    ledgers = sorted((home / "ledgers").glob("*.json"))
+    assert ledgers, f"{notebook.name} opened no live lab (no ledger written)"
+    for path in ledgers:
+        ledger = json.loads(path.read_text())
+        alive = [e for e in ledger["entries"] if not e["deleted"]]
+        assert not alive, f"{notebook.name}: ledger entries not deleted: {alive}"
+        left = leftovers(ledger["run_id"], REGIONS, _client_for(moto_server))
+        assert not left, f"{notebook.name}: resources tagged vpclab:run={ledger['run_id']} left: {left}"
+
+
+@pytest.mark.live
+def test_leftover_detector_sees_a_forgotten_resource(moto_server, tmp_path):
+    """The check above must be able to fail: a live lab that skips teardown is caught."""
+    import lab_helpers
+
+    with environment(**_live_env(moto_server, tmp_path)):
+        lab = lab_helpers.start_lab("01_vpc_basics", mode="live", region="us-east-1", quiet=True)
+        vpc = lab.client("ec2").create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+        lab.closed = True  # forget it without teardown, as a crashed kernel would
+    left = leftovers(lab.run_id, ["us-east-1"], _client_for(moto_server))
+    assert ("us-east-1", "vpc", vpc) in left
+    boto3.client("ec2", region_name="us-east-1", endpoint_url=moto_server).delete_vpc(VpcId=vpc)
+
+
+@pytest.mark.live
+def test_live_mode_tags_and_records_every_create(moto_server, tmp_path):
+    import lab_helpers
+
+    with environment(**_live_env(moto_server, tmp_path)):
+        lab = lab_helpers.start_lab("01_vpc_basics", mode="live", region="us-east-1", quiet=True)
+        assert lab.backend == "moto-server" and lab.uses_fidelity
+        ec2 = lab.client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.98.0.0/16")["Vpc"]
+        tags = {t["Key"]: t["Value"] for t in vpc["Tags"]}
+        assert tags == {"vpclab:run": lab.run_id, "vpclab:lab": "01_vpc_basics"}
+        assert json.loads(lab.ledger.path.read_text())["entries"][0]["resource_id"] == vpc["VpcId"]
+        report = lab.teardown()
+    assert report.clean and report.deleted[0].resource_id == vpc["VpcId"]
+
+
+@pytest.mark.live
+def test_live_mode_prints_the_price_before_a_billed_create(moto_server, tmp_path, capsys):
+    import lab_helpers
+
+    with environment(**_live_env(moto_server, tmp_path)):
+        lab = lab_helpers.start_lab("01_vpc_basics", mode="live", region="us-east-1", quiet=True)
+        ec2 = lab.client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.97.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.97.1.0/24")["Subnet"]["SubnetId"]
+        eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        capsys.readouterr()
+        ec2.create_nat_gateway(SubnetId=subnet, AllocationId=eip)
+        notice = capsys.readouterr().out
+        lab.teardown()
+    assert "💲 Creating a NAT gateway in us-east-1 bills: $0.045 per hour" in notice
+    assert "OFF-E1" in notice  # the price names its source

@@ -1,0 +1,23 @@
+"""Every lab runs top to bottom in the sandbox: with solutions under strict checks (CI proves each exercise is
+solvable), and as a learner's first run (no solutions, checks print ❌ but nothing crashes)."""
+import pytest
+
+from nbrun import lab_notebooks, run
+
+NOTEBOOKS = lab_notebooks()
+
+
+def test_there_are_labs_to_run():
+    assert len(NOTEBOOKS) >= 2, "labs/ should hold at least labs 00 and 01"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lab_with_solutions_passes_every_check(notebook, tmp_path):
+    run(notebook, tmp_path, {"MODE": "sandbox", "SOLUTIONS": True}, env={"VPCLAB_STRICT": "1"})
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lab_first_run_without_solutions_runs_to_the_end(notebook, tmp_path):
+    run(notebook, tmp_path, {"MODE": "sandbox", "SOLUTIONS": False}, env={"VPCLAB_STRICT": None})
