@@ -91,7 +91,7 @@ def elb_resources(elbv2, run_id: str, region: str) -> list[Resource]:
             if any(t["Key"] == "vpclab:run" and t["Value"] == run_id for t in desc.get("Tags", [])):
                 tagged.add(desc["ResourceArn"])
     out = []
-    for kind, lbtype in (("alb", "application"), ("nlb", "network")):
+    for kind, lbtype in (("alb", "application"), ("nlb", "network"), ("gwlb", "gateway")):
         chosen = [lb for lb in lbs if lb["LoadBalancerArn"] in tagged and lb.get("Type") == lbtype]
         if chosen:
             out.append(Resource(kind, len(chosen), region, tuple(lb["LoadBalancerName"] for lb in chosen),

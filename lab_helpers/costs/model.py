@@ -39,6 +39,7 @@ HOURLY = {
     "public_ipv4": ("public_ipv4_hour", "Public IPv4 address-hours"),
     "alb": ("alb_hour", "Application Load Balancer hours"),
     "nlb": ("nlb_hour", "Network Load Balancer hours"),
+    "gwlb": ("gwlb_hour", "Gateway Load Balancer hours"),
     "lattice_service": ("lattice_service_hour", "VPC Lattice service-hours"),
 }
 
@@ -136,7 +137,13 @@ class Line:
 
 
 def money(x: Optional[float]) -> str:
-    return "unknown" if x is None else f"${x:,.2f}"
+    """Dollars; amounts under a dollar keep up to 4 decimals so an hourly $0.045 does not read as $0.04."""
+    if x is None:
+        return "unknown"
+    if 0 < abs(x) < 1:
+        text = f"{x:.4f}".rstrip("0")
+        return "$" + (text + "0" if len(text.split(".")[1]) < 2 else text)
+    return f"${x:,.2f}"
 
 
 @dataclass(repr=False)

@@ -1,16 +1,8 @@
 """Endpoint rules 35/39/43 and NAT gateway secondary addresses (rule 21), as the lab session sees them."""
 import pytest
 
-from lab_helpers import nat, start_lab
+from lab_helpers import nat
 from lab_helpers.fidelity import endpoints, natgw
-
-
-@pytest.fixture
-def lab(monkeypatch, tmp_path):
-    monkeypatch.setenv("VPCLAB_HOME", str(tmp_path))
-    lab = start_lab("01_vpc_basics", quiet=True)
-    yield lab
-    lab.teardown()
 
 
 def _vpc(ec2, dns=True):
