@@ -14,7 +14,8 @@ from .base import Shim, ShimContext, aws_error, aws_response, install
 # Modules whose SHIMS are installed on every sandbox session, in this order.
 SERVICE_MODULES = [
     "lab_helpers.fidelity.ec2",
-    "lab_helpers.fidelity.endpoints", "lab_helpers.fidelity.natgw",  # costs branch: rules 21, 35, 39, 43
+    "lab_helpers.fidelity.reachability",
+    "lab_helpers.fidelity.endpoints", "lab_helpers.fidelity.natgw",  # costs branch: rules 21, 25, 34, 35, 38, 39, 43
 ]
 
 

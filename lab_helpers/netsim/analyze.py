@@ -171,7 +171,7 @@ class Walker:
         if acl is None:
             return
         remote = pkt.dst if egress else pkt.src
-        v = filters.nacl_evaluate(acl, egress, pkt.proto, pkt.dport, remote)
+        v = filters.nacl_evaluate(acl, egress, pkt.proto, pkt.dport, remote, memo=self.idx.memo)
         way = "outbound" if egress else "inbound"
         if v.allowed:
             self.hop(acl.id, "network-acl", "network ACL rule", f"{way} {filters.nacl_entry_text(v.deciding)}",
@@ -279,6 +279,12 @@ class Walker:
         rt = idx.route_table_for_subnet(subnet.id)
         match = routing.lookup(idx, rt, pkt.dst)
         region = subnet.region
+        if rt is not None and idx.eni_by_ip.get((subnet.vpc_id, pkt.dst)) and not idx.vpc_contains(subnet.vpc_id, pkt.dst):
+            # moto gives NAT-gateway and endpoint ENIs random IPs outside the VPC (moto-fidelity §3); on AWS
+            # every ENI address is inside the VPC CIDR, so the local route is what would carry it.
+            local = next((r for r in rt.routes if r.target_type == "local"), None)
+            if local is not None:
+                match = routing.RouteMatch(local, local.destination)
         if match is None:
             rid = rt.id if rt else "(no route table)"
             self.hop(rid, "route-table", "route", f"no route matches {pkt.dst}", "drop", subnet)
@@ -313,8 +319,6 @@ class Walker:
             if eni is None:
                 self.stop("BAD_STATE_ROUTE", f"Route target {r.target_id} has no network interface.", rt.id,
                           "route-table")
-            if self.dest.kind in ("eni",) and self.dest.eni and self.dest.eni.id == eni.id:
-                pass
             if eni.subnet_id != subnet.id:
                 self.nacl(subnet, True, pkt)
                 self.nacl(self.snap.subnets[eni.subnet_id], False, pkt)
@@ -758,9 +762,6 @@ def _return_from_endpoint(rw: Walker, ep, reply: Packet):
     rw.hop(ep.id, "vpc-endpoint", "gateway", f"reply from {ep.service_name}", "forward", vpc_id=ep.vpc_id,
            region=ep.region)
     target = reply.dst
-    if target in rw.translations:  # the client was behind a NAT instance/gateway in this VPC
-        orig = rw.translations[target]
-        eni = idx.eni_by_ip.get((ep.vpc_id, target))
     eni = idx.eni_by_ip.get((ep.vpc_id, target))
     if eni is None:
         rw.stop("VPCLAB_NO_DESTINATION", f"No interface of {ep.vpc_id} has {target}.", ep.vpc_id, "vpc")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from .snapshot import NaclEntry, NetworkAcl, SgRule, SnapshotIndex
@@ -38,19 +39,19 @@ def proto_number(protocol) -> str:
     return {"tcp": "6", "udp": "17", "icmp": "1", "all": "-1", "icmpv6": "58", "-1": "-1"}.get(p, p)
 
 
-_NET_CACHE: dict = {}
-
-
+@lru_cache(maxsize=65536)
 def _net(cidr: str):
-    # Parsed networks are immutable values, so one process-wide cache is safe (it holds no lab state).
-    n = _NET_CACHE.get(cidr)
-    if n is None:
-        n = _NET_CACHE[cidr] = ipaddress.ip_network(cidr, strict=False)
-    return n
+    # A pure parse memo (values are immutable), not lab state.
+    return ipaddress.ip_network(cidr, strict=False)
+
+
+@lru_cache(maxsize=65536)
+def _addr(ip):
+    return ipaddress.ip_address(ip)
 
 
 def _in(ip, cidr: str) -> bool:
-    addr = ipaddress.ip_address(ip)
+    addr = _addr(ip)
     net = _net(cidr)
     return addr.version == net.version and addr in net
 
@@ -154,14 +155,25 @@ class NaclVerdict:
         return [(p.lo, p.hi) for p in self.pieces if not p.allowed]
 
 
+def _ordered(acl: NetworkAcl, egress: bool, memo: Optional[dict]) -> list:
+    """The ACL's rules for one direction, lowest number first (memoised per snapshot when ``memo`` is given)."""
+    key = ("nacl", acl.id, egress)
+    if memo is not None and key in memo:
+        return memo[key]
+    ordered = sorted((e for e in acl.entries if e.egress == egress), key=lambda e: e.number)
+    if memo is not None:
+        memo[key] = ordered
+    return ordered
+
+
 def nacl_evaluate(acl: NetworkAcl, egress: bool, proto: str, ports: tuple[int, int], remote_ip,
-                  icmp_type=None) -> NaclVerdict:
+                  icmp_type=None, memo: Optional[dict] = None) -> NaclVerdict:
     """First-match evaluation of ``acl`` for every destination port in ``ports`` (inclusive)."""
     if proto not in PORTED:
         ports = (0, 0)
     remaining = [tuple(ports)]
     pieces: list[NaclPiece] = []
-    for e in sorted((e for e in acl.entries if e.egress == egress), key=lambda e: e.number):
+    for e in _ordered(acl, egress, memo):
         if not remaining:
             break
         if not _entry_matches(e, proto, remote_ip, icmp_type):

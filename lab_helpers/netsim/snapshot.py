@@ -314,6 +314,28 @@ class Snapshot:
     def load(cls, path) -> "Snapshot":
         return cls.from_dict(json.loads(Path(path).read_text()))
 
+    def subset(self, vpc_ids) -> "Snapshot":
+        """A copy holding only ``vpc_ids`` and what lives in them (plus gateways, peerings, TGWs, prefix lists)."""
+        keep = set(vpc_ids)
+        out = Snapshot(regions=list(self.regions), notes=list(self.notes), account=self.account)
+        for name in _KINDS:
+            src, dst = getattr(self, name), getattr(out, name)
+            for key, obj in src.items():
+                vpc = getattr(obj, "vpc_id", None)
+                if name == "vpcs":
+                    vpc = obj.id
+                if name == "igws":
+                    vpc = obj.vpc_ids[0] if obj.vpc_ids else None
+                if name == "instances":
+                    vpc = obj.vpc_id or None
+                if name == "tgw_attachments" and obj.type == "vpc":
+                    vpc = obj.resource_id
+                if name == "peerings" and not ({obj.requester_vpc, obj.accepter_vpc} & keep):
+                    continue
+                if vpc is None or vpc in keep:
+                    dst[key] = obj
+        return out
+
     # -- indexes -----------------------------------------------------------------------------------------------
     def index(self) -> "SnapshotIndex":
         """Lookups built once per snapshot (the analysis is then a series of dict reads)."""
@@ -420,13 +442,16 @@ def _name(tags) -> str:
 
 
 def _pages(client, op: str, key: str, **kw) -> list:
-    """All items of a describe call (paginated where botocore can paginate it)."""
-    if client.can_paginate(op):
-        out = []
-        for page in client.get_paginator(op).paginate(**kw):
-            out.extend(page.get(key, []))
-        return out
-    return getattr(client, op)(**kw).get(key, [])
+    """All items of a describe call, following NextToken (botocore paginators cost more than the call here)."""
+    out, token = [], None
+    call = getattr(client, op)
+    for _ in range(1000):
+        page = call(**kw, **({"NextToken": token} if token else {}))
+        out.extend(page.get(key, []))
+        token = page.get("NextToken")
+        if not token:
+            break
+    return out
 
 
 def _proto(p) -> str:
@@ -454,8 +479,14 @@ def _route(r: dict) -> Route:
     return Route(dest, ttype, tid, r.get("Origin", "CreateRoute"), r.get("State", "active"))
 
 
-def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints: Optional[dict] = None) -> set[str]:
-    """Read one region into ``snap``; returns other regions its peerings / TGW peerings point at."""
+def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints: Optional[dict] = None,
+                   cache: Optional[dict] = None) -> set[str]:
+    """Read one region into ``snap``; returns other regions its peerings / TGW peerings point at.
+
+    ``cache`` (a dict the caller keeps, e.g. in the lab's shim state) remembers prefix-list entries by
+    (id, version): a managed prefix list's entries change only with its version, so they are fetched once.
+    """
+    cache = {} if cache is None else cache
     ec2 = raw_client("ec2", region)
     more: set[str] = set()
     for v in _pages(ec2, "describe_vpcs", "Vpcs"):
@@ -523,6 +554,9 @@ def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints:
                 eni = snap.enis.get(x["NetworkInterfaceId"])
                 if eni is not None:
                     eni.instance_id = i["InstanceId"]
+                    # The instance attribute is the primary ENI's (AWS); moto updates only the instance's copy.
+                    if x.get("Attachment", {}).get("DeviceIndex", 0) == 0 and i.get("SourceDestCheck") is False:
+                        eni.source_dest_check = False
                     if not eni.public_ip:
                         eni.public_ip = (x.get("Association") or {}).get("PublicIp", "")
             if enis and i.get("PublicIpAddress") and not snap.enis.get(enis[0], Eni("", "", "", "", [])).public_ip:
@@ -551,6 +585,14 @@ def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints:
             e["VpcEndpointId"], region, e["VpcId"], e.get("VpcEndpointType") or "Gateway", e.get("ServiceName", ""),
             e.get("State", "available").lower(), e.get("RouteTableIds", []), e.get("SubnetIds", []),
             e.get("NetworkInterfaceIds", []), [g["GroupId"] for g in e.get("Groups", [])])
+    for ep in snap.endpoints.values():
+        # An interface endpoint's ENIs carry the endpoint's security groups (rule 38); moto describes them with
+        # the VPC default group instead, so the endpoint's own list wins.
+        if ep.region == region and ep.type == "Interface" and ep.sg_ids:
+            for eni_id in ep.eni_ids:
+                if eni_id in snap.enis:
+                    snap.enis[eni_id].sg_ids = list(ep.sg_ids)
+                    snap.enis[eni_id].interface_type = "vpc_endpoint"
     for p in _pages(ec2, "describe_vpc_peering_connections", "VpcPeeringConnections"):
         req, acc = p.get("RequesterVpcInfo", {}), p.get("AccepterVpcInfo", {})
         pcx = PeeringConnection(
@@ -564,9 +606,12 @@ def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints:
             snap.peerings[pcx.id] = pcx
         more.update({pcx.requester_region, pcx.accepter_region})
     for pl in _pages(ec2, "describe_managed_prefix_lists", "PrefixLists"):
-        entries = _pages(ec2, "get_managed_prefix_list_entries", "Entries", PrefixListId=pl["PrefixListId"])
+        key = ("pl", region, pl["PrefixListId"], pl.get("Version"))
+        if key not in cache:
+            cache[key] = [x["Cidr"] for x in _pages(ec2, "get_managed_prefix_list_entries", "Entries",
+                                                    PrefixListId=pl["PrefixListId"])]
         snap.prefix_lists[pl["PrefixListId"]] = PrefixList(pl["PrefixListId"], pl.get("PrefixListName", ""), region,
-                                                           [x["Cidr"] for x in entries])
+                                                           list(cache[key]))
     more.update(_capture_tgw(ec2, region, snap, tgw_hints or {}))
     return more
 
@@ -605,6 +650,9 @@ def _capture_tgw(ec2, region: str, snap: Snapshot, hints: dict) -> set[str]:
     for p in peerings:
         if p.get("State") in ("deleted", "deleting", "rejected", "failed"):
             continue
+        known = snap.tgw_attachments.get(p["TransitGatewayAttachmentId"])
+        if (known is not None and known.type != "peering") or not p.get("RequesterTgwInfo"):
+            continue  # moto lists VPC attachments here too (without TGW info): not a peering
         req, acc = p.get("RequesterTgwInfo", {}), p.get("AccepterTgwInfo", {})
         # Stored requester -> accepter whichever region describes it, so both regions agree on one record.
         snap.tgw_attachments[p["TransitGatewayAttachmentId"]] = TgwAttachment(
@@ -635,7 +683,8 @@ def _capture_tgw(ec2, region: str, snap: Snapshot, hints: dict) -> set[str]:
     return more
 
 
-def capture(raw_client: Callable, regions: Iterable[str], tgw_hints: Optional[dict] = None) -> Snapshot:
+def capture(raw_client: Callable, regions: Iterable[str], tgw_hints: Optional[dict] = None,
+            cache: Optional[dict] = None) -> Snapshot:
     """Capture ``regions`` and every region reachable from them by VPC or TGW peering."""
     todo = list(dict.fromkeys(regions))
     snap = Snapshot(regions=[])
@@ -644,7 +693,7 @@ def capture(raw_client: Callable, regions: Iterable[str], tgw_hints: Optional[di
         if region in snap.regions:
             continue
         snap.regions.append(region)
-        for other in sorted(capture_region(raw_client, region, snap, tgw_hints)):
+        for other in sorted(capture_region(raw_client, region, snap, tgw_hints, cache)):
             if other and other not in snap.regions and other not in todo:
                 todo.append(other)
     from .tgw import finish_cross_region

@@ -77,17 +77,34 @@ def route_table_of(idx: SnapshotIndex, tgw_id: str, attachment_id: str) -> Optio
 
 
 def lookup(idx: SnapshotIndex, rt: TgwRouteTable, ip) -> Optional[TgwRoute]:
-    """Longest prefix; for equal prefixes static beats propagated (rule 52)."""
+    """Longest prefix; for equal prefixes static beats propagated (rule 52).
+
+    A hub table holds one route per spoke (hundreds), so it is indexed per prefix length: a lookup masks the
+    address once per distinct length (at most 33) instead of scanning every route.
+    """
     key = ("tgwrt", rt.id)
     table = idx.memo.get(key)
     if table is None:
-        table = sorted(((ipaddress.ip_network(r.cidr, strict=False), 1 if r.type == "static" else 0, r)
-                        for r in rt.routes if r.cidr), key=lambda t: (t[0].prefixlen, t[1]), reverse=True)
+        by_len: dict[tuple[int, int], dict[int, TgwRoute]] = {}
+        for r in rt.routes:
+            if not r.cidr:
+                continue
+            net = ipaddress.ip_network(r.cidr, strict=False)
+            slot = by_len.setdefault((net.version, net.prefixlen), {})
+            old = slot.get(int(net.network_address))
+            if old is None or (r.type == "static" and old.type != "static"):
+                slot[int(net.network_address)] = r
+        table = sorted(((v, plen, slot) for (v, plen), slot in by_len.items()), key=lambda t: -t[1])
         idx.memo[key] = table
     addr = ipaddress.ip_address(ip)
-    for net, _rank, r in table:
-        if net.version == addr.version and addr in net:
-            return r
+    value, bits = int(addr), addr.max_prefixlen
+    for version, plen, slot in table:
+        if version != addr.version:
+            continue
+        masked = value & (((1 << plen) - 1) << (bits - plen)) if plen else 0
+        hit = slot.get(masked)
+        if hit is not None:
+            return hit
     return None
 
 

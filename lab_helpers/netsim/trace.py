@@ -25,6 +25,7 @@ from .snapshot import Snapshot, capture
 from .tgw import HINTS_STORE
 
 SERVICES = ("s3", "dynamodb")
+CACHE_STORE = "lab_helpers.netsim.capture_cache"  # shim-state key: prefix-list entries by (id, version)
 
 
 class TraceInputError(ValueError):
@@ -34,7 +35,8 @@ class TraceInputError(ValueError):
 def snapshot_of(lab, regions=None) -> Snapshot:
     """A fresh snapshot of the lab's world (its regions plus any reachable by peering)."""
     regs = list(regions or getattr(lab, "regions", None) or [lab.region])
-    return capture(lab.raw_client, regs, tgw_hints=dict(lab.shim_state.get(HINTS_STORE, {})))
+    cache = lab.shim_state.setdefault(CACHE_STORE, {})
+    return capture(lab.raw_client, regs, tgw_hints=dict(lab.shim_state.get(HINTS_STORE, {})), cache=cache)
 
 
 def _ip(s: str) -> Optional[str]:

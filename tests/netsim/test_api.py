@@ -1,0 +1,183 @@
+"""The served Reachability Analyzer API: AWS's exact shapes and error codes, and the learner-facing objects.
+
+Shapes are checked against botocore's own ec2 service model: every key the sandbox returns must be a member of
+the AWS output shape, recursively, with the right kind of value.
+"""
+import datetime
+from pathlib import Path
+
+import botocore.session
+import pytest
+from botocore.exceptions import ClientError
+
+from builders import igw, instance, route_table, sg, subnet, vpc
+from conftest import verify
+
+MODEL = botocore.session.get_session().get_service_model("ec2")
+
+
+def conforms(value, shape, where="$"):
+    """Assert ``value`` fits botocore ``shape`` (structure members, lists, scalars)."""
+    t = shape.type_name
+    if t == "structure":
+        assert isinstance(value, dict), where
+        for k, v in value.items():
+            if k == "ResponseMetadata" and where == "$":
+                continue
+            assert k in shape.members, f"{where}.{k} is not in AWS shape {shape.name}"
+            conforms(v, shape.members[k], f"{where}.{k}")
+    elif t == "list":
+        assert isinstance(value, list), where
+        for n, item in enumerate(value):
+            conforms(item, shape.member, f"{where}[{n}]")
+    elif t == "string":
+        assert isinstance(value, str), where
+        if shape.enum:
+            assert value in shape.enum, f"{where}={value!r} not in {shape.enum}"
+    elif t == "integer":
+        assert isinstance(value, int) and not isinstance(value, bool), where
+    elif t == "boolean":
+        assert isinstance(value, bool), where
+    elif t == "timestamp":
+        assert isinstance(value, datetime.datetime), where
+
+
+def output(op):
+    return MODEL.operation_model(op).output_shape
+
+
+@pytest.fixture(scope="module")
+def w(lab):
+    ec2 = lab.client("ec2")
+    v = vpc(ec2, "10.9.0.0/16")
+    s = subnet(ec2, v, "10.9.1.0/24", "us-east-1a")
+    g = igw(ec2, v)
+    rt = route_table(ec2, v, s)
+    ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=g)
+    web = sg(ec2, v, "web", [("tcp", 443, "0.0.0.0/0")])
+    return dict(vpc=v, subnet=s, igw=g, rt=rt, web=web, a=instance(ec2, s, [web], public=True),
+                b=instance(ec2, s, [web]))
+
+
+def test_create_start_describe_shapes(lab, w):
+    ec2 = lab.client("ec2")
+    created = ec2.create_network_insights_path(Source=w["igw"], Destination=w["a"], Protocol="tcp",
+                                               FilterAtSource={"DestinationPortRange": {"FromPort": 22, "ToPort": 22}})
+    conforms(created, output("CreateNetworkInsightsPath"))
+    path = created["NetworkInsightsPath"]
+    assert path["NetworkInsightsPathId"].startswith("nip-") and path["SourceArn"].endswith(w["igw"])
+    assert path["FilterAtSource"]["DestinationPortRange"] == {"FromPort": 22, "ToPort": 22}
+    started = ec2.start_network_insights_analysis(NetworkInsightsPathId=path["NetworkInsightsPathId"])
+    conforms(started, output("StartNetworkInsightsAnalysis"))
+    assert started["NetworkInsightsAnalysis"]["Status"] == "running"  # as AWS: the result comes from describe
+    aid = started["NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]
+    described = ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[aid])
+    conforms(described, output("DescribeNetworkInsightsAnalyses"))
+    a = described["NetworkInsightsAnalyses"][0]
+    assert a["Status"] == "succeeded" and a["NetworkPathFound"] is False  # port 22 is closed (rule 26)
+    exp = a["Explanations"][0]
+    assert exp["ExplanationCode"] == "ENI_SG_RULES_MISMATCH" and exp["SecurityGroups"][0]["Id"] == w["web"]
+    conforms(ec2.describe_network_insights_paths(NetworkInsightsPathIds=[path["NetworkInsightsPathId"]]),
+             output("DescribeNetworkInsightsPaths"))
+
+
+def test_reachable_analysis_lists_forward_and_return_components(lab, w):
+    ec2 = lab.client("ec2")
+    pid = ec2.create_network_insights_path(Source=w["a"], Destination=w["b"], Protocol="tcp",
+                                           DestinationPort=443)["NetworkInsightsPath"]["NetworkInsightsPathId"]
+    aid = ec2.start_network_insights_analysis(NetworkInsightsPathId=pid)["NetworkInsightsAnalysis"][
+        "NetworkInsightsAnalysisId"]
+    a = ec2.describe_network_insights_analyses(NetworkInsightsPathId=pid)["NetworkInsightsAnalyses"][0]
+    assert a["NetworkInsightsAnalysisId"] == aid and a["NetworkPathFound"] is True and a["Explanations"] == []
+    fwd = a["ForwardPathComponents"]
+    assert [c["SequenceNumber"] for c in fwd] == list(range(1, len(fwd) + 1))
+    assert fwd[0]["Component"]["Id"] == w["a"] and fwd[-1]["Component"]["Id"] == w["b"]
+    assert any("SecurityGroupRule" in c for c in fwd) and any("RouteTableRoute" in c for c in fwd)
+    assert a["ReturnPathComponents"]
+    found = ec2.describe_network_insights_analyses(Filters=[{"Name": "path-found", "Values": ["true"]}])
+    assert aid in [x["NetworkInsightsAnalysisId"] for x in found["NetworkInsightsAnalyses"]]
+
+
+def _code(fn):
+    with pytest.raises(ClientError) as err:
+        fn()
+    return err.value.response["Error"]["Code"]
+
+
+def test_error_codes(lab, w):
+    ec2 = lab.client("ec2")
+    assert _code(lambda: ec2.start_network_insights_analysis(
+        NetworkInsightsPathId="nip-0123456789abcdef0")) == "InvalidNetworkInsightsPathId.NotFound"
+    assert _code(lambda: ec2.describe_network_insights_paths(
+        NetworkInsightsPathIds=["nip-0123456789abcdef0"])) == "InvalidNetworkInsightsPathId.NotFound"
+    assert _code(lambda: ec2.describe_network_insights_analyses(
+        NetworkInsightsAnalysisIds=["nia-0123456789abcdef0"])) == "InvalidNetworkInsightsAnalysisId.NotFound"
+    assert _code(lambda: ec2.delete_network_insights_analysis(
+        NetworkInsightsAnalysisId="nia-0123456789abcdef0")) == "InvalidNetworkInsightsAnalysisId.NotFound"
+    assert _code(lambda: ec2.delete_network_insights_path(
+        NetworkInsightsPathId="nip-0123456789abcdef0")) == "InvalidNetworkInsightsPathId.NotFound"
+    assert _code(lambda: ec2.create_network_insights_path(
+        Source="i-0123456789abcdef0", Destination=w["a"], Protocol="tcp")) == "InvalidInstanceID.NotFound"
+    assert _code(lambda: ec2.create_network_insights_path(
+        Source=w["igw"], Destination="eni-0123456789abcdef0", Protocol="tcp")) == "InvalidNetworkInterfaceID.NotFound"
+    assert _code(lambda: ec2.create_network_insights_path(
+        Source=w["vpc"], Destination=w["a"], Protocol="tcp")) == "InvalidParameterValue"
+    assert _code(lambda: ec2.create_network_insights_path(Source=w["a"], Protocol="tcp")) == "MissingParameter"
+    pid = ec2.create_network_insights_path(Source=w["a"], Destination=w["b"], Protocol="tcp")[
+        "NetworkInsightsPath"]["NetworkInsightsPathId"]
+    aid = ec2.start_network_insights_analysis(NetworkInsightsPathId=pid)["NetworkInsightsAnalysis"][
+        "NetworkInsightsAnalysisId"]
+    assert _code(lambda: ec2.delete_network_insights_path(NetworkInsightsPathId=pid)) == \
+        "AnalysisExistsForNetworkInsightsPath"
+    assert ec2.delete_network_insights_analysis(NetworkInsightsAnalysisId=aid)["NetworkInsightsAnalysisId"] == aid
+    assert ec2.delete_network_insights_path(NetworkInsightsPathId=pid)["NetworkInsightsPathId"] == pid
+
+
+def test_client_token_is_idempotent_and_arns_accepted(lab, w):
+    ec2 = lab.client("ec2")
+    arn = f"arn:aws:ec2:us-east-1:123456789012:instance/{w['a']}"
+    one = ec2.create_network_insights_path(Source=arn, Destination=w["b"], Protocol="tcp", ClientToken="tok-1")
+    two = ec2.create_network_insights_path(Source=arn, Destination=w["b"], Protocol="tcp", ClientToken="tok-1")
+    assert one["NetworkInsightsPath"]["NetworkInsightsPathId"] == two["NetworkInsightsPath"]["NetworkInsightsPathId"]
+    assert one["NetworkInsightsPath"]["Source"] == w["a"] and one["NetworkInsightsPath"]["SourceArn"] == arn
+
+
+def test_trace_result_renders_and_explains(lab, w):
+    r = verify(lab, "internet", w["a"], port=22, reachable=False, code="ENI_SG_RULES_MISMATCH", api_source=w["igw"])
+    text, page = str(r), r._repr_html_()
+    assert "❌" in text and "Why:" in text and w["web"] in text
+    assert "<table>" in page and "deny" in page
+    assert r.blocked_at.component_type == "security-group"
+    assert "inbound rule" in r.explanation  # the hint says what to add
+
+
+def test_bad_input_gets_a_clear_message(lab, w):
+    from lab_helpers.netsim import TraceInputError
+
+    with pytest.raises(TraceInputError, match="Use an id|use an id"):
+        lab.trace(w["a"], "not-a-thing")
+    with pytest.raises(TraceInputError, match="describe_instances"):
+        lab.trace("i-0123456789abcdef0", "internet")
+
+
+def test_reachability_matrix(lab, w):
+    ec2 = lab.client("ec2")
+    closed = instance(ec2, w["subnet"], [sg(ec2, w["vpc"], "closed-m")])
+    m = lab.reachability_matrix([w["a"], w["b"], closed], port=443)
+    assert m.matrix[w["a"]][w["b"]] is True and m.matrix[w["a"]][closed] is False
+    assert m.matrix[closed][w["a"]] is True and m.matrix[w["a"]][w["a"]] is None
+    assert "✗" in str(m) and "background" in m._repr_html_()
+
+
+def test_offline_analysis_of_a_saved_snapshot():
+    """A saved snapshot is analysed with no sandbox at all: private subnet -> S3 uses the gateway endpoint."""
+    from lab_helpers.netsim import Snapshot, trace
+
+    snap = Snapshot.load(Path(__file__).resolve().parents[2] / "data" / "snapshots" / "public_private_nat.json")
+    private = next(i for i in snap.instances.values() if snap.subnets[i.subnet_id].name == "private-a")
+    public = next(i for i in snap.instances.values() if snap.subnets[i.subnet_id].name == "public-a")
+    r = trace(None, private.id, "s3", snapshot=snap)
+    assert r.reachable and any(h.component_type == "vpc-endpoint" for h in r.hops)
+    assert trace(None, private.id, "internet", snapshot=snap).reachable
+    assert not trace(None, public.id, private.id, port=443, snapshot=snap).reachable  # app allows only 8080
+    assert trace(None, public.id, private.id, port=8080, snapshot=snap).reachable
