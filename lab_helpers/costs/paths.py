@@ -34,8 +34,11 @@ def hops_from_trace(trace) -> list[Hop]:
         sub = snap.subnets.get(h.subnet_id) if h.subnet_id else None
         return (sub.az if sub else None), (h.region or (sub.region if sub else None))
 
+    home = next((where(h)[1] for h in trace.forward_hops if where(h)[1]), None)
+
     def add(kind, region=None):
-        out.append(Hop(kind, region))
+        # name the region only when it is not where the flow starts (the bill's region prices the rest)
+        out.append(Hop(kind, region if region and region != home else None))
 
     interface_enis = {e: ep for ep in snap.endpoints.values() if ep.type == "Interface" for e in ep.eni_ids}
     for h in trace.forward_hops:

@@ -31,7 +31,7 @@ import datetime as dt
 
 import matplotlib.pyplot as plt
 
-from lab_helpers import check, costs, nat, start_lab
+from lab_helpers import check, compute, costs, nat, start_lab
 
 lab = start_lab("02_nat_and_pat", mode=MODE, region=REGION)
 ec2 = lab.client("ec2")
@@ -81,8 +81,7 @@ ec2.associate_route_table(RouteTableId=public_rt, SubnetId=public_subnet)
 private_rt = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
 ec2.associate_route_table(RouteTableId=private_rt, SubnetId=private_subnet)
 
-ami = lab.client("ssm").get_parameter(
-    Name="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64")["Parameter"]["Value"]
+ami = compute.latest_ami(lab)
 
 
 def launch(subnet, ip, name, **extra):
@@ -97,6 +96,22 @@ app2 = launch(private_subnet, "10.40.2.201", "app-2")
 print("VPC", vpc_id, "| public", public_subnet, "| private", private_subnet, "| app-1", app1, "| app-2", app2)
 
 # %% [markdown]
+# For contrast, the internet gateway's **1:1** NAT: a bastion in the public subnet with its own public IP, whose
+# security group allows SSH from anywhere. **Predict:** can someone on the internet open port 22 on it?
+
+# %%
+bastion_sg = ec2.create_security_group(GroupName="bastion", Description="SSH from anywhere (demo only)",
+                                       VpcId=vpc_id)["GroupId"]
+ec2.authorize_security_group_ingress(GroupId=bastion_sg, IpPermissions=[
+    {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+bastion = compute.launch(lab, public_subnet, "bastion", public_ip=True, security_groups=[bastion_sg])
+lab.trace("internet", bastion, port=22)
+
+# %% [markdown]
+# Yes: the IGW maps the bastion's public IP to its private IP in both directions, so connections can start on
+# either side (the security group is what limits them). That is exactly what the private "app" instances must not
+# have.
+#
 # **Predict:** the private route table has only the `local` route. Will app-1 reach `8.8.8.8:443`?
 # Write yes or no before you run the next cell.
 

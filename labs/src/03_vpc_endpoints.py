@@ -32,7 +32,7 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 # %%
 import matplotlib.pyplot as plt
 
-from lab_helpers import check, costs, start_lab
+from lab_helpers import check, compute, costs, start_lab
 from lab_helpers.costs import scenarios
 
 lab = start_lab("03_vpc_endpoints", mode=MODE, region=REGION)
@@ -67,8 +67,7 @@ for name, subnet in (("a", private_a), ("b", private_b)):
     ec2.associate_route_table(RouteTableId=rt, SubnetId=subnet)
     private_rts[name] = rt
 
-ami = lab.client("ssm").get_parameter(
-    Name="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64")["Parameter"]["Value"]
+ami = compute.latest_ami(lab)
 task = {}
 for name, subnet, ip in (("a", private_a, "10.0.2.10"), ("b", private_b, "10.0.3.10")):
     task[name] = ec2.run_instances(ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=subnet,
@@ -500,6 +499,28 @@ costs.plot_curves({"before (complete)": lambda gb: scenarios.ecs_before(gb, scen
 plt.show()
 
 # %% [markdown]
+# ### Pricing what you built, with paths from the traces
+# The tables above describe the shop on paper. The model can also price **this lab's own VPC**: the resources come
+# from describe calls (`costs.snapshot(lab)`), and each flow's path comes from `lab.trace` — the network engine
+# knows whether task B's S3 bytes cross to the NAT's AZ or stay on the gateway endpoint, so nobody has to type it.
+# The notes' traffic: 1 TB a month, half S3, half ECR + Logs, split evenly over the two AZs.
+
+# %%
+flows = []
+for name in ("a", "b"):
+    flows.append(costs.flow_from_trace(f"S3 from task {name}", 250, lab.trace(task[name], "s3", port=443)))
+    flows.append(costs.flow_from_trace(f"ECR + Logs from task {name}", 250,
+                                       lab.trace(task[name], interface["ecr.api"], port=443)))
+for f in flows:
+    print(f"{f.name:<24} {f.gb_per_month:>5.0f} GB via {' → '.join(map(str, f.path)) or '(no billed hop)'}")
+built = costs.monthly(costs.snapshot(lab), flows, lab.region, title="This lab's VPC with the notes' traffic")
+built
+
+# %% [markdown]
+# It includes what the lab added for the other sections (the GWLB endpoint, the PrivateLink consumer endpoint and
+# the provider's NLB), so it costs more than the shop alone — and the GWLB's price is unknown, so the total says
+# "unknown" rather than pretending it is zero.
+#
 # Adding the missing per-GB charge *and* routing the bytes where the endpoints actually send them moves the
 # break-even **down**, not up: $0.045 of NAT processing (plus cross-AZ) per GB is replaced by $0.01 of endpoint
 # processing, so the fixed $43.80 of endpoint-hours is recovered sooner. The lesson is not "endpoints always win":
