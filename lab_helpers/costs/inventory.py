@@ -122,8 +122,6 @@ def snapshot(lab, regions=None) -> list[Resource]:
     for region in regions or lab.regions:
         created = frozenset(e.resource_id for e in lab.ledger.entries if e.region == region)
         out += ec2_resources(lab.raw_client("ec2", region), lab.run_id, region, created)
-        if any(e.service == "elbv2" and e.region == region for e in lab.ledger.entries):
-            out += elb_resources(lab.raw_client("elbv2", region), lab.run_id, region)
-        if any(e.service == "vpc-lattice" and e.region == region for e in lab.ledger.entries):
-            out += lattice_resources(lab.raw_client("vpc-lattice", region), lab.run_id, region)
+        out += elb_resources(lab.raw_client("elbv2", region), lab.run_id, region)
+        out += lattice_resources(lab.raw_client("vpc-lattice", region), lab.run_id, region)
     return out
