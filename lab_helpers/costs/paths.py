@@ -6,8 +6,8 @@ The engine already knows which route a packet took; this turns its forward hops 
 * a NAT gateway hop → ``nat`` (data processing);
 * a gateway endpoint → ``gateway_endpoint``; delivery to an interface endpoint's network interface →
   ``interface_endpoint``;
-* entering a transit gateway *from a VPC attachment* → ``tgw`` (TGW processing is charged per GB sent from a VPC
-  into the TGW; bytes arriving over a TGW peering attachment are not processed again);
+* entering a transit gateway *from a VPC attachment* → ``tgw`` (AWS charges TGW processing per GB sent from a VPC
+  to the TGW, so the model charges it once, where the bytes enter from a VPC — not again at a peered TGW);
 * a VPC peering connection → ``peering`` (free within an AZ);
 * leaving through an internet gateway to the internet → ``internet`` (egress);
 * the packet changing Availability Zone inside a region → ``cross_az``; changing region → ``inter_region``
