@@ -98,12 +98,10 @@ class PreserveThenStride:
     def candidates(self, source_port: int):
         span = PORT_MAX - PORT_MIN + 1
         start = source_port if PORT_MIN <= source_port <= PORT_MAX else PORT_MIN
-        seen = set()
-        port = start
-        while port not in seen:
-            seen.add(port)
-            yield port
-            port = PORT_MIN + (port - PORT_MIN + self.stride) % span
+        # one lap of the range: port, +10,000, +20,000 … (about 7 candidates). Going round again would revisit
+        # thousands of ports (the stride and the range share a factor of 16) and make every overloaded flow slow.
+        for k in range(max(1, span // self.stride + 1)):
+            yield PORT_MIN + (start - PORT_MIN + k * self.stride) % span
         # fallback: a linear scan is handled by the table (it keeps a cursor so filling 55,000 ports stays linear)
 
     def __repr__(self) -> str:

@@ -218,6 +218,10 @@ notes_nat.open("10.40.2.201:40001", DEST)
 notes_nat
 
 # %% [markdown]
+# (The notes' NAT address, 10.20.1.100, is a *private* address, and that is accurate: look back at the trace in
+# section 2 — the NAT gateway rewrites the source to its own private IP and a port, and only then does the internet
+# gateway map that private IP 1:1 to the Elastic IP. PAT happens on the private side.)
+#
 # This reproduces the notes' table: `10.40.2.101:40001 → 10.20.1.100:40001` and
 # `10.40.2.201:40001 → 10.20.1.100:50001`. Why 50001? AWS does not document how a NAT gateway picks ports. The
 # model uses the simplest rule that explains the notes: **keep the host's own source port if it is free for this
