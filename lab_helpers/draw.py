@@ -118,7 +118,8 @@ def vpc(lab, highlight=None, ax=None, snapshot=None, vpcs=None, max_vpcs: int = 
                 ax.add_patch(FancyBboxPatch((ax0 + 0.15, sy), col_w - 0.5, 1.7, boxstyle="round,pad=0.02",
                                             fc=fc, ec=EDGE[kind], lw=1.2))
                 rt = idx.route_table_for_subnet(s.id)
-                label = f"{s.name or _short(s.id)}  {s.cidr}\n{kind}  ·  {_short(rt.id) if rt else 'no RT'}" + \
+                words = {"public": "public", "nat": "private, egress via NAT", "isolated": "private"}[kind]
+                label = f"{s.name or _short(s.id)}  {s.cidr}\n{words}  ·  {_short(rt.id) if rt else 'no RT'}" + \
                         (" (main)" if rt is not None and rt.main else "")
                 ax.text(ax0 + 0.3, sy + 1.42, label, fontsize=6.5, va="top")
                 pos[s.id] = (ax0 + 0.15 + (col_w - 0.5) / 2, sy + 0.85)
@@ -186,6 +187,9 @@ def vpc(lab, highlight=None, ax=None, snapshot=None, vpcs=None, max_vpcs: int = 
         ax.text(tx, ty, "TGW", ha="center", va="center", fontsize=8, weight="bold", color="#e65100")
         ax.text(tx + 0.8, ty, _short(t.id, 6), fontsize=6.5, va="center")
         pos[t.id] = (tx, ty)
+        for rt in snap.tgw_route_tables.values():
+            if rt.tgw_id == t.id:
+                pos[rt.id] = (tx, ty)
         for a in snap.tgw_attachments.values():
             if a.tgw_id == t.id and a.type == "vpc" and a.resource_id in pos:
                 vx, vy = pos[a.resource_id]
@@ -212,7 +216,8 @@ def _overlay(ax, result, pos, snap):
     points = []
     for h in result.forward_hops:
         cid = h.component_id.split(",")[0]
-        if h.component_type in ("route-table", "network-acl", "security-group", "subnet"):
+        if h.component_type in ("route-table", "network-acl", "security-group", "subnet") or (
+                h.component_type == "transit-gateway-attachment" and h.ok):
             continue  # decisions, not places: the X marks them if they block
         p = pos.get(cid)
         if p is None and h.component_type in ("internet", "aws-service"):

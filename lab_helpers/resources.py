@@ -99,12 +99,29 @@ def _delete_hosted_zone(r53, zone_id, raw):
     r53.delete_hosted_zone(Id=zone_id)
 
 
+def _disassociate_resolver_rule(rr, assoc_id, raw):
+    assoc = rr.get_resolver_rule_association(ResolverRuleAssociationId=assoc_id)["ResolverRuleAssociation"]
+    rr.disassociate_resolver_rule(ResolverRuleId=assoc["ResolverRuleId"], VPCId=assoc["VPCId"])
+
+
 def _delete_bucket(s3, bucket, raw):
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
         if keys:
             s3.delete_objects(Bucket=bucket, Delete={"Objects": keys})
     s3.delete_bucket(Bucket=bucket)
+
+
+def _delete_lattice_listener(lattice, arn, raw):
+    # arn:aws:vpc-lattice:<region>:<account>:service/<svc-id>/listener/<listener-id>
+    parts = arn.split(":")[-1].split("/")
+    lattice.delete_listener(serviceIdentifier=parts[1], listenerIdentifier=parts[3])
+
+
+def _delete_lattice_rule(lattice, arn, raw):
+    # .../service/<svc-id>/listener/<listener-id>/rule/<rule-id>
+    parts = arn.split(":")[-1].split("/")
+    lattice.delete_rule(serviceIdentifier=parts[1], listenerIdentifier=parts[3], ruleIdentifier=parts[5])
 
 
 def _call(method, **fixed):
@@ -123,11 +140,31 @@ KINDS: tuple[Kind, ...] = (
     Kind("eks-nodegroup", "eks", "CreateNodegroup", ("nodegroup", "nodegroupArn"), 8,
          lambda c, arn, raw: c.delete_nodegroup(clusterName=arn.split("/")[1], nodegroupName=arn.split("/")[2])),
     Kind("eks-cluster", "eks", "CreateCluster", ("cluster", "name"), 9, _call("delete_cluster", param="name")),
+    # VPC Lattice: associations first, then rules and listeners, services, target groups, and networks last
+    # (AWS refuses to delete a network with associations or a target group a rule still uses).
+    Kind("lattice-service-association", "vpc-lattice", "CreateServiceNetworkServiceAssociation", ("arn",), 10,
+         _call("delete_service_network_service_association", param="serviceNetworkServiceAssociationIdentifier")),
+    Kind("lattice-vpc-association", "vpc-lattice", "CreateServiceNetworkVpcAssociation", ("arn",), 11,
+         _call("delete_service_network_vpc_association", param="serviceNetworkVpcAssociationIdentifier")),
+    Kind("lattice-rule", "vpc-lattice", "CreateRule", ("arn",), 12, _delete_lattice_rule),
+    Kind("lattice-listener", "vpc-lattice", "CreateListener", ("arn",), 13, _delete_lattice_listener),
+    Kind("lattice-service", "vpc-lattice", "CreateService", ("arn",), 14,
+         _call("delete_service", param="serviceIdentifier")),
+    Kind("lattice-target-group", "vpc-lattice", "CreateTargetGroup", ("arn",), 15,
+         _call("delete_target_group", param="targetGroupIdentifier")),
+    Kind("lattice-service-network", "vpc-lattice", "CreateServiceNetwork", ("arn",), 16,
+         _call("delete_service_network", param="serviceNetworkIdentifier")),
     _ec2("instance", "RunInstances", ("Instances", "*", "InstanceId"), 20, "i-", _terminate),
     Kind("load-balancer", "elbv2", "CreateLoadBalancer", ("LoadBalancers", "*", "LoadBalancerArn"), 25,
          _call("delete_load_balancer", param="LoadBalancerArn")),
     Kind("target-group", "elbv2", "CreateTargetGroup", ("TargetGroups", "*", "TargetGroupArn"), 26,
          _call("delete_target_group", param="TargetGroupArn")),
+    Kind("resolver-rule-association", "route53resolver", "AssociateResolverRule",
+         ("ResolverRuleAssociation", "Id"), 27, _disassociate_resolver_rule),
+    Kind("resolver-rule", "route53resolver", "CreateResolverRule", ("ResolverRule", "Id"), 28,
+         _call("delete_resolver_rule", param="ResolverRuleId")),
+    Kind("resolver-endpoint", "route53resolver", "CreateResolverEndpoint", ("ResolverEndpoint", "Id"), 29,
+         _call("delete_resolver_endpoint", param="ResolverEndpointId")),
     _ec2("natgateway", "CreateNatGateway", ("NatGateway", "NatGatewayId"), 30, "nat-", _delete_nat),
     _ec2("vpc-endpoint", "CreateVpcEndpoint", ("VpcEndpoint", "VpcEndpointId"), 32, "vpce-",
          lambda c, rid, raw: c.delete_vpc_endpoints(VpcEndpointIds=[rid])),

@@ -123,5 +123,8 @@ def snapshot(lab, regions=None) -> list[Resource]:
         created = frozenset(e.resource_id for e in lab.ledger.entries if e.region == region)
         out += ec2_resources(lab.raw_client("ec2", region), lab.run_id, region, created)
         out += elb_resources(lab.raw_client("elbv2", region), lab.run_id, region)
-        out += lattice_resources(lab.raw_client("vpc-lattice", region), lab.run_id, region)
+        if any(e.service == "vpc-lattice" and e.region == region for e in lab.ledger.entries):
+            # lab.client, not raw_client: in the sandbox the Lattice API is served by the fidelity layer
+            # (lab_helpers/fidelity/lattice), which a raw client bypasses; against AWS both are the same.
+            out += lattice_resources(lab.client("vpc-lattice", region), lab.run_id, region)
     return out

@@ -1,0 +1,13 @@
+"""Reference solutions for lab 07."""
+
+
+def require_imdsv2(ec2, instance_id):
+    ec2.modify_instance_metadata_options(InstanceId=instance_id, HttpTokens="required", HttpEndpoint="enabled")
+
+
+def allow_containers(ec2, instance_id):
+    ec2.modify_instance_metadata_options(InstanceId=instance_id, HttpPutResponseHopLimit=2)
+
+
+def launch_v2_only(launch, subnet_id):
+    return launch("api-1", MetadataOptions={"HttpTokens": "required", "HttpPutResponseHopLimit": 2})

@@ -1,0 +1,20 @@
+"""Fixtures for the Lattice model: a sandbox lab in Seoul and the seminar's world."""
+from __future__ import annotations
+
+import pytest
+
+import lab_helpers
+from lattice_world import build_world
+
+
+@pytest.fixture
+def lab():
+    lab = lab_helpers.start_lab("01_vpc_basics", region="ap-northeast-2", quiet=True)
+    yield lab
+    if not lab.closed:
+        lab.teardown()
+
+
+@pytest.fixture
+def world(lab):
+    return build_world(lab)
