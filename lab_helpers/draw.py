@@ -12,7 +12,6 @@ NAT (private with egress), grey otherwise (isolated). The internet sits above, t
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 PUBLIC, NATTED, ISOLATED = "#c8e6c9", "#bbdefb", "#eeeeee"
 EDGE = {"public": "#2e7d32", "nat": "#1565c0", "isolated": "#757575"}

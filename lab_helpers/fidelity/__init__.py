@@ -22,6 +22,7 @@ SERVICE_MODULES = [
     "lab_helpers.fidelity.reachability",
     "lab_helpers.fidelity.eks",  # lattice branch: cluster security group, node groups that launch nodes
     "lab_helpers.fidelity.lattice",  # lattice branch: the VPC Lattice API (moto lacks deletes, rules, targets)
+    "lab_helpers.fidelity.default_sg",  # rule 28
 ]
 
 

@@ -31,6 +31,22 @@ _NOT_FOUND = {"i-": "InvalidInstanceID.NotFound", "eni-": "InvalidNetworkInterfa
               "tgw-attach-": "InvalidTransitGatewayAttachmentID.NotFound", "tgw-": "InvalidTransitGatewayID.NotFound"}
 
 
+def _dry_run(params):
+    if params.get("DryRun"):
+        return aws_error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
+    return None
+
+
+def _page(items: list, params: dict, key: str) -> dict:
+    """MaxResults / NextToken as AWS pages describe answers (the token is an offset here)."""
+    start = int(params.get("NextToken") or 0)
+    size = params.get("MaxResults") or len(items) or 1
+    body = {key: items[start:start + size]}
+    if start + size < len(items):
+        body["NextToken"] = str(start + size)
+    return body
+
+
 def _store(ctx) -> dict:
     s = ctx.store(STORE)
     s.setdefault("paths", {})
@@ -120,6 +136,8 @@ def _filter(f: dict | None) -> dict | None:
 
 # ------------------------------------------------------------------------------------------------ handlers
 def create_path(params, ctx, context=None, **_):
+    if _dry_run(params):
+        return _dry_run(params)
     region = _region(context)
     store = _store(ctx)
     token = params.get("ClientToken")
@@ -173,6 +191,8 @@ def _not_found_analysis(aid):
 
 
 def start_analysis(params, ctx, context=None, **_):
+    if _dry_run(params):
+        return _dry_run(params)
     from lab_helpers import netsim
     from lab_helpers.netsim import aws_shape, tgw
     from lab_helpers.netsim.trace import CACHE_STORE, run
@@ -222,6 +242,8 @@ def _filters(params) -> dict:
 
 
 def describe_paths(params, ctx, context=None, **_):
+    if _dry_run(params):
+        return _dry_run(params)
     store = _store(ctx)
     ids = params.get("NetworkInsightsPathIds") or []
     for pid in ids:
@@ -241,10 +263,12 @@ def describe_paths(params, ctx, context=None, **_):
         if "destination-port" in flt and str(path.get("DestinationPort")) not in flt["destination-port"]:
             continue
         out.append(_public(path))
-    return aws_response({"NetworkInsightsPaths": out})
+    return aws_response(_page(out, params, "NetworkInsightsPaths"))
 
 
 def describe_analyses(params, ctx, context=None, **_):
+    if _dry_run(params):
+        return _dry_run(params)
     store = _store(ctx)
     ids = params.get("NetworkInsightsAnalysisIds") or []
     for aid in ids:
@@ -265,10 +289,12 @@ def describe_analyses(params, ctx, context=None, **_):
         if "status" in flt and a.get("Status") not in flt["status"]:
             continue
         out.append(_public(a))
-    return aws_response({"NetworkInsightsAnalyses": out})
+    return aws_response(_page(out, params, "NetworkInsightsAnalyses"))
 
 
 def delete_analysis(params, ctx, context=None, **_):
+    if _dry_run(params):
+        return _dry_run(params)
     store = _store(ctx)
     aid = params["NetworkInsightsAnalysisId"]
     if store["analyses"].pop(aid, None) is None:
@@ -277,6 +303,8 @@ def delete_analysis(params, ctx, context=None, **_):
 
 
 def delete_path(params, ctx, context=None, **_):
+    if _dry_run(params):
+        return _dry_run(params)
     store = _store(ctx)
     pid = params["NetworkInsightsPathId"]
     if pid not in store["paths"]:

@@ -204,11 +204,11 @@ class Walker:
     # -- arrivals ----------------------------------------------------------------------------------------------
     def is_destination_eni(self, eni: Eni, pkt: Packet) -> bool:
         if self.mode == "return":
-            return pkt.dst in eni.private_ips and pkt.dst not in self.translations
+            return pkt.dst in _ips(eni) and pkt.dst not in self.translations
         d = self.dest
         if d.eni is not None:
             return d.eni.id == eni.id
-        return pkt.dst in eni.private_ips and d.kind in ("ip", "vpce")
+        return pkt.dst in _ips(eni) and d.kind in ("ip", "vpce")
 
     def deliver(self, eni: Eni, pkt: Packet, origin: str):
         """The packet reaches ``eni`` (its subnet's NACL was already checked by the caller)."""
@@ -233,7 +233,7 @@ class Walker:
         if self.mode == "forward":
             self.sg(eni, False, pkt)
         label = eni.instance_id or eni.id
-        if pkt.dst not in eni.private_ips and eni.source_dest_check:
+        if pkt.dst not in _ips(eni) and eni.source_dest_check:
             self.hop(label, "instance" if eni.instance_id else "network-interface", "source/destination check",
                      "SourceDestCheck=true: drops packets not addressed to it", "drop", sub)
             self.stop("VPCLAB_SOURCE_DEST_CHECK",
@@ -241,7 +241,7 @@ class Walker:
                       "it: run modify_instance_attribute(SourceDestCheck={'Value': False}) on the NAT/appliance "
                       "instance (rule 25).", eni.id, "network-interface",
                       NetworkInterface=_comp(eni.id, "network-interface", self.snap, eni.region))
-        if pkt.dst in eni.private_ips:
+        if pkt.dst in _ips(eni):
             self.hop(label, "network-interface", "destination", f"addressed to {pkt.dst}", "reached", sub)
             self.reached = ("eni", eni, pkt)
             return
@@ -253,7 +253,8 @@ class Walker:
             self.translations[new_src] = (pkt.src, pkt.sport, eni.id)
             out = Packet(new_src, pkt.dst, pkt.proto, pkt.dport, filters.EPHEMERAL_LINUX)
             self.hop(label, "instance" if eni.instance_id else "network-interface", "gateway",
-                     f"forwards (SourceDestCheck=false) and masquerades {pkt.src} as {new_src}", "forward", sub)
+                     f"forwards (SourceDestCheck=false) and masquerades {pkt.src} as {new_src} "
+                     "(engine assumption: an appliance sending outside every VPC is a NAT instance)", "forward", sub)
         else:
             self.hop(label, "instance" if eni.instance_id else "network-interface", "gateway",
                      "forwards (SourceDestCheck=false)", "forward", sub)
@@ -322,7 +323,7 @@ class Walker:
             if eni.subnet_id != subnet.id:
                 self.nacl(subnet, True, pkt)
                 self.nacl(self.snap.subnets[eni.subnet_id], False, pkt)
-            return self.deliver(eni, pkt, origin) if pkt.dst in eni.private_ips else self.appliance(eni, pkt, origin)
+            return self.deliver(eni, pkt, origin) if pkt.dst in _ips(eni) else self.appliance(eni, pkt, origin)
         if t == "pcx":
             return self.peering(subnet, pkt, r.target_id, origin)
         if t == "tgw":
@@ -402,8 +403,8 @@ class Walker:
                       "0.0.0.0/0 to a NAT gateway instead.", igw_id, "internet-gateway",
                       InternetGateway=_comp(igw_id, "internet-gateway", self.snap, subnet.region))
         out = Packet(public, pkt.dst, pkt.proto, pkt.dport, pkt.sport)
-        self.hop(igw_id, "internet-gateway", "gateway", f"1:1 NAT {pkt.src} -> {public}", "forward", subnet,
-                 OutboundHeader=_header(out))
+        what = f"IPv6 {pkt.src} forwarded as is" if public == pkt.src else f"1:1 NAT {pkt.src} -> {public}"
+        self.hop(igw_id, "internet-gateway", "gateway", what, "forward", subnet, OutboundHeader=_header(out))
         if self.mode == "forward" and self.dest.kind == "igw" and self.dest.id == igw_id:
             self.reached = ("igw", igw_id, out)
             return
@@ -459,10 +460,13 @@ class Walker:
                       nat.id, "nat-gateway", NatGateway=_comp(nat.id, "natgateway", self.snap, nat.region))
         eni = thing
         sub = self.snap.subnets.get(eni.subnet_id)
-        private = eni.private_ips[0]
+        if addr_is_v6(pkt.dst):  # IPv6 addresses are public as they are: no translation
+            private, what = pkt.dst, f"IPv6 {pkt.dst} forwarded as is"
+        else:
+            private = eni.private_ips[0]
+            what = f"1:1 NAT {pkt.dst} -> {private}"
         inner = Packet(pkt.src, private, pkt.proto, pkt.dport, pkt.sport)
-        self.hop(igw.id, "internet-gateway", "gateway", f"1:1 NAT {pkt.dst} -> {private}", "forward", sub,
-                 InboundHeader=_header(inner))
+        self.hop(igw.id, "internet-gateway", "gateway", what, "forward", sub, InboundHeader=_header(inner))
         edge = idx.rt_of_gateway.get(igw.id)
         if edge is not None:  # rule 12: an edge-associated (ingress) route table can steer to a middlebox
             m = routing.lookup(idx, edge, private)
@@ -701,6 +705,10 @@ def _header(p: Packet) -> dict:
     return out
 
 
+def _ips(eni: Eni) -> list[str]:
+    return eni.private_ips + eni.ipv6_ips
+
+
 def addr_is_v6(ip: str) -> bool:
     try:
         return ipaddress.ip_address(ip).version == 6
@@ -714,7 +722,13 @@ def analyze(snap: Snapshot, source: Endpoint, dest: Endpoint, protocol: str = "t
     """Walk the flow ``source`` -> ``dest`` and, if it arrives, the reply back. Never raises for a blocked path."""
     idx = snap.index()
     proto = filters.proto_number(protocol)
-    dport = (port, port) if port is not None and proto in filters.PORTED else (0, 65535) if proto in filters.PORTED else (0, 0)
+    if proto in filters.PORTED:
+        dport = (port, port) if port is not None else (0, 65535)
+    elif proto == "1":  # ICMP has no ports: the "port" is the ICMP type, echo request (8) unless a type is given
+        icmp_type = port if port is not None and 0 <= port <= 255 and port != 443 else 8
+        dport = (icmp_type, icmp_type)
+    else:
+        dport = (0, 0)
     fw = Walker(idx, dest, "forward")
     pkt = Packet(source.ip, dest.ip, proto, dport, source_ports or filters.EPHEMERAL_LINUX)
     try:
@@ -736,6 +750,8 @@ def analyze(snap: Snapshot, source: Endpoint, dest: Endpoint, protocol: str = "t
             rw.hop(where.instance_id or where.id, "network-interface", "source", f"reply from {reply.src}", "forward",
                    snap.subnets.get(where.subnet_id))
             rw.route(snap.subnets[where.subnet_id], reply, "eni", sender=where)
+        elif kind == "internet" and str(where).startswith("eigw-"):
+            _return_via_egress_only(rw, where, reply)
         elif kind == "internet":
             rw.igw_in(reply, where)
         elif kind == "endpoint":
@@ -754,6 +770,20 @@ def analyze(snap: Snapshot, source: Endpoint, dest: Endpoint, protocol: str = "t
         return result
     result.reachable = True
     return result
+
+
+def _return_via_egress_only(rw: Walker, eigw_id: str, reply: Packet):
+    """An egress-only IGW lets replies to IPv6 connections opened from inside back in (it is stateful)."""
+    idx = rw.idx
+    eigw = rw.snap.eigws.get(eigw_id)
+    vpc_id = eigw.vpc_ids[0] if eigw and eigw.vpc_ids else ""
+    rw.hop(eigw_id, "egress-only-internet-gateway", "gateway", "reply to a connection opened from inside",
+           "forward", vpc_id=vpc_id, region=eigw.region if eigw else "")
+    eni = idx.eni_by_ip.get((vpc_id, reply.dst))
+    if eni is None:
+        rw.stop("VPCLAB_NO_DESTINATION", f"No interface of {vpc_id} has {reply.dst}.", vpc_id, "vpc")
+    rw.nacl(rw.snap.subnets[eni.subnet_id], False, reply)
+    rw.deliver(eni, reply, "internet")
 
 
 def _return_from_endpoint(rw: Walker, ep, reply: Packet):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from .snapshot import NaclEntry, NetworkAcl, SgRule, SnapshotIndex
+from .snapshot import NaclEntry, NetworkAcl, SgRule, SnapshotIndex, parse_ip
 
 PROTO_NAMES = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 PORTED = ("6", "17")
@@ -45,9 +45,7 @@ def _net(cidr: str):
     return ipaddress.ip_network(cidr, strict=False)
 
 
-@lru_cache(maxsize=65536)
-def _addr(ip):
-    return ipaddress.ip_address(ip)
+_addr = parse_ip
 
 
 def _in(ip, cidr: str) -> bool:
@@ -77,7 +75,7 @@ def sg_rule_matches(idx: SnapshotIndex, rule: SgRule, proto: str, port: Optional
     if rule.peer_type in ("cidr", "cidr6"):
         return _in(remote_ip, rule.peer)
     if rule.peer_type == "prefix-list":
-        addr = ipaddress.ip_address(remote_ip)
+        addr = parse_ip(remote_ip)
         return any(n.version == addr.version and addr in n for n in idx.prefix_networks.get(rule.peer, []))
     if rule.peer_type == "security-group":
         ref = idx.snap.security_groups.get(rule.peer)

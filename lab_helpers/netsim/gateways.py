@@ -13,10 +13,9 @@
 """
 from __future__ import annotations
 
-import ipaddress
 from typing import Optional
 
-from .snapshot import Eni, NatGateway, PrefixList, SnapshotIndex, VpcEndpoint
+from .snapshot import Eni, NatGateway, PrefixList, SnapshotIndex, VpcEndpoint, parse_ip
 
 
 def public_ip_of_sender(idx: SnapshotIndex, vpc_id: str, src_ip: str) -> tuple[str, Optional[Eni], Optional[NatGateway]]:
@@ -51,7 +50,7 @@ def aws_service_prefix_list(idx: SnapshotIndex, region: str, service: str) -> Op
 
 def service_of_address(idx: SnapshotIndex, ip: str) -> Optional[PrefixList]:
     """The AWS service prefix list (any captured Region) containing ``ip``: an S3 or DynamoDB address."""
-    addr = ipaddress.ip_address(ip)
+    addr = parse_ip(ip)
     for pl in idx.snap.prefix_lists.values():
         if pl.name.startswith("com.amazonaws.") and any(addr in n for n in idx.prefix_networks.get(pl.id, [])
                                                         if n.version == addr.version):
@@ -65,7 +64,7 @@ def gateway_endpoint_serves(idx: SnapshotIndex, ep: VpcEndpoint, ip: str) -> boo
     pl = aws_service_prefix_list(idx, ep.region, service)
     if pl is None:
         return False
-    addr = ipaddress.ip_address(ip)
+    addr = parse_ip(ip)
     return any(addr in n for n in idx.prefix_networks.get(pl.id, []) if n.version == addr.version)
 
 

@@ -17,7 +17,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Optional
 
-from .snapshot import Route, RouteTable, SnapshotIndex
+from .snapshot import Route, RouteTable, SnapshotIndex, parse_ip
 
 # Rank of a route for equal prefix lengths (rules 6-7): higher wins.
 STATIC, PREFIX_LIST, PROPAGATED = 3, 2, 1
@@ -50,7 +50,7 @@ def _compiled(idx: SnapshotIndex, rt: RouteTable) -> list:
                 except ValueError:
                     nets = []
             for n in nets:
-                table.append((n, route_rank(r), r))
+                table.append((n, route_rank(r), r, str(n)))
         table.sort(key=lambda t: (t[0].prefixlen, t[1]), reverse=True)
         idx.memo[key] = table
     return table
@@ -60,16 +60,16 @@ def lookup(idx: SnapshotIndex, rt: Optional[RouteTable], ip) -> Optional[RouteMa
     """The route ``rt`` uses for destination ``ip`` (None: no route matches, the packet is dropped)."""
     if rt is None:
         return None
-    addr = ipaddress.ip_address(ip)
-    for net, _rank, route in _compiled(idx, rt):
+    addr = parse_ip(ip)
+    for net, _rank, route, text in _compiled(idx, rt):
         if net.version == addr.version and addr in net:
-            return RouteMatch(route, str(net))
+            return RouteMatch(route, text)
     return None
 
 
 def brute_force_lookup(routes: list[tuple[str, int, object]], ip):
     """Reference implementation for tests: all matching (cidr, rank, value), pick max (prefixlen, rank)."""
-    addr = ipaddress.ip_address(ip)
+    addr = parse_ip(ip)
     best = None
     for cidr, rank, value in routes:
         net = ipaddress.ip_network(cidr, strict=False)

@@ -12,9 +12,16 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Optional
+
+
+@lru_cache(maxsize=65536)
+def parse_ip(ip):
+    """``ipaddress.ip_address`` memoised: the walk parses the same few addresses thousands of times."""
+    return ipaddress.ip_address(ip)
 
 
 # ---------------------------------------------------------------------------------------------------------- model
@@ -125,6 +132,7 @@ class Eni:
     interface_type: str = "interface"
     description: str = ""
     status: str = "in-use"
+    ipv6_ips: list[str] = field(default_factory=list)  # globally routable: an IGW forwards to them directly
 
 
 @dataclass
@@ -358,6 +366,9 @@ class SnapshotIndex:
                 self.eni_by_ip[(eni.vpc_id, ip)] = eni
             if eni.public_ip:
                 self.eni_by_public_ip[eni.public_ip] = eni
+            for ip in eni.ipv6_ips:
+                self.eni_by_ip[(eni.vpc_id, ip)] = eni
+                self.eni_by_public_ip[ip] = eni
             for sg in eni.sg_ids:
                 self.sg_member_ips.setdefault(sg, set()).update(eni.private_ips)
         self.rt_of_subnet: dict[str, RouteTable] = {}
@@ -381,8 +392,10 @@ class SnapshotIndex:
         self.subnets_of_vpc: dict[str, list[Subnet]] = {}
         for s in snap.subnets.values():
             self.subnets_of_vpc.setdefault(s.vpc_id, []).append(s)
-        self.vpc_networks = {v.id: [ipaddress.ip_network(c) for c in v.cidrs] for v in snap.vpcs.values()}
-        self.subnet_networks = {s.id: ipaddress.ip_network(s.cidr) for s in snap.subnets.values()}
+        self.vpc_networks = {v.id: [ipaddress.ip_network(c) for c in v.cidrs + v.ipv6_cidrs]
+                             for v in snap.vpcs.values()}
+        self.subnet_networks = {s.id: [ipaddress.ip_network(c) for c in (s.cidr, s.ipv6_cidr) if c]
+                                for s in snap.subnets.values()}
         self.prefix_networks = {p.id: [ipaddress.ip_network(c) for c in p.cidrs] for p in snap.prefix_lists.values()}
         self.nat_by_public_ip = {ip: n for n in snap.nat_gateways.values() for ip in n.public_ips}
         self.tgw_attachments_of_vpc: dict[tuple[str, str], TgwAttachment] = {}
@@ -414,18 +427,18 @@ class SnapshotIndex:
         return acl
 
     def subnet_of_ip(self, vpc_id: str, ip) -> Optional[Subnet]:
-        addr = ipaddress.ip_address(ip)
+        addr = parse_ip(ip)
         for s in self.subnets_of_vpc.get(vpc_id, []):
-            if addr in self.subnet_networks[s.id]:
+            if any(n.version == addr.version and addr in n for n in self.subnet_networks[s.id]):
                 return s
         return None
 
     def vpc_contains(self, vpc_id: str, ip) -> bool:
-        addr = ipaddress.ip_address(ip)
+        addr = parse_ip(ip)
         return any(addr.version == n.version and addr in n for n in self.vpc_networks.get(vpc_id, []))
 
     def vpc_of_ip(self, ip, regions: Optional[Iterable[str]] = None) -> Optional[str]:
-        addr = ipaddress.ip_address(ip)
+        addr = parse_ip(ip)
         for vpc_id, nets in self.vpc_networks.items():
             if any(addr.version == n.version and addr in n for n in nets):
                 if regions is None or self.snap.vpcs[vpc_id].region in regions:
@@ -543,7 +556,8 @@ def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints:
             n["NetworkInterfaceId"], n.get("SubnetId", ""), n.get("VpcId", ""), region, [i for i in ips if i],
             (n.get("Association") or {}).get("PublicIp", ""), [g["GroupId"] for g in n.get("Groups", [])],
             bool(n.get("SourceDestCheck", True)), att.get("InstanceId", ""), n.get("InterfaceType", "interface"),
-            n.get("Description", ""), n.get("Status", ""))
+            n.get("Description", ""), n.get("Status", ""),
+            [a["Ipv6Address"] for a in n.get("Ipv6Addresses", []) if a.get("Ipv6Address")])
     for res in _pages(ec2, "describe_instances", "Reservations"):
         for i in res.get("Instances", []):
             enis = [x["NetworkInterfaceId"] for x in sorted(i.get("NetworkInterfaces", []),

@@ -24,7 +24,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Optional
 
-from .snapshot import Snapshot, SnapshotIndex, TgwRoute, TgwRouteTable
+from .snapshot import Snapshot, SnapshotIndex, TgwRoute, TgwRouteTable, parse_ip
 
 HINTS_STORE = "lab_helpers.netsim.tgw_static_routes"  # shim-state key: {"rt|cidr": attachment_id}
 
@@ -96,7 +96,7 @@ def lookup(idx: SnapshotIndex, rt: TgwRouteTable, ip) -> Optional[TgwRoute]:
                 slot[int(net.network_address)] = r
         table = sorted(((v, plen, slot) for (v, plen), slot in by_len.items()), key=lambda t: -t[1])
         idx.memo[key] = table
-    addr = ipaddress.ip_address(ip)
+    addr = parse_ip(ip)
     value, bits = int(addr), addr.max_prefixlen
     for version, plen, slot in table:
         if version != addr.version:

@@ -131,8 +131,9 @@ def resolve(snap: Snapshot, spec, role: str, region: str, near: Optional[Endpoin
         if t is None:
             raise TraceInputError(f"Transit gateway {s} is not in the snapshot.")
         if not ip_override:
-            raise TraceInputError(f"Tracing to or from transit gateway {s} needs an address: pass "
-                                  f"{'destination_ip' if role == 'destination' else 'source_ip'}=...")
+            which = "destination" if role == "destination" else "source"
+            raise TraceInputError(f"Tracing to or from transit gateway {s} needs an address: pass {which}_ip=... "
+                                  f"to lab.trace ({which.capitalize()}Ip in create_network_insights_path).")
         return Endpoint("tgw", s, ip_override, t.region, resource_type="transit-gateway")
     ip = _ip(s)
     if ip is None:
@@ -161,6 +162,15 @@ def run(snap: Snapshot, source, destination, port: Optional[int] = 443, protocol
     dst = resolve(snap, destination, "destination", region, near=src, ip_override=destination_ip)
     if src.kind in ("internet", "igw") and dst.kind == "eni" and not destination_ip:
         dst.ip = dst.eni.public_ip or dst.eni.private_ips[0]  # from the internet you can only aim at a public IP
+        if _ip(src.ip) and ipaddress.ip_address(src.ip).version == 6 and dst.eni.ipv6_ips:
+            dst.ip = dst.eni.ipv6_ips[0]
+    # IPv6 (rule 2): when one end is an IPv6 address, the ENI end uses its IPv6 address
+    for end, other, given in ((src, dst, source_ip), (dst, src, destination_ip)):
+        if end.kind == "eni" and not given and _ip(other.ip) and ipaddress.ip_address(other.ip).version == 6:
+            if not end.eni.ipv6_ips:
+                raise TraceInputError(f"{end.id} has no IPv6 address, so it cannot talk to {other.ip}: assign one "
+                                      "(assign_ipv6_addresses) or trace to an IPv4 address.")
+            end.ip = end.eni.ipv6_ips[0]
     if src.kind == "eni" and dst.kind == "ip" and dst.ip in snap.index().eni_by_public_ip:
         pass  # a public IP of another instance: the walk leaves via the IGW and comes back in (hairpin)
     return engine.analyze(snap, src, dst, protocol, port, source_ports)

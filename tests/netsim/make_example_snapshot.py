@@ -2,7 +2,7 @@
 import sys
 sys.path.insert(0, "tests/netsim")
 import lab_helpers
-from builders import *
+from netsim_builders import *
 from lab_helpers.netsim import snapshot_of
 lab = lab_helpers.start_lab("01_vpc_basics", quiet=True)
 ec2 = lab.client("ec2")

@@ -10,8 +10,7 @@ import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
-from builders import igw, instance, route_table, sg, subnet, vpc
-from conftest import verify
+from netsim_builders import igw, instance, route_table, sg, subnet, vpc, verify
 
 MODEL = botocore.session.get_session().get_service_model("ec2")
 
@@ -181,3 +180,41 @@ def test_offline_analysis_of_a_saved_snapshot():
     assert trace(None, private.id, "internet", snapshot=snap).reachable
     assert not trace(None, public.id, private.id, port=443, snapshot=snap).reachable  # app allows only 8080
     assert trace(None, public.id, private.id, port=8080, snapshot=snap).reachable
+
+
+def test_icmp_ping_follows_icmp_rules(lab, w):
+    """Rules 26-27: an SG allowing ICMP echo lets ping in; the engine treats the ICMP type as the 'port'."""
+    ec2 = lab.client("ec2")
+    assert not lab.trace(w["a"], w["b"], port=None, protocol="icmp").reachable  # web allows only tcp/443
+    ec2.authorize_security_group_ingress(GroupId=w["web"], IpPermissions=[
+        {"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "IpRanges": [{"CidrIp": "10.9.0.0/16"}]}])
+    assert lab.trace(w["a"], w["b"], port=None, protocol="icmp").reachable
+
+
+def test_dry_run_and_pagination(lab, w):
+    ec2 = lab.client("ec2")
+    assert _code(lambda: ec2.create_network_insights_path(Source=w["a"], Destination=w["b"], Protocol="tcp",
+                                                           DryRun=True)) == "DryRunOperation"
+    for _ in range(7):
+        ec2.create_network_insights_path(Source=w["a"], Destination=w["b"], Protocol="udp", DestinationPort=53)
+    udp = [{"Name": "protocol", "Values": ["udp"]}]
+    first = ec2.describe_network_insights_paths(MaxResults=5, Filters=udp)
+    assert len(first["NetworkInsightsPaths"]) == 5 and first["NextToken"]
+    rest = ec2.describe_network_insights_paths(MaxResults=5, Filters=udp, NextToken=first["NextToken"])
+    assert len(rest["NetworkInsightsPaths"]) == 2 and "NextToken" not in rest
+    ids = {p["NetworkInsightsPathId"] for p in first["NetworkInsightsPaths"] + rest["NetworkInsightsPaths"]}
+    assert len(ids) == 7
+
+
+def test_analysis_that_cannot_start_reports_failed(lab, w):
+    """An analysis the engine cannot set up (a TGW source without SourceIp) ends in Status 'failed' with a reason."""
+    ec2 = lab.client("ec2")
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    pid = ec2.create_network_insights_path(Source=tgw, DestinationIp="10.9.1.10", Protocol="tcp")[
+        "NetworkInsightsPath"]["NetworkInsightsPathId"]
+    aid = ec2.start_network_insights_analysis(NetworkInsightsPathId=pid)["NetworkInsightsAnalysis"][
+        "NetworkInsightsAnalysisId"]
+    got = ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[aid])
+    conforms(got, output("DescribeNetworkInsightsAnalyses"))
+    a = got["NetworkInsightsAnalyses"][0]
+    assert a["Status"] == "failed" and "source_ip" in a["StatusMessage"]

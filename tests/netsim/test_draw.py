@@ -42,7 +42,7 @@ def test_trace_overlay_marks_where_it_stops():
 
 
 def test_lab_draw_uses_the_live_sandbox(lab):
-    from builders import igw, route_table, subnet, vpc
+    from netsim_builders import igw, route_table, subnet, vpc
 
     ec2 = lab.client("ec2")
     v = vpc(ec2, "10.77.0.0/16", "drawn")

@@ -6,8 +6,7 @@ instance without a public IP and a NAT gateway; private subnet B (1a, no default
 """
 import pytest
 
-from builders import igw, instance, nat, prefix_list, route_table, sg, subnet, vpc
-from conftest import verify
+from netsim_builders import igw, instance, nat, prefix_list, route_table, sg, subnet, vpc, verify
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +141,30 @@ def test_multiple_security_groups_are_a_union(lab, w):
     ec2 = lab.client("ec2")
     i = instance(ec2, w["pub"], [w["other"], w["web"]], public=True)
     verify(lab, "internet", i, reachable=True, api_source=w["igw"])
+
+
+def test_subnet_without_association_uses_main_route_table(lab, w):
+    """Rule 11: an unassociated subnet uses the VPC's main route table (here: local only, until we add 0/0)."""
+    ec2 = lab.client("ec2")
+    loose = subnet(ec2, w["vpc"], "10.0.9.0/24", "us-east-1a")
+    i = instance(ec2, loose, [w["web"]], public=True)
+    main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [w["vpc"]]},
+                                              {"Name": "association.main", "Values": ["true"]}])["RouteTables"][0][
+        "RouteTableId"]
+    verify(lab, i, "internet", reachable=False, code="NO_ROUTE_TO_DESTINATION", blocked_by=main)
+    ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=w["igw"])
+    r = verify(lab, i, "internet", reachable=True)
+    assert any(h.component_id == main for h in r.hops)
+    ec2.delete_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0")
+
+
+def test_default_security_group_admits_its_own_members(lab, w):
+    """Rule 28: the default SG allows all inbound from members of the same group (moto forgets; a shim adds it)."""
+    ec2 = lab.client("ec2")
+    default = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [w["vpc"]]},
+                                                    {"Name": "group-name", "Values": ["default"]}])[
+        "SecurityGroups"][0]
+    assert default["IpPermissions"][0]["UserIdGroupPairs"][0]["GroupId"] == default["GroupId"]
+    one, two = (instance(ec2, w["b"], [default["GroupId"]]) for _ in range(2))
+    verify(lab, one, two, port=5432, reachable=True)
+    verify(lab, w["pubweb"], two, port=5432, reachable=False, code="ENI_SG_RULES_MISMATCH")

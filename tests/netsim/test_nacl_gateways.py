@@ -5,8 +5,7 @@ custom NACLs per test), NAT subnet N (1b, public) and a private subnet Q (1b) ro
 """
 import pytest
 
-from builders import igw, instance, nat, route_table, sg, subnet, vpc
-from conftest import verify
+from netsim_builders import igw, instance, nat, route_table, sg, subnet, vpc, verify
 
 
 def nacl(ec2, vpc_id, subnet_id, inbound=(), outbound=()):

@@ -5,8 +5,7 @@ E 10.50/16 in eu-west-1. Peerings A-B and A-C (active), A-D (never accepted), A-
 """
 import pytest
 
-from builders import igw, instance, nat, route_table, sg, subnet, vpc
-from conftest import verify
+from netsim_builders import igw, instance, nat, route_table, sg, subnet, vpc, verify
 
 
 def peer(ec2, a, b, region=None, accept_client=None):

@@ -50,7 +50,7 @@ def _reference_rows(snap, rt):
     return rows
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(table(), st.integers(0, 3), st.integers(0, 3), st.integers(0, 255))
 def test_route_lookup_matches_brute_force(world, b, c, d):
     """Rules 1, 6-7, 9: longest prefix (per prefix-list entry), then static > prefix list > propagated."""
@@ -108,7 +108,7 @@ def nacl_entries(draw):
     return entries
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(nacl_entries(), st.booleans(), st.sampled_from(["6", "17"]), st.integers(0, 80), st.integers(0, 20),
        st.integers(0, 3), st.integers(0, 255))
 def test_nacl_range_evaluation_matches_per_port_brute_force(entries, egress, proto, lo, width, c, d):

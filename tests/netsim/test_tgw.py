@@ -6,8 +6,7 @@ computes the first and the fidelity layer remembers the second, so these scenari
 """
 import pytest
 
-from builders import igw, instance, nat, route_table, sg, subnet, vpc
-from conftest import verify
+from netsim_builders import igw, instance, nat, route_table, sg, subnet, vpc, verify
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +173,39 @@ def test_trace_from_attachment_and_to_tgw(lab, w):
     assert r.reachable and r.hops[-1].component_id == w["tgw"]
     r = lab.trace(w["s1_att"], "10.100.0.50")
     assert r.forward_hops[0].component_id == w["s1_att"]
+
+
+def test_inter_region_tgw_peering_needs_static_routes_on_both_sides(lab):
+    """Rule 53: TGW peering attachments carry only static routes; the accepter accepts; both sides add routes."""
+    ec2, eu = lab.client("ec2"), lab.client("ec2", "eu-west-1")
+    off = {"DefaultRouteTableAssociation": "disable", "DefaultRouteTablePropagation": "disable"}
+    sides = {}
+    for name, client, cidr, az in (("us", ec2, "10.160.0.0/16", "us-east-1a"), ("eu", eu, "10.60.0.0/16", "eu-west-1a")):
+        t = client.create_transit_gateway(Options=off)["TransitGateway"]["TransitGatewayId"]
+        rt = client.create_transit_gateway_route_table(TransitGatewayId=t)["TransitGatewayRouteTable"][
+            "TransitGatewayRouteTableId"]
+        v = vpc(client, cidr)
+        s = subnet(client, v, cidr.replace("0.0/16", "0.0/24"), az)
+        client.create_route(RouteTableId=route_table(client, v, s), DestinationCidrBlock="10.0.0.0/8",
+                            TransitGatewayId=t)
+        att = client.create_transit_gateway_vpc_attachment(TransitGatewayId=t, VpcId=v, SubnetIds=[s])[
+            "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+        client.associate_transit_gateway_route_table(TransitGatewayRouteTableId=rt, TransitGatewayAttachmentId=att)
+        client.enable_transit_gateway_route_table_propagation(TransitGatewayRouteTableId=rt,
+                                                              TransitGatewayAttachmentId=att)
+        sides[name] = dict(tgw=t, rt=rt, cidr=cidr, i=instance(client, s, [sg(client, v, "p", [("tcp", 443, "10.0.0.0/8")])]))
+    peering = ec2.create_transit_gateway_peering_attachment(
+        TransitGatewayId=sides["us"]["tgw"], PeerTransitGatewayId=sides["eu"]["tgw"], PeerAccountId="123456789012",
+        PeerRegion="eu-west-1")["TransitGatewayPeeringAttachment"]["TransitGatewayAttachmentId"]
+    eu.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=peering)
+    for name, client in (("us", ec2), ("eu", eu)):
+        client.associate_transit_gateway_route_table(TransitGatewayRouteTableId=sides[name]["rt"],
+                                                     TransitGatewayAttachmentId=peering)
+    ec2.create_transit_gateway_route(DestinationCidrBlock=sides["eu"]["cidr"], TransitGatewayRouteTableId=sides["us"]["rt"],
+                                     TransitGatewayAttachmentId=peering)
+    verify(lab, sides["us"]["i"], sides["eu"]["i"], reachable=False, code="NO_ROUTE_TO_DESTINATION",
+           direction="return", api_ip_only=True)
+    eu.create_transit_gateway_route(DestinationCidrBlock=sides["us"]["cidr"], TransitGatewayRouteTableId=sides["eu"]["rt"],
+                                    TransitGatewayAttachmentId=peering)
+    r = verify(lab, sides["us"]["i"], sides["eu"]["i"], reachable=True, api_ip_only=True)
+    assert any("TGW peering" in h.rule for h in r.hops)
