@@ -74,5 +74,8 @@ def hops_from_trace(trace) -> list[Hop]:
 
 
 def flow_from_trace(name: str, gb_per_month: float, trace) -> Flow:
-    """A :class:`Flow` whose path is the one the network engine found."""
-    return Flow(name, gb_per_month, tuple(hops_from_trace(trace)))
+    """A :class:`Flow` whose path is the one the network engine found, starting in the source's region (so a
+    flow from Seoul is priced at Seoul's rates even on a bill titled us-east-1)."""
+    hops = tuple(hops_from_trace(trace))
+    start = next((h.region for h in trace.forward_hops if h.region), None)
+    return Flow(name, gb_per_month, hops, start)

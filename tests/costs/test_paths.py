@@ -88,3 +88,43 @@ def test_peering_and_tgw_paths(lab):
         ec2.create_route(RouteTableId=rt, DestinationCidrBlock="10.3.0.0/16" if vpc == a else "10.1.0.0/16",
                          TransitGatewayId=tgw)
     assert _kinds(lab.trace(ia, ic)) == ["tgw"]
+
+
+def test_inter_region_peering_path_is_priced_where_it_leaves(lab):
+    east, seoul = lab.client("ec2"), lab.client("ec2", "ap-northeast-2")
+    a, sa, ra, ia = _vpc(lab, east, "10.1.0.0/16")
+    vpc = seoul.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
+    sub = seoul.create_subnet(VpcId=vpc, CidrBlock="10.5.1.0/24", AvailabilityZone="ap-northeast-2a")["Subnet"][
+        "SubnetId"]
+    rt = seoul.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    seoul.associate_route_table(RouteTableId=rt, SubnetId=sub)
+    sg = seoul.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
+    seoul.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+    ie = compute.launch(lab, sub, "seoul", security_groups=[sg], region="ap-northeast-2")
+    pcx = east.create_vpc_peering_connection(VpcId=a, PeerVpcId=vpc, PeerRegion="ap-northeast-2")[
+        "VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    seoul.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    east.create_route(RouteTableId=ra, DestinationCidrBlock="10.5.0.0/16", VpcPeeringConnectionId=pcx)
+    seoul.create_route(RouteTableId=rt, DestinationCidrBlock="10.1.0.0/16", VpcPeeringConnectionId=pcx)
+    hops = hops_from_trace(lab.trace(ia, ie))
+    assert [h.kind for h in hops] == ["peering", "inter_region"]
+    assert hops[1].region is None  # priced in the region the bytes leave: the flow's own (us-east-1)
+    bill = monthly([], [flow_from_trace("replication", 100, lab.trace(ia, ie))], "us-east-1")
+    assert bill.total == pytest.approx(100 * 0.02)
+
+
+def test_a_traced_flow_is_priced_in_the_region_it_starts(lab):
+    seoul = lab.client("ec2", "ap-northeast-2")
+    vpc = seoul.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
+    sub = seoul.create_subnet(VpcId=vpc, CidrBlock="10.5.1.0/24", AvailabilityZone="ap-northeast-2a")["Subnet"][
+        "SubnetId"]
+    igw = seoul.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    seoul.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    rt = seoul.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    seoul.associate_route_table(RouteTableId=rt, SubnetId=sub)
+    seoul.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    web = compute.launch(lab, sub, "web", public_ip=True, region="ap-northeast-2")
+    flow = flow_from_trace("downloads", 100, lab.trace(web, "internet"))
+    assert flow.region == "ap-northeast-2" and [h.kind for h in flow.path] == ["internet"]
+    assert monthly([], [flow], "us-east-1").total == pytest.approx(100 * 0.126)  # Seoul's egress rate
