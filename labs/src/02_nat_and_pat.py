@@ -422,8 +422,9 @@ via_private_nat
 # The sandbox has no traffic, so in sandbox mode this lab writes a day of synthetic hourly points: 12 hours of the
 # notes' ECS shop before endpoints, then 12 hours after the S3 gateway endpoint took half the bytes off the NAT
 # (the bytes come from the cost model's traffic profile, so the drop is the one lab 03 prices). This is the **only**
-# place the lab branches on `lab.mode`: in live mode, AWS publishes these metrics itself and refuses writes into
-# `AWS/` namespaces, so the cell only reads.
+# place the lab branches on `lab.mode`: in live mode AWS publishes these metrics itself, and the PutMetricData
+# documentation says not to write into `AWS/` namespaces (they belong to AWS's services; your points would be mixed
+# with the real ones), so the cell only reads.
 
 # %%
 from lab_helpers.costs import scenarios
