@@ -36,6 +36,15 @@ class Result:
             text += f"\n   💡 hint: {self.hint}"
         return text
 
+    def _ipython_display_(self) -> None:
+        """Show once: the check already displayed itself, so a check that ends a cell is not shown twice."""
+        if getattr(self, "_shown", False):
+            return
+        object.__setattr__(self, "_shown", True)
+        from IPython.display import HTML, display
+
+        display(HTML(self._repr_html_()))
+
     def _repr_html_(self) -> str:
         colour = "#1a7f37" if self.passed else "#cf222e"
         body = f"<b style='color:{colour}'>{'✅' if self.passed else '❌'} {html.escape(self.title)}</b>"
@@ -68,7 +77,7 @@ def _report(result: Result) -> Result:
 
         from IPython import get_ipython
         if get_ipython() is not None:
-            display(result)
+            display(result)  # marks it shown; see Result._ipython_display_
         else:
             print(result)
     except ImportError:

@@ -15,10 +15,17 @@ only through describe/list/get calls, so the same code explains a live account:
    an answer (special-use names such as ``.internal`` are NXDOMAIN on the public internet, so we say that).
 
 CNAMEs are followed (and shown, ``dig +short`` style); alias records to load balancers show the balancer's name.
+
+Other simulators can add names the Resolver answers (e.g. VPC Lattice service names) without editing this module:
+list a function ``"package.module:function"`` in :data:`ZONE_SOURCES`. It is called as ``fn(lab, vpc_id, attrs)``
+(``attrs`` = the two DNS attributes) and returns a list of :class:`Zone` — a name, record sets in Route 53's
+``ResourceRecordSets`` shape, and a label saying where they come from. They then compete with private hosted zones
+for the most specific match, like the hidden zones AWS creates for interface endpoints.
 """
 from __future__ import annotations
 
 import html
+import importlib
 import ipaddress
 from dataclasses import dataclass, field
 from typing import Optional
@@ -29,6 +36,8 @@ from .errors import LabError
 LINK_LOCAL_RESOLVER = "169.254.169.253"
 LINK_LOCAL_RESOLVER_V6 = "fd00:ec2::253"
 MAX_CNAME_DEPTH = 8
+# Extra answer sources, "module:function" -> fn(lab, vpc_id, attrs) -> list[Zone] (see the module docstring).
+ZONE_SOURCES: tuple = ()
 # TLDs the public root will never delegate (RFC 6761/6762, ICANN's .internal decision): public DNS says NXDOMAIN.
 SPECIAL_USE_TLDS = {"internal", "local", "localhost", "test", "example", "invalid", "corp", "home", "lan",
                     "intranet", "private"}
@@ -210,11 +219,13 @@ def _rules(lab, vpc_id: str) -> list[dict]:
     """Resolver rules associated with the VPC (SYSTEM or FORWARD), with their DomainName."""
     rr = lab.raw_client("route53resolver")
     try:
-        assocs = rr.list_resolver_rule_associations(Filters=[{"Name": "VPCId", "Values": [vpc_id]}])
+        pages = rr.get_paginator("list_resolver_rule_associations").paginate(
+            Filters=[{"Name": "VPCId", "Values": [vpc_id]}])
+        assocs = [a for page in pages for a in page.get("ResolverRuleAssociations", [])]
     except Exception:  # Resolver not reachable in this backend: no rules
         return []
     rules = []
-    for assoc in assocs.get("ResolverRuleAssociations", []):
+    for assoc in assocs:
         if assoc.get("VPCId") != vpc_id or assoc.get("Status", "COMPLETE") not in ("COMPLETE", "CREATING"):
             continue
         rule = rr.get_resolver_rule(ResolverRuleId=assoc["ResolverRuleId"])["ResolverRule"]
@@ -278,6 +289,9 @@ class _Context:
             if private and not both:
                 continue  # rule 39: endpoint private DNS needs both attributes
             zones.append(zone)
+        for source in ZONE_SOURCES:
+            module, _, function = source.partition(":")
+            zones.extend(getattr(importlib.import_module(module), function)(self.lab, self.vpc_id, self.attrs))
         return zones
 
     def private_zone_count(self) -> int:
@@ -355,6 +369,8 @@ def _answer_public(ctx: _Context, qname: str, answer: Answer) -> None:
     if not ctx.attrs["enableDnsHostnames"] and ctx.private_zone_count():
         hidden = (" This VPC has private hosted zones associated, but enableDnsHostnames is false, so the Resolver "
                   "ignores them (rule 57: both attributes must be true).")
+    if _answer_ec2_hostname(ctx, qname, answer):
+        return
     lb = _load_balancer(ctx, qname)
     if lb is not None:
         ips = _lb_node_ips(ctx, lb)
@@ -382,6 +398,71 @@ def _answer_public(ctx: _Context, qname: str, answer: Answer) -> None:
                         "127.0.0.0/8, so no answer is invented (SERVFAIL here).")
 
 
+def _answer_ec2_hostname(ctx: _Context, qname: str, answer: Answer) -> bool:
+    """EC2 DNS hostnames: ``ip-10-0-1-4.ec2.internal`` (private) and ``ec2-54-…amazonaws.com`` (public).
+
+    Inside the instance's own VPC both resolve to the private IP. A public hostname asked from a *peered* VPC
+    resolves to the private IP only if the instance's side of the peering allows DNS resolution from the remote VPC
+    (rule 49); anywhere else it is public DNS, which answers with the public IP (read from describe, not invented).
+    """
+    name = qname.rstrip(".")
+    private = name.startswith("ip-") and (name.endswith(".ec2.internal") or name.endswith(".compute.internal"))
+    public = name.startswith("ec2-") and name.endswith(".amazonaws.com")
+    if not (private or public):
+        return False
+    found = ctx.lab.raw_client("ec2").describe_instances(Filters=[
+        {"Name": "private-dns-name" if private else "dns-name", "Values": [name]}])["Reservations"]
+    instances = [i for r in found for i in r["Instances"] if i["State"]["Name"] not in ("terminated", "shutting-down")]
+    if not instances:
+        return False
+    inst = instances[0]
+    own = inst.get("VpcId") == ctx.vpc_id
+    answer.source = answer.source or f"ec2-hostname:{inst['InstanceId']}"
+    if own:
+        ip = inst["PrivateIpAddress"]
+        answer.steps.append(f"{qname} is the {'private' if private else 'public'} DNS hostname of "
+                            f"{inst['InstanceId']}, in this VPC: the Resolver answers with its private IP.")
+    elif private:
+        answer.rcode = "SERVFAIL"
+        answer.steps.append(f"{qname} is the private DNS hostname of {inst['InstanceId']} in {inst.get('VpcId')}, "
+                            "another VPC. AWS documents these names for use inside their VPC; how another VPC's "
+                            "Resolver answers is not modelled (SERVFAIL here). Publish a name in a private hosted "
+                            "zone instead.")
+        return True
+    elif _peer_allows_dns(ctx, inst.get("VpcId")):
+        ip = inst["PrivateIpAddress"]
+        answer.steps.append(f"{qname} is the public DNS hostname of {inst['InstanceId']} in peered VPC "
+                            f"{inst.get('VpcId')}, whose side of the peering allows DNS resolution from this VPC: "
+                            "the private IP (rule 49).")
+    elif inst.get("PublicIpAddress"):
+        ip = inst["PublicIpAddress"]
+        answer.steps.append(f"{qname} is the public DNS hostname of {inst['InstanceId']} in {inst.get('VpcId')}: "
+                            "from outside that VPC public DNS answers with the public IP. Over a peering, enable "
+                            "AllowDnsResolutionFromRemoteVpc on that VPC's side to get the private IP (rule 49).")
+    else:
+        return False
+    answer.answers.append(ip)
+    answer.records.append((qname, "A", ip))
+    return True
+
+
+def _peer_allows_dns(ctx: _Context, other_vpc: Optional[str]) -> bool:
+    """Is there an active peering between this VPC and ``other_vpc`` whose ``other_vpc`` side allows DNS
+    resolution from the remote VPC?"""
+    if not other_vpc:
+        return False
+    pcxs = ctx.lab.raw_client("ec2").describe_vpc_peering_connections(Filters=[
+        {"Name": "status-code", "Values": ["active"]}])["VpcPeeringConnections"]
+    for pcx in pcxs:
+        if pcx.get("Status", {}).get("Code") != "active":
+            continue  # moto ignores the status filter (moto-fidelity §12)
+        sides = {pcx["RequesterVpcInfo"].get("VpcId"): pcx["RequesterVpcInfo"],
+                 pcx["AccepterVpcInfo"].get("VpcId"): pcx["AccepterVpcInfo"]}
+        if set(sides) == {ctx.vpc_id, other_vpc}:
+            return bool(sides[other_vpc].get("PeeringOptions", {}).get("AllowDnsResolutionFromRemoteVpc"))
+    return False
+
+
 def _load_balancer(ctx: _Context, qname: str) -> Optional[dict]:
     try:
         pages = ctx.lab.raw_client("elbv2").get_paginator("describe_load_balancers").paginate()
@@ -400,3 +481,81 @@ def _lb_node_ips(ctx: _Context, lb: dict) -> list[str]:
     enis = ctx.lab.raw_client("ec2").describe_network_interfaces(
         Filters=[{"Name": "description", "Values": [f"ELB {suffix}"]}])["NetworkInterfaces"]
     return sorted(e["PrivateIpAddress"] for e in enis if e.get("PrivateIpAddress"))
+
+
+# -- a real DNS server for one VPC's view (optional: `dig @127.0.0.1 -p PORT name`) -----------------------------
+class DnsServer:
+    """A UDP DNS server on 127.0.0.1 answering as ``vpc_id``'s Resolver (see :func:`serve`)."""
+
+    def __init__(self, lab, vpc_id: str, port: int = 0):
+        import socket
+        import threading
+
+        _vpc(lab, vpc_id)  # a bad id fails here, clearly, not inside the server thread
+        self.lab, self.vpc_id = lab, vpc_id
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.settimeout(0.2)
+        self.address = self.sock.getsockname()
+        self.log: list = []  # (name, type, rcode) per query answered
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"dns-{vpc_id}", daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return self.address[1]
+
+    def _loop(self) -> None:
+        from . import dnswire
+
+        while not self._stop.is_set():
+            try:
+                data, peer = self.sock.recvfrom(4096)
+            except OSError:  # timeout (to re-check the stop flag) or the socket closed
+                continue
+            try:
+                query = dnswire.parse_query(data)
+            except (ValueError, IndexError, UnicodeError):
+                continue  # not a DNS query we can read: drop it, as a resolver drops garbage
+            try:
+                answer = resolve(self.lab, query.name, self.vpc_id, query.rtype)
+                rcode, records = answer.rcode, answer.records
+            except Exception:  # the simulator failed: say SERVFAIL, as a real resolver would
+                rcode, records = "SERVFAIL", []
+            self.log.append((query.name, query.rtype, rcode))
+            self.sock.sendto(dnswire.build_response(query, rcode, records), peer)
+
+    def query(self, name: str, rtype: str = "A", timeout: float = 5.0) -> tuple[str, list]:
+        """Ask this server over UDP like ``dig`` would; returns (rcode, [(name, type, value)])."""
+        import socket
+
+        from . import dnswire
+
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(timeout)
+            s.sendto(dnswire.build_query(fqdn(name), rtype.upper()), self.address)
+            return dnswire.parse_response(s.recvfrom(4096)[0])
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.sock.close()
+
+    def __enter__(self) -> "DnsServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<DnsServer for {self.vpc_id} at 127.0.0.1:{self.port} — try: dig @127.0.0.1 -p {self.port} NAME>"
+
+
+def serve(lab, vpc_id: str, port: int = 0) -> DnsServer:
+    """Serve ``vpc_id``'s view of DNS on 127.0.0.1 (UDP, a free port unless ``port`` is given).
+
+    Use as a context manager; ``dig @127.0.0.1 -p <server.port> api.my-app.internal`` then gets the same answer
+    as :func:`resolve` (A, AAAA and CNAME records; forwarded and public names come back SERVFAIL).
+    """
+    return DnsServer(lab, vpc_id, port)

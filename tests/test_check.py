@@ -55,3 +55,19 @@ def test_progress_is_recorded(monkeypatch, tmp_path):
     check.that("recorded", True)
     from lab_helpers import progress
     assert progress.load()["01_vpc_basics"]["recorded"]["passed"] is True
+
+
+def test_a_check_that_ends_a_cell_is_shown_once(monkeypatch, capsys):
+    """In a notebook the check displays itself; Jupyter's display of the cell's value must not repeat it."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.delenv("VPCLAB_STRICT", raising=False)
+    shell = InteractiveShell.instance()
+    shown = []
+    monkeypatch.setattr(shell.display_pub, "publish", lambda data, **kw: shown.append(data))
+    try:
+        shell.run_cell("from lab_helpers import check\ncheck.that('once', True)")
+    finally:
+        InteractiveShell.clear_instance()
+    assert sum("once" in d.get("text/html", "") for d in shown) == 1
+    assert "once" not in capsys.readouterr().out  # the cell's value was not echoed again

@@ -333,6 +333,18 @@ for name in ("www.example.com", "ledger.acc.example.com", "db.acc.example.com"):
 # owns their namespace.
 
 # %% [markdown]
+# ### The same answers over real DNS
+# `dns.serve(lab, vpc_id)` runs a small DNS server on 127.0.0.1 that answers with that VPC's view, so any DNS client
+# works against it — while it runs, `dig @127.0.0.1 -p <port> db.acc.example.com` in a terminal prints the same
+# NXDOMAIN. Here we ask it over UDP from Python:
+
+# %%
+with dns.serve(lab, client["vpc_id"]) as server:
+    print(server)
+    for name in ("api.my-app.internal", "db.acc.example.com"):
+        print(f"  {name:<22} ->", server.query(name))
+
+# %% [markdown]
 # ## 6. Break it and fix it: the hostnames switch
 #
 # A colleague "tidies up" the client VPC and switches `enableDnsHostnames` off ("we don't use public hostnames").
@@ -363,6 +375,8 @@ rr = lab.client("route53resolver")
 outbound = rr.create_resolver_endpoint(CreatorRequestId=lab.run_id + "-out", Name="to-datacentre",
                                        SecurityGroupIds=[client["sg"]], Direction="OUTBOUND",
                                        IpAddresses=[{"SubnetId": s} for s in client["subnets"]])["ResolverEndpoint"]
+wait_until_available(lambda: "available" if rr.get_resolver_endpoint(ResolverEndpointId=outbound["Id"])[
+    "ResolverEndpoint"]["Status"] == "OPERATIONAL" else "creating", outbound["Id"])  # minutes in AWS
 rule = rr.create_resolver_rule(CreatorRequestId=lab.run_id + "-corp", Name="corp", RuleType="FORWARD",
                                DomainName="corp.example.com", ResolverEndpointId=outbound["Id"],
                                TargetIps=[{"Ip": "192.168.10.53", "Port": 53}])["ResolverRule"]

@@ -199,3 +199,45 @@ def test_teardown_removes_resolver_rules_endpoints_and_zones(lab, ec2, r53):
     report = lab.teardown()
     assert report.clean, str(report)
     assert not [e for e in lab.ledger.entries if not e.deleted]
+
+
+def _instance_with_public_ip(ec2, vpc, cidr):
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr)["Subnet"]["SubnetId"]
+    iid = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, NetworkInterfaces=[
+        {"DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": True}])["Instances"][0]["InstanceId"]
+    return ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+
+
+def test_ec2_hostnames_and_peering_dns_resolution(lab, ec2):
+    """Rule 49: a peer's public hostname gives the private IP only with AllowDnsResolutionFromRemoteVpc."""
+    a, b = make_vpc(ec2, "10.0.0.0/16"), make_vpc(ec2, "10.1.0.0/16")
+    inst = _instance_with_public_ip(ec2, a, "10.0.1.0/24")
+    private, public = inst["PrivateIpAddress"], inst["PublicIpAddress"]
+    assert lab.resolve(inst["PrivateDnsName"], a).answers == [private]
+    assert lab.resolve(inst["PublicDnsName"], a).answers == [private]  # inside its VPC
+    assert lab.resolve(inst["PublicDnsName"], b).answers == [public]  # not peered: public DNS
+    pcx = ec2.create_vpc_peering_connection(VpcId=b, PeerVpcId=a)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    assert lab.resolve(inst["PublicDnsName"], b).answers == [public]  # peered, option off
+    ec2.modify_vpc_peering_connection_options(VpcPeeringConnectionId=pcx, RequesterPeeringConnectionOptions={
+        "AllowDnsResolutionFromRemoteVpc": True})  # b's side: wrong side for a's hostnames
+    assert lab.resolve(inst["PublicDnsName"], b).answers == [public]
+    ec2.modify_vpc_peering_connection_options(VpcPeeringConnectionId=pcx, AccepterPeeringConnectionOptions={
+        "AllowDnsResolutionFromRemoteVpc": True})  # a's side
+    got = lab.resolve(inst["PublicDnsName"], b)
+    assert got.answers == [private] and "rule 49" in str(got)
+    assert lab.resolve(inst["PrivateDnsName"], b).rcode == "SERVFAIL"  # not modelled, said so
+
+
+def lattice_like_zones(lab, vpc_id, attrs):
+    """A stand-in extra source, as a Lattice simulator would provide."""
+    return [dns.Zone("svc-1", "svc-1.example.vpc-lattice-svcs.us-east-1.on.aws.",
+                     [{"Name": "svc-1.example.vpc-lattice-svcs.us-east-1.on.aws.", "Type": "A",
+                       "ResourceRecords": [{"Value": "169.254.171.1"}]}], "test source for " + vpc_id)]
+
+
+def test_extra_zone_sources(lab, ec2, monkeypatch):
+    vpc = make_vpc(ec2, "10.0.0.0/16")
+    monkeypatch.setattr(dns, "ZONE_SOURCES", ("test_resolver:lattice_like_zones",))
+    got = lab.resolve("svc-1.example.vpc-lattice-svcs.us-east-1.on.aws", vpc)
+    assert got.answers == ["169.254.171.1"] and f"test source for {vpc}" in str(got)
