@@ -82,12 +82,12 @@ def vpc(lab, highlight=None, ax=None, snapshot=None, vpcs=None, max_vpcs: int = 
         scale = min(1.0, 22 / max(width, 1))
         _, ax = plt.subplots(figsize=(max(7, width * scale * 0.9), max(4.5, height * scale * 0.9)))
     ax.set_xlim(-0.5, width)
-    ax.set_ylim(-2.6 if snap.tgws else 0.0, height)
     ax.set_aspect("equal")
     ax.axis("off")
 
     pos: dict[str, tuple[float, float]] = {}  # component id -> anchor point, for path overlay
     lowest = height
+    tops: dict[str, tuple[float, float]] = {}  # where peerings attach (top edge of each VPC box)
     internet = (width / 2, height - 0.8)
     ax.text(*internet, "internet", ha="center", va="center", fontsize=11,
             bbox=dict(boxstyle="round,pad=0.4", fc="white", ec="#90a4ae"))
@@ -106,6 +106,7 @@ def vpc(lab, highlight=None, ax=None, snapshot=None, vpcs=None, max_vpcs: int = 
         title = f"{vpc_obj.name + ' · ' if vpc_obj.name else ''}{_short(v)}  {', '.join(vpc_obj.cidrs)}  ({vpc_obj.region})"
         ax.text(x0 + 0.2, y0 + h - 0.35, title, fontsize=8.5, weight="bold", va="center")
         pos[v] = (x0 + w / 2, y0 + h / 2)
+        tops[v] = (x0 + w * 0.4, y0 + h)
         for k, az in enumerate(azs):
             ax0 = x0 + 0.3 + k * col_w
             ax.add_patch(Rectangle((ax0, y0 + 0.25), col_w - 0.2, h - 0.95, fill=False, ls=":", ec="#9e9e9e"))
@@ -166,17 +167,21 @@ def vpc(lab, highlight=None, ax=None, snapshot=None, vpcs=None, max_vpcs: int = 
                     va="center", color="#00838f")
             pos[p.id] = (px, py)
 
-    # peerings between drawn VPCs
+    # peerings between drawn VPCs: arcs over the boxes, so a link never crosses a VPC in between
     for p in snap.peerings.values():
-        if p.requester_vpc in pos and p.accepter_vpc in pos and p.status not in ("deleted", "rejected", "failed"):
-            (x1, y1), (x2, y2) = pos[p.requester_vpc], pos[p.accepter_vpc]
+        if p.requester_vpc in tops and p.accepter_vpc in tops and p.status not in ("deleted", "rejected", "failed"):
+            (x1, y1), (x2, y2) = sorted([tops[p.requester_vpc], tops[p.accepter_vpc]])
             ok = p.status == "active"
-            ax.plot([x1, x2], [y1, y2], ls="--" if ok else ":", color="#ef6c00" if ok else "#bdbdbd", lw=1.6,
-                    zorder=0.5)
-            mid = ((x1 + x2) / 2, (y1 + y2) / 2)
-            ax.text(*mid, f"{_short(p.id, 6)}\n{p.status}", fontsize=6, ha="center", color="#ef6c00",
-                    bbox=dict(fc="white", ec="none", alpha=0.8))
+            span = max(abs(x2 - x1), abs(y2 - y1), 1e-6)
+            rad = -min(0.25, 3.0 / span)  # keep the arc's rise under ~1.5 units however far apart
+            ax.annotate("", xy=(x2, y2), xytext=(x1, y1), zorder=0.5,
+                        arrowprops=dict(arrowstyle="-", ls="--" if ok else ":", color="#ef6c00" if ok else "#bdbdbd",
+                                        lw=1.6, connectionstyle=f"arc3,rad={rad}"))
+            mid = ((x1 + x2) / 2 + 0.5 * rad * (y2 - y1), (y1 + y2) / 2 - 0.5 * rad * (x2 - x1))
+            ax.text(*mid, f"{_short(p.id, 6)} {p.status}", fontsize=6, ha="center", va="center", color="#ef6c00",
+                    bbox=dict(fc="white", ec="none", alpha=0.85))
             pos[p.id] = mid
+            height = max(height, mid[1] + 0.6)
     # transit gateways below
     tgws = list(snap.tgws.values())
     for m, t in enumerate(tgws):
@@ -194,8 +199,7 @@ def vpc(lab, highlight=None, ax=None, snapshot=None, vpcs=None, max_vpcs: int = 
                 vx, vy = pos[a.resource_id]
                 ax.plot([tx, vx], [ty, vy], color="#ffb74d", lw=1.0, zorder=0.4)
                 pos[a.id] = ((tx + vx) / 2, (ty + vy) / 2)
-    if not snap.tgws:
-        ax.set_ylim(lowest - 0.6, height)
+    ax.set_ylim(-2.6 if snap.tgws else lowest - 0.6, height)
     if hidden:
         ax.text(0, -2.4, f"… and {hidden} more VPCs (pass vpcs=[...] to choose)", fontsize=7, color="#616161")
     if highlight is not None:
