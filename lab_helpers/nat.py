@@ -50,6 +50,12 @@ class PortAllocationError(Exception):
 
     code = "ErrorPortAllocation"
 
+    @property
+    def response(self) -> dict:
+        """Shaped like a botocore error so ``check.raises(..., code="ErrorPortAllocation")`` can name it. (In AWS
+        this is a CloudWatch metric, not an API error: the connection simply fails.)"""
+        return {"Error": {"Code": self.code, "Message": str(self)}}
+
 
 @dataclass(frozen=True)
 class Destination:
@@ -92,19 +98,17 @@ class PreserveThenStride:
     def candidates(self, source_port: int):
         span = PORT_MAX - PORT_MIN + 1
         start = source_port if PORT_MIN <= source_port <= PORT_MAX else PORT_MIN
-        seen = set()
-        port = start
-        while port not in seen:
-            seen.add(port)
-            yield port
-            port = PORT_MIN + (port - PORT_MIN + self.stride) % span
+        # one lap of the range: port, +10,000, +20,000 … (about 7 candidates). Going round again would revisit
+        # thousands of ports (the stride and the range share a factor of 16) and make every overloaded flow slow.
+        for k in range(max(1, span // self.stride + 1)):
+            yield PORT_MIN + (start - PORT_MIN + k * self.stride) % span
         # fallback: a linear scan is handled by the table (it keeps a cursor so filling 55,000 ports stays linear)
 
     def __repr__(self) -> str:
         return f"PreserveThenStride(stride={self.stride})"
 
 
-@dataclass
+@dataclass(repr=False)
 class PatTable:
     """The translation table of one NAT gateway. ``addresses[0]`` is the primary address."""
 
@@ -259,6 +263,9 @@ class PatTable:
             lines.append(f"  … {self.active - 20:,} more")
         lines.append("  metrics: " + ", ".join(f"{k}={v:,}" for k, v in self.metrics.items()))
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _repr_html_(self) -> str:
         head = "<tr><th>Private source</th><th>Translated to</th><th>Destination</th><th>Idle (s)</th></tr>"

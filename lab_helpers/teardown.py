@@ -23,6 +23,8 @@ _EXISTS = {
     "instance": ("describe_instances", "InstanceIds", "Reservations", None),
     "natgateway": ("describe_nat_gateways", "NatGatewayIds", "NatGateways", "State"),
     "vpc-endpoint": ("describe_vpc_endpoints", "VpcEndpointIds", "VpcEndpoints", "State"),
+    "vpc-endpoint-service": ("describe_vpc_endpoint_service_configurations", "ServiceIds", "ServiceConfigurations",
+                             "ServiceState"),
     "transit-gateway": ("describe_transit_gateways", "TransitGatewayIds", "TransitGateways", "State"),
     "transit-gateway-attachment": ("describe_transit_gateway_attachments", "TransitGatewayAttachmentIds",
                                    "TransitGatewayAttachments", "State"),

@@ -4,15 +4,17 @@
 * :func:`monthly` — price any architecture: a list of :class:`Resource` plus a list of :class:`Flow` (GB per month
   and the path of hops it takes). Plain data, so labs can compare designs they never build.
 * :func:`snapshot` — the :class:`Resource` list of a live lab, from describe calls, to feed :func:`monthly`.
+* :func:`flow_from_trace` — a flow whose path comes from ``lab.trace`` (the engine knows the route taken).
 * :func:`break_even`, :func:`plot_curves`, :func:`plot_stacked` — compare two designs.
 * :mod:`.scenarios` — the source notes' worked examples, with the note's and the complete assumptions.
 """
 from .breakeven import BreakEven, break_even, linear_break_even, plot_curves, plot_stacked
 from .estimate import Estimate, estimate
 from .inventory import snapshot
+from .paths import flow_from_trace, hops_from_trace
 from .model import (HOURLY, HOURS_PER_30_DAYS, HOURS_PER_MONTH, PER_GB, Bill, Flow, Hop, Line, Resource, money,
                     monthly)
 
 __all__ = ["estimate", "Estimate", "monthly", "snapshot", "Resource", "Flow", "Hop", "Bill", "Line", "money",
            "break_even", "linear_break_even", "BreakEven", "plot_curves", "plot_stacked", "HOURLY", "PER_GB",
-           "HOURS_PER_MONTH", "HOURS_PER_30_DAYS"]
+           "HOURS_PER_MONTH", "HOURS_PER_30_DAYS", "flow_from_trace", "hops_from_trace"]

@@ -8,7 +8,7 @@ from .inventory import snapshot
 from .model import HOURS_PER_30_DAYS, Bill, money, monthly
 
 
-@dataclass
+@dataclass(repr=False)
 class Estimate:
     """Hourly and 30-day cost of what is running now (traffic not included: it depends on what you send)."""
 
@@ -39,6 +39,9 @@ class Estimate:
         if self.mode == "sandbox":
             rows.append("  (sandbox: nothing is billed; these are what the same resources would cost in live mode)")
         return "\n".join(rows)
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _repr_html_(self) -> str:
         if not self.resources:

@@ -91,7 +91,7 @@ def elb_resources(elbv2, run_id: str, region: str) -> list[Resource]:
             if any(t["Key"] == "vpclab:run" and t["Value"] == run_id for t in desc.get("Tags", [])):
                 tagged.add(desc["ResourceArn"])
     out = []
-    for kind, lbtype in (("alb", "application"), ("nlb", "network")):
+    for kind, lbtype in (("alb", "application"), ("nlb", "network"), ("gwlb", "gateway")):
         chosen = [lb for lb in lbs if lb["LoadBalancerArn"] in tagged and lb.get("Type") == lbtype]
         if chosen:
             out.append(Resource(kind, len(chosen), region, tuple(lb["LoadBalancerName"] for lb in chosen),
@@ -122,8 +122,7 @@ def snapshot(lab, regions=None) -> list[Resource]:
     for region in regions or lab.regions:
         created = frozenset(e.resource_id for e in lab.ledger.entries if e.region == region)
         out += ec2_resources(lab.raw_client("ec2", region), lab.run_id, region, created)
-        if any(e.service == "elbv2" and e.region == region for e in lab.ledger.entries):
-            out += elb_resources(lab.raw_client("elbv2", region), lab.run_id, region)
+        out += elb_resources(lab.raw_client("elbv2", region), lab.run_id, region)
         if any(e.service == "vpc-lattice" and e.region == region for e in lab.ledger.entries):
             # lab.client, not raw_client: in the sandbox the Lattice API is served by the fidelity layer
             # (lab_helpers/fidelity/lattice), which a raw client bypasses; against AWS both are the same.

@@ -39,6 +39,7 @@ HOURLY = {
     "public_ipv4": ("public_ipv4_hour", "Public IPv4 address-hours"),
     "alb": ("alb_hour", "Application Load Balancer hours"),
     "nlb": ("nlb_hour", "Network Load Balancer hours"),
+    "gwlb": ("gwlb_hour", "Gateway Load Balancer hours"),
     "lattice_service": ("lattice_service_hour", "VPC Lattice service-hours"),
 }
 
@@ -136,10 +137,16 @@ class Line:
 
 
 def money(x: Optional[float]) -> str:
-    return "unknown" if x is None else f"${x:,.2f}"
+    """Dollars; amounts under a dollar keep up to 4 decimals so an hourly $0.045 does not read as $0.04."""
+    if x is None:
+        return "unknown"
+    if 0 < abs(x) < 1:
+        text = f"{x:.4f}".rstrip("0")
+        return "$" + (text + "0" if len(text.split(".")[1]) < 2 else text)
+    return f"${x:,.2f}"
 
 
-@dataclass
+@dataclass(repr=False)
 class Bill:
     """Itemised monthly cost. ``total`` is ``None`` ("unknown") if any line is unpriced."""
 
@@ -169,6 +176,10 @@ class Bill:
             return None
         return round(sum(line.amount for line in chosen), 10)
 
+    def quantity(self, item_prefix: str) -> float:
+        """Sum of the billed quantities (hours, GB…) of the lines whose item starts with ``item_prefix``."""
+        return round(sum(line.quantity for line in self.lines if line.item.startswith(item_prefix)), 10)
+
     def by_category(self) -> dict:
         """{item: amount} merged by item (for stacked bars)."""
         out: dict = {}
@@ -192,6 +203,9 @@ class Bill:
                         f"{money(line.amount):>10}" + (f"   [{line.detail}]" if line.detail else ""))
         rows.append(f"  {'TOTAL':<48} {self.total_text()}")
         return "\n".join(rows)
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th style='text-align:left'>{h}</th>" for h in

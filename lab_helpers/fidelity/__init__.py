@@ -14,8 +14,8 @@ from .base import Shim, ShimContext, aws_error, aws_response, install
 # Modules whose SHIMS are installed on every sandbox session, in this order.
 SERVICE_MODULES = [
     "lab_helpers.fidelity.ec2",
-    "lab_helpers.fidelity.endpoints",  # rules 35, 39, 43
-    "lab_helpers.fidelity.natgw",  # rule 21
+    "lab_helpers.fidelity.endpoints",  # rules 34, 35, 38, 39, 43
+    "lab_helpers.fidelity.natgw",  # rules 21, 25
     "lab_helpers.fidelity.route53",
     "lab_helpers.fidelity.placement",
     "lab_helpers.fidelity.imds_defaults",

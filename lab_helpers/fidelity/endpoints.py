@@ -15,6 +15,7 @@ Pure rules first (testable without botocore), then the glue:
 from __future__ import annotations
 
 import datetime as _dt
+import ipaddress
 import re
 from typing import Optional
 
@@ -71,8 +72,34 @@ def _config_for(ctx, region, service_name):
     return next((c for c in configs if c.get("ServiceName") == service_name), None)
 
 
+def _fix_interfaces(ec2, ep: dict, params: dict) -> None:
+    """Rule 38: an endpoint's network interfaces take an address *in their subnet* and the endpoint's security
+    groups (the VPC's default group when none is given). moto gives them a random 10.x address anywhere and the
+    default group. The fix goes through the EC2 API (assign an address in the subnet, release the stray one, set the
+    groups), so anything that reads with describe calls — the network engine included — sees AWS's picture. One
+    moto quirk remains: the scalar ``PrivateIpAddress`` field keeps the stray address; ``PrivateIpAddresses`` is
+    right."""
+    groups = params.get("SecurityGroupIds") or [g["GroupId"] for g in ec2.describe_security_groups(Filters=[
+        {"Name": "vpc-id", "Values": [ep["VpcId"]]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]]
+    for eni_id in ep.get("NetworkInterfaceIds", []):
+        eni = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni_id])["NetworkInterfaces"][0]
+        subnet = ec2.describe_subnets(SubnetIds=[eni["SubnetId"]])["Subnets"][0]
+        net = ipaddress.ip_network(subnet["CidrBlock"])
+        stray = [a["PrivateIpAddress"] for a in eni.get("PrivateIpAddresses", [])
+                 if ipaddress.ip_address(a["PrivateIpAddress"]) not in net]
+        if stray:
+            ec2.assign_private_ip_addresses(NetworkInterfaceId=eni_id, SecondaryPrivateIpAddressCount=1)
+            ec2.unassign_private_ip_addresses(NetworkInterfaceId=eni_id, PrivateIpAddresses=stray)
+        if groups:
+            ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, Groups=groups)
+        ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, Description={
+            "Value": f"VPC Endpoint Interface {ep['VpcEndpointId']}"})
+
+
 def endpoint_created(parsed, ctx, params=None, context=None, **_):
     ep = parsed.get("VpcEndpoint", {})
+    if ep.get("VpcEndpointType") in ("Interface", "GatewayLoadBalancer") and ep.get("NetworkInterfaceIds"):
+        _fix_interfaces(ctx.raw_client("ec2", _region(context)), ep, params or {})
     config = _config_for(ctx, _region(context), ep.get("ServiceName"))
     if config is None:
         return
@@ -85,7 +112,9 @@ def endpoint_created(parsed, ctx, params=None, context=None, **_):
 def endpoints_described(parsed, ctx, **_):
     store = ctx.store(STORE)
     for ep in parsed.get("VpcEndpoints", []):
-        if ep["VpcEndpointId"] in store:
+        # only while the endpoint lives: once deleted, the backend's "deleted"/"deleting" is the truth
+        if ep["VpcEndpointId"] in store and str(ep.get("State", "")).lower() in ("available", "pending",
+                                                                                  "pendingacceptance"):
             ep["State"] = store[ep["VpcEndpointId"]]["state"]
 
 
@@ -135,10 +164,36 @@ def describe_connections(params, ctx, context=None, **_):
     return aws_response({"VpcEndpointConnections": rows})
 
 
+def gateway_routes_follow(parsed, ctx, params=None, context=None, **_):
+    """Rule 34: adding a route table to a gateway endpoint adds its ``pl-… → vpce-…`` route; removing the table
+    removes it. moto updates the endpoint's RouteTableIds but never the route tables themselves."""
+    if not params or not (params.get("AddRouteTableIds") or params.get("RemoveRouteTableIds")):
+        return
+    ec2 = ctx.raw_client("ec2", _region(context))
+    ep = ec2.describe_vpc_endpoints(VpcEndpointIds=[params["VpcEndpointId"]])["VpcEndpoints"][0]
+    if ep.get("VpcEndpointType") != "Gateway":
+        return
+    pl = next((p["PrefixListId"] for p in ec2.describe_managed_prefix_lists()["PrefixLists"]
+               if p.get("PrefixListName") == ep["ServiceName"]), None)
+    if pl is None:
+        return
+    for rtb in params.get("AddRouteTableIds", []):
+        routes = ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]
+        if not any(r.get("DestinationPrefixListId") == pl for r in routes):
+            ec2.create_route(RouteTableId=rtb, DestinationPrefixListId=pl, GatewayId=ep["VpcEndpointId"])
+    for rtb in params.get("RemoveRouteTableIds", []):
+        routes = ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]
+        if any(r.get("DestinationPrefixListId") == pl and r.get("GatewayId") == ep["VpcEndpointId"] for r in routes):
+            ec2.delete_route(RouteTableId=rtb, DestinationPrefixListId=pl)
+
+
 SHIMS = [
+    Shim("ec2", "ModifyVpcEndpoint", "result", "Rule 34: the endpoint's prefix-list route follows its route tables",
+         gateway_routes_follow),
     Shim("ec2", "CreateVpcEndpoint", "call", "Rule 35: endpoints reach services in their own Region only; "
          "rule 39: private DNS needs enableDnsSupport and enableDnsHostnames", create_endpoint),
-    Shim("ec2", "CreateVpcEndpoint", "result", "Rule 43: AcceptanceRequired -> pendingAcceptance", endpoint_created),
+    Shim("ec2", "CreateVpcEndpoint", "result", "Rule 38: endpoint interfaces in their subnet with the endpoint's "
+         "security groups; rule 43: AcceptanceRequired -> pendingAcceptance", endpoint_created),
     Shim("ec2", "DescribeVpcEndpoints", "result", "Rule 43: endpoint state follows acceptance", endpoints_described),
     Shim("ec2", "AcceptVpcEndpointConnections", "call", "Rule 43: the provider accepts", _decide("available")),
     Shim("ec2", "RejectVpcEndpointConnections", "call", "Rule 43: the provider rejects", _decide("rejected")),

@@ -1,4 +1,5 @@
-"""Secondary addresses of a NAT gateway (rule 21), which moto does not implement.
+"""NAT devices: secondary addresses of a NAT gateway (rule 21), which moto does not implement, and the NAT
+instance's source/destination check (rule 25), which moto keeps on the instance but not on its interface.
 
 ``AssociateNatGatewayAddress`` (public NAT: more Elastic IPs) is served from per-lab state and
 ``DescribeNatGateways`` shows the extra addresses, so :mod:`lab_helpers.nat` — which reads addresses only through
@@ -67,7 +68,22 @@ def described(parsed, ctx, **_):
                                                                                 store[nat["NatGatewayId"]]]
 
 
+def source_dest_check_follows(parsed, ctx, params=None, context=None, **_):
+    """An instance's SourceDestCheck *is* its primary interface's attribute; moto changes only the instance's copy,
+    so anything reading the ENI (the network engine) would still see the check on."""
+    if not params or "SourceDestCheck" not in params:
+        return
+    ec2 = ctx.raw_client("ec2", (context or {}).get("client_region"))
+    instance = ec2.describe_instances(InstanceIds=[params["InstanceId"]])["Reservations"][0]["Instances"][0]
+    for eni in instance.get("NetworkInterfaces", []):
+        if eni.get("Attachment", {}).get("DeviceIndex") == 0:
+            ec2.modify_network_interface_attribute(NetworkInterfaceId=eni["NetworkInterfaceId"],
+                                                   SourceDestCheck=params["SourceDestCheck"])
+
+
 SHIMS = [
+    Shim("ec2", "ModifyInstanceAttribute", "result", "Rule 25: an instance's source/destination check is its "
+         "primary network interface's", source_dest_check_follows),
     Shim("ec2", "AssociateNatGatewayAddress", "call", "Rule 21: up to 8 addresses per NAT gateway", associate),
     Shim("ec2", "DescribeNatGateways", "result", "Rule 21: secondary addresses are listed", described),
 ]

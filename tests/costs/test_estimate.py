@@ -66,3 +66,15 @@ def test_untagged_endpoint_addresses_and_attachments_are_ignored(lab):
     tgw = raw.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
     raw.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[sub])
     assert lab.estimate().resources == []
+
+
+def test_lattice_services_and_load_balancers_are_counted(lab):
+    ec2 = lab.client("ec2")
+    vpc, a, b = _vpc(ec2)
+    lab.client("vpc-lattice").create_service(name="inference")
+    elbv2 = lab.client("elbv2")
+    elbv2.create_load_balancer(Name="api", Subnets=[a, b], Type="network", Scheme="internal")
+    kinds = {r.kind: r.quantity for r in lab.estimate().resources}
+    assert kinds["lattice_service"] == 1
+    assert kinds["nlb"] == 1
+    assert "public_ipv4" not in kinds  # an internal load balancer has no public addresses

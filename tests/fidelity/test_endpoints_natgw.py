@@ -1,16 +1,8 @@
 """Endpoint rules 35/39/43 and NAT gateway secondary addresses (rule 21), as the lab session sees them."""
 import pytest
 
-from lab_helpers import nat, start_lab
+from lab_helpers import nat
 from lab_helpers.fidelity import endpoints, natgw
-
-
-@pytest.fixture
-def lab(monkeypatch, tmp_path):
-    monkeypatch.setenv("VPCLAB_HOME", str(tmp_path))
-    lab = start_lab("01_vpc_basics", quiet=True)
-    yield lab
-    lab.teardown()
 
 
 def _vpc(ec2, dns=True):
@@ -86,3 +78,53 @@ def test_secondary_nat_address_is_described_and_used_by_the_pat_table(lab):
     with pytest.raises(ec2.exceptions.ClientError) as err:
         ec2.associate_nat_gateway_address(NatGatewayId=natgw_id, AllocationIds=[second["AllocationId"]])
     assert err.value.response["Error"]["Code"] == "Resource.AlreadyAssociated"
+
+
+def test_instance_source_dest_check_reaches_its_primary_interface(lab):
+    ec2 = lab.client("ec2")
+    vpc, sub = _vpc(ec2)
+    ami = lab.client("ssm").get_parameter(
+        Name="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64")["Parameter"]["Value"]
+    iid = ec2.run_instances(ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                            NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": sub}])["Instances"][0]["InstanceId"]
+    ec2.modify_instance_attribute(InstanceId=iid, SourceDestCheck={"Value": False})
+    eni = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["NetworkInterfaces"][0]
+    assert eni["SourceDestCheck"] is False
+
+
+def test_gateway_endpoint_routes_follow_route_table_changes(lab):
+    ec2 = lab.client("ec2")
+    vpc, _ = _vpc(ec2)
+    rt1 = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    rt2 = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3",
+                                 RouteTableIds=[rt1])["VpcEndpoint"]["VpcEndpointId"]
+
+    def targets(rt):
+        routes = ec2.describe_route_tables(RouteTableIds=[rt])["RouteTables"][0]["Routes"]
+        return [r.get("GatewayId") for r in routes if r.get("DestinationPrefixListId")]
+
+    assert targets(rt1) == [ep] and targets(rt2) == []
+    ec2.modify_vpc_endpoint(VpcEndpointId=ep, AddRouteTableIds=[rt2])
+    assert targets(rt2) == [ep]
+    ec2.modify_vpc_endpoint(VpcEndpointId=ep, RemoveRouteTableIds=[rt1])
+    assert targets(rt1) == [] and targets(rt2) == [ep]
+
+
+def test_interface_endpoint_enis_live_in_their_subnet_with_the_endpoint_groups(lab):
+    import ipaddress
+
+    ec2 = lab.client("ec2")
+    vpc, sub = _vpc(ec2)
+    sg = ec2.create_security_group(GroupName="ep", Description="ep", VpcId=vpc)["GroupId"]
+    ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.logs", VpcEndpointType="Interface",
+                                 SubnetIds=[sub], SecurityGroupIds=[sg])["VpcEndpoint"]
+    eni = ec2.describe_network_interfaces(NetworkInterfaceIds=ep["NetworkInterfaceIds"])["NetworkInterfaces"][0]
+    ips = [a["PrivateIpAddress"] for a in eni["PrivateIpAddresses"]]
+    assert len(ips) == 1 and ipaddress.ip_address(ips[0]) in ipaddress.ip_network("10.0.1.0/24")
+    assert [g["GroupId"] for g in eni["Groups"]] == [sg]
+    # no group given: the VPC's default group (rule 38)
+    ep2 = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.ecr.api",
+                                  VpcEndpointType="Interface", SubnetIds=[sub])["VpcEndpoint"]
+    eni2 = ec2.describe_network_interfaces(NetworkInterfaceIds=ep2["NetworkInterfaceIds"])["NetworkInterfaces"][0]
+    assert [g["GroupName"] for g in eni2["Groups"]] == ["default"]

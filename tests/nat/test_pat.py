@@ -117,12 +117,8 @@ def test_views_and_plot_and_widget():
     assert box.children
 
 
-def test_reads_addresses_from_describe(monkeypatch, tmp_path):
-    from lab_helpers import start_lab
-
-    monkeypatch.setenv("VPCLAB_HOME", str(tmp_path))
-    lab = start_lab("01_vpc_basics", quiet=True)
-    try:
+def test_reads_addresses_from_describe(lab):
+    if True:
         ec2 = lab.client("ec2")
         vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
         sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
@@ -134,5 +130,17 @@ def test_reads_addresses_from_describe(monkeypatch, tmp_path):
         private = ec2.create_nat_gateway(SubnetId=sub, ConnectivityType="private")["NatGateway"]
         addresses = nat.addresses_of(lab.raw_client("ec2"), private["NatGatewayId"])
         assert len(addresses) == 1 and not addresses[0].startswith(alloc["PublicIp"])
-    finally:
-        lab.teardown()
+
+
+def test_stride_candidates_make_one_lap_only():
+    """Stride 10,000 and the 64,512-port range share a factor of 16: going round more than once would try
+    thousands of ports per overloaded flow. One lap is about 7 candidates, then the table scans."""
+    candidates = list(nat.PreserveThenStride().candidates(40001))
+    assert candidates[:3] == [40001, 50001, 60001]
+    assert len(candidates) == 7 and len(set(candidates)) == 7
+
+
+def test_many_flows_on_one_source_port_all_get_distinct_ports():
+    table = PatTable(["3.5.0.10"])
+    ports = {table.open(f"10.40.{i // 250}.{i % 250}:40001", DEST).public_port for i in range(3000)}
+    assert len(ports) == 3000 and all(nat.PORT_MIN <= p <= nat.PORT_MAX for p in ports)
