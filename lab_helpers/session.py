@@ -183,6 +183,12 @@ class Lab:
 
         return lattice.http(self, from_vpc, url, method=method, headers=headers)
 
+    def wait_for(self, kind: str, resource_id: str, **kwargs):
+        """Wait for a slow resource (NAT gateway, TGW attachment, endpoint…) with a progress bar in live mode."""
+        from . import waits
+
+        return waits.wait_for(self, kind, resource_id, **kwargs)
+
     def solution(self, name: str):
         """The reference solution ``name`` of this lab's exercises (used when ``SOLUTIONS=True``)."""
         from . import solutions
