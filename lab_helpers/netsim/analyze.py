@@ -416,6 +416,14 @@ class Walker:
         if owner is not None:
             return self.igw_in(pkt, None)
         svc = gateways.service_of_address(self.idx, pkt.dst)
+        if svc is None and gateways.not_internet_routable(pkt.dst):
+            self.hop(pkt.dst, "internet", "destination", f"{pkt.dst} is a private address", "drop",
+                     region=subnet.region)
+            self.stop("VPCLAB_PRIVATE_ADDRESS_ON_INTERNET",
+                      f"{pkt.dst} is a private address, and private ranges are not routed on the internet: the "
+                      f"packet left through {igw_id} and goes nowhere. To reach another VPC privately, connect it "
+                      "(peering or a transit gateway) and add a route for its CIDR.", igw_id, "internet-gateway",
+                      InternetGateway=_comp(igw_id, "internet-gateway", self.snap, subnet.region))
         label = f"internet ({svc.name})" if svc else "internet"
         self.hop(pkt.dst, "internet", "destination", f"{label} via {igw_id}", "reached", region=subnet.region)
         self.reached = ("internet", igw_id, pkt)

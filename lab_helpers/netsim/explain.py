@@ -48,6 +48,8 @@ INVENTED_CODES = {
     "VPCLAB_TGW_NEXT_HOP_UNKNOWN": "The TGW static route's attachment could not be read (moto loses it; see tgw.py).",
     "VPCLAB_ENDPOINT_CANNOT_INITIATE": "Rule 38: an AWS service behind an interface endpoint cannot open "
                                        "connections into the VPC.",
+    "VPCLAB_PRIVATE_ADDRESS_ON_INTERNET": "A private address (RFC 1918, 100.64.0.0/10, link-local) sent out "
+    "through an internet gateway: the internet does not route private ranges.",
     "VPCLAB_NO_DESTINATION": "Nothing in the snapshot owns the destination address.",
     "VPCLAB_NOT_MODELLED": "The path uses a component this engine does not model (VPN, Direct Connect, ...).",
     "VPCLAB_ROUTING_LOOP": "The packet visited the same place twice; the routes form a loop.",

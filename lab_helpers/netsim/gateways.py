@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import ipaddress
 from typing import Optional
 
 from .snapshot import Eni, NatGateway, PrefixList, SnapshotIndex, VpcEndpoint, parse_ip
@@ -80,3 +81,16 @@ def interface_endpoint_eni(idx: SnapshotIndex, ep: VpcEndpoint, prefer_az: str =
         if sub and sub.az == prefer_az:
             return eni
     return enis[0] if enis else None
+
+
+# Ranges no internet router forwards (RFC 1918, shared CGNAT space, link-local, loopback, IPv6 ULA/link-local).
+# Documentation ranges (198.51.100.0/24…) are deliberately absent: the engine uses them for "a client on the
+# internet".
+_NOT_ROUTED = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8",
+    "fc00::/7", "fe80::/10"))
+
+
+def not_internet_routable(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    return any(ip.version == net.version and ip in net for net in _NOT_ROUTED)
