@@ -154,14 +154,15 @@ def _private_zones(lab, vpc_id: str) -> list[Zone]:
         page = r53.list_hosted_zones_by_vpc(**kw)
         for summary in page.get("HostedZoneSummaries", []):
             zid = summary["HostedZoneId"].split("/")[-1]
-            zones.append(Zone(zid, fqdn(summary["Name"]), _records(r53, zid),
+            zones.append(Zone(zid, fqdn(summary["Name"]), zone_records(r53, zid),
                               f"private hosted zone {fqdn(summary['Name'])} ({zid})"))
         token = page.get("NextToken")
         if not token:
             return zones
 
 
-def _records(r53, zone_id: str) -> list:
+def zone_records(r53, zone_id: str) -> list:
+    """Every record set of a hosted zone, across pages (list_resource_record_sets returns 300 at a time)."""
     found, kw = [], {"HostedZoneId": zone_id}
     while True:
         page = r53.list_resource_record_sets(**kw)

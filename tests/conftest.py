@@ -41,3 +41,13 @@ def lab():
     yield opened
     if not opened.closed:
         opened.teardown()
+
+
+@pytest.fixture
+def ec2(lab):
+    return lab.client("ec2")
+
+
+@pytest.fixture
+def r53(lab):
+    return lab.client("route53")

@@ -20,14 +20,9 @@ def _fqdn(name: str) -> str:
 
 
 def _zone_records(ctx, zone_id: str) -> list:
-    r53 = ctx.raw_client("route53", None)
-    found, kw = [], {"HostedZoneId": zone_id}
-    while True:
-        page = r53.list_resource_record_sets(**kw)
-        found.extend(page["ResourceRecordSets"])
-        if not page.get("IsTruncated"):
-            return found
-        kw.update(StartRecordName=page["NextRecordName"], StartRecordType=page["NextRecordType"])
+    from ..dns import zone_records
+
+    return zone_records(ctx.raw_client("route53", None), zone_id)
 
 
 def batch_refusal(existing: list, changes: list):
