@@ -7,7 +7,7 @@ peering (:mod:`.peering`) and transit gateways (:mod:`.tgw`), and explains where
 (:mod:`.explain`). ``lab.trace`` (:mod:`.trace`) and the served EC2 ``*NetworkInsights*`` API
 (:mod:`lab_helpers.fidelity.reachability`) are two faces of this one engine.
 """
-from .analyze import Analysis, Endpoint, Hop
+from .analyze import Analysis, Endpoint, Hop  # the walk's results, defined in .packets
 from .snapshot import Snapshot, capture
 from .trace import ReachabilityMatrix, TraceInputError, TraceResult, reachability_matrix, snapshot_of, trace
 

@@ -5,7 +5,8 @@
 """
 from __future__ import annotations
 
-from .analyze import Analysis, Hop, _arn
+from .components import _arn
+from .packets import Analysis, Hop
 from .snapshot import Snapshot
 
 _TYPE_FOR_ARN = {"instance": "instance", "network-interface": "network-interface", "security-group": "security-group",

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from . import analyze as engine
+from .packets import INTERNET_CLIENT, INTERNET_SERVER
 from . import gateways
-from .analyze import Analysis, Endpoint, Hop
+from .analyze import Analysis, Endpoint, Hop  # the walk's results, defined in .packets
 from .aws_shape import analysis_body
 from .snapshot import Snapshot, capture, parse_ip
 from .tgw import HINTS_STORE
@@ -68,7 +69,7 @@ def resolve(snap: Snapshot, spec, role: str, region: str, near: Optional[Endpoin
     s = str(spec).strip()
     low = s.lower()
     if low in ("internet", "0.0.0.0/0", "the internet"):
-        ip = ip_override or (engine.INTERNET_SERVER if role == "destination" else engine.INTERNET_CLIENT)
+        ip = ip_override or (INTERNET_SERVER if role == "destination" else INTERNET_CLIENT)
         return Endpoint("internet", "internet", ip, region, resource_type="internet")
     if low in SERVICES:
         reg = near.region if near and near.region else region
@@ -93,14 +94,14 @@ def resolve(snap: Snapshot, spec, role: str, region: str, near: Optional[Endpoin
         igw = snap.igws.get(s)
         if igw is None:
             raise TraceInputError(f"Internet gateway {s} is not in the snapshot.")
-        ip = ip_override or (engine.INTERNET_SERVER if role == "destination" else engine.INTERNET_CLIENT)
+        ip = ip_override or (INTERNET_SERVER if role == "destination" else INTERNET_CLIENT)
         return Endpoint("igw", s, ip, igw.region, igw.vpc_ids[0] if igw.vpc_ids else "",
                         resource_type="internet-gateway")
     if low.startswith("nat-"):
         nat = snap.nat_gateways.get(s)
         if nat is None:
             raise TraceInputError(f"NAT gateway {s} is not in the snapshot.")
-        ip = ip_override or (engine.INTERNET_SERVER if role == "destination" else gateways.nat_source_ip(nat))
+        ip = ip_override or (INTERNET_SERVER if role == "destination" else gateways.nat_source_ip(nat))
         return Endpoint("nat", s, ip, nat.region, nat.vpc_id, resource_type="nat-gateway")
     if low.startswith("vpce-"):
         ep = snap.endpoints.get(s)
