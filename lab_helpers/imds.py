@@ -72,7 +72,8 @@ def options(instance: dict) -> dict:
 def fake_credentials(role: str, now: datetime) -> dict:
     """What ``iam/security-credentials/<role>`` returns — fake, and saying so in every field."""
     return {"Code": "Success", "LastUpdated": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "Type": "AWS-HMAC",
-            "AccessKeyId": "ASIAVPCLABFAKEKEY000",
+            # Deliberately not ASIA…: a published notebook must never show anything a leak scanner takes for a key.
+            "AccessKeyId": f"{FAKE_LABEL}-ACCESS-KEY-ID",
             "SecretAccessKey": f"{FAKE_LABEL}-secret-for-{role}-not-a-real-key",
             "Token": f"{FAKE_LABEL}-session-token-for-{role}",
             "Expiration": (now + timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ")}

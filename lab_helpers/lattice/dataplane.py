@@ -83,7 +83,7 @@ def sign(lab, principal_arn: str) -> dict:
     A real client signs with the caller's credentials and Lattice learns the principal from the access key; here
     the lab remembers which principal each modelled access key belongs to.
     """
-    key_id = "ASIA" + hashlib.sha256(principal_arn.encode()).hexdigest()[:16].upper()
+    key_id = "VPCLABFAKE" + hashlib.sha256(principal_arn.encode()).hexdigest()[:16].upper()
     lab.shim_state.setdefault(KEYS_KEY, {})[key_id] = principal_arn
     now = datetime.now(timezone.utc)
     scope = f"{key_id}/{now:%Y%m%d}/{lab.region}/vpc-lattice-svcs/aws4_request"

@@ -20,3 +20,10 @@ def lab():
     lab = lab_helpers.start_lab("01_vpc_basics", quiet=True)
     yield lab
     lab.teardown()
+
+
+def pytest_collection_modifyitems(items):
+    """Scenarios in one module share that module's world: keep each module on one xdist worker."""
+    for item in items:
+        if f"{Path(__file__).parent}" in str(item.path):
+            item.add_marker(pytest.mark.xdist_group(f"netsim-{item.path.stem}"))

@@ -82,16 +82,23 @@ def test_gateway_endpoint_of_peer_cannot_be_used(lab, w):
     """Rules 35, 46: A routes everything to B, but B's S3 gateway endpoint serves only B's own traffic."""
     ec2 = lab.client("ec2")
     ec2.create_route(RouteTableId=w["Art"], DestinationCidrBlock="0.0.0.0/0", VpcPeeringConnectionId=w["ab"])
-    r = verify(lab, w["a"], "s3", reachable=False, code="VPCLAB_PEERING_NOT_TRANSITIVE")
-    assert w["Bvpce"] in r.explanation and "gateway endpoint" in r.explanation
-    verify(lab, w["b"], "s3", reachable=True, via=w["Bvpce"])  # from B itself it works
+    try:
+        r = verify(lab, w["a"], "s3", reachable=False, code="VPCLAB_PEERING_NOT_TRANSITIVE")
+        assert w["Bvpce"] in r.explanation and "gateway endpoint" in r.explanation
+        verify(lab, w["b"], "s3", reachable=True, via=w["Bvpce"])  # from B itself it works
+    finally:
+        ec2.delete_route(RouteTableId=w["Art"], DestinationCidrBlock="0.0.0.0/0")
 
 
 def test_no_edge_to_edge_internet(lab, w):
     """Rule 46: A cannot use B's NAT gateway / internet gateway through the peering."""
-    r = verify(lab, w["a"], "internet", reachable=False, code="VPCLAB_PEERING_NOT_TRANSITIVE")
-    assert "edge-to-edge" in r.explanation
-    lab.client("ec2").delete_route(RouteTableId=w["Art"], DestinationCidrBlock="0.0.0.0/0")
+    ec2 = lab.client("ec2")
+    ec2.create_route(RouteTableId=w["Art"], DestinationCidrBlock="0.0.0.0/0", VpcPeeringConnectionId=w["ab"])
+    try:
+        r = verify(lab, w["a"], "internet", reachable=False, code="VPCLAB_PEERING_NOT_TRANSITIVE")
+        assert "edge-to-edge" in r.explanation
+    finally:
+        ec2.delete_route(RouteTableId=w["Art"], DestinationCidrBlock="0.0.0.0/0")
 
 
 def test_unaccepted_peering_does_not_carry_traffic(lab, w):

@@ -160,9 +160,12 @@ OPEN_AND_RUN = """async (path) => {
 
 
 def _open_page(browser, jupyterlab):
+    """A page in a workspace of its own: JupyterLab would otherwise reopen the previous test's notebooks."""
+    import uuid
+
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(120_000)
-    page.goto(f"{jupyterlab['url']}/lab?token={jupyterlab['token']}")
+    page.goto(f"{jupyterlab['url']}/lab/workspaces/t{uuid.uuid4().hex[:8]}?reset&token={jupyterlab['token']}")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started !== undefined")
     page.evaluate("() => window.jupyterapp.started")
     page.wait_for_selector(".jp-LabShell")
@@ -206,10 +209,11 @@ def test_widget_lab_runs_in_jupyterlab_with_every_widget_and_figure_rendered(bro
         # a widget that responds: click the first enabled button and expect the page to change
         buttons = page.locator(".jp-OutputArea-output .widget-button:not([disabled])")
         if buttons.count():
-            before = page.locator(".jp-Notebook").inner_text()
+            visible = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+            before = page.locator(visible).inner_text()
             buttons.first.click()
-            page.wait_for_function("(before) => document.querySelector('.jp-Notebook').innerText !== before",
-                                   arg=before)
+            page.wait_for_function("([sel, before]) => document.querySelector(sel).innerText !== before",
+                                   arg=[visible, before])
     SHOTS.mkdir(parents=True, exist_ok=True)
     if rendered_images:  # show a figure in the screenshot, not just the key points at the end
         page.locator(".jp-OutputArea-output.jp-RenderedImage img").first.scroll_into_view_if_needed()
