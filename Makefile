@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q -c requirements.lock -e '.[test]' --config-settings editable_mode=compat
 	@touch $(STAMP)
 
+# Jupyter refuses to start as root unless told; containers and CI machines often run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)  ## open JupyterLab on labs/ (prints the URL; ARGS=--no-browser for a headless machine)
-	$(BIN)/jupyter lab --notebook-dir=labs --ServerApp.ip=127.0.0.1 $(ARGS)
+	$(BIN)/jupyter lab --notebook-dir=labs --ServerApp.ip=127.0.0.1 $(ROOT_FLAG) $(ARGS)
 
 test: $(STAMP)  ## every test, every notebook (sandbox and live-path)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS)

@@ -1,0 +1,40 @@
+"""The README's first command: `make lab` serves JupyterLab on loopback with the labs, and prints its URL."""
+import json
+import re
+import shutil
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from lab_helpers.sandbox import free_loopback_port
+from nbrun import LABS, ROOT
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_lab_serves_the_labs(tmp_path):
+    port = free_loopback_port()
+    log = tmp_path / "lab.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(["make", "-s", "lab", f"ARGS=--no-browser --ServerApp.port={port}"], cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline, url = time.monotonic() + 120, None
+        while url is None:
+            match = re.search(rf"http://127\.0\.0\.1:{port}/lab\?token=([0-9a-f]+)", log.read_text())
+            if match:
+                url = match.group(0)
+            elif proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"`make lab` printed no URL:\n{log.read_text()[-2000:]}")
+            else:
+                time.sleep(0.5)
+        token = url.split("token=")[1]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents?token={token}", timeout=30) as reply:
+            listed = {item["name"] for item in json.load(reply)["content"]}
+        assert {p.name for p in LABS.glob("[0-9][0-9]_*.ipynb")} <= listed
+    finally:
+        import os
+        import signal
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
