@@ -108,5 +108,5 @@ def test_live_mode_prints_the_price_before_a_billed_create(moto_server, tmp_path
         ec2.create_nat_gateway(SubnetId=subnet, AllocationId=eip)
         notice = capsys.readouterr().out
         lab.teardown()
-    assert "💲 Creating a NAT gateway in us-east-1 bills: $0.045 per hour" in notice
+    assert "💲 Creating this bills nat gateway hours in us-east-1: $0.045 per hour" in notice
     assert "OFF-E1" in notice  # the price names its source

@@ -33,3 +33,4 @@ def test_operations_without_tags_are_left_alone():
     params = {"VpcId": "vpc-1"}
     assert not inject_tags(params, _model("ec2", "DescribeVpcs"), "ec2", TAGS)
     assert params == {"VpcId": "vpc-1"}
+

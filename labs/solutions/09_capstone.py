@@ -30,7 +30,7 @@ def build_region(lab, region, cidr, role):
     ec2.associate_route_table(RouteTableId=public_rt, SubnetId=public)
     eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
     nat = ec2.create_nat_gateway(SubnetId=public, AllocationId=eip)["NatGateway"]["NatGatewayId"]
-    ec2.get_waiter("nat_gateway_available").wait(NatGatewayIds=[nat], WaiterConfig={"Delay": 5, "MaxAttempts": 120})
+    lab.wait_for("nat_gateway", nat, region=region)
     private_rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
     ec2.create_route(RouteTableId=private_rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
     ec2.associate_route_table(RouteTableId=private_rt, SubnetId=private)
@@ -44,7 +44,7 @@ def build_region(lab, region, cidr, role):
             "IpProtocol": "tcp", "FromPort": METRICS_PORT, "ToPort": METRICS_PORT,
             "IpRanges": [{"CidrIp": "10.0.0.0/8", "Description": "Prometheus remote_write from the workers"}]}])
     tgw = ec2.create_transit_gateway(Description=f"platform {region}")["TransitGateway"]["TransitGatewayId"]
-    _wait_available(ec2, tgw)
+    lab.wait_for("transit_gateway", tgw, region=region)
     attachment = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[private])[
         "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
     instance = launch(lab, private, "metrics" if role == "central" else f"worker-{region}", security_groups=[sg],
@@ -52,16 +52,6 @@ def build_region(lab, region, cidr, role):
     return {"region": region, "cidr": cidr, "vpc": vpc, "public_subnet": public, "private_subnet": private,
             "private_route_table": private_rt, "nat": nat, "security_group": sg, "tgw": tgw,
             "tgw_attachment": attachment, "instance": instance}
-
-
-def _wait_available(ec2, tgw):
-    """EC2 has no transit-gateway waiter: poll until the TGW is available (minutes in AWS, at once in moto)."""
-    import time
-
-    for _ in range(60):
-        if ec2.describe_transit_gateways(TransitGatewayIds=[tgw])["TransitGateways"][0]["State"] == "available":
-            return
-        time.sleep(10)
 
 
 def _default_table(ec2, tgw):

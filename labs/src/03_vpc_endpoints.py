@@ -58,7 +58,7 @@ ec2.create_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0", Gatew
 ec2.associate_route_table(RouteTableId=public_rt, SubnetId=public)
 eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
 nat_id = ec2.create_nat_gateway(SubnetId=public, AllocationId=eip)["NatGateway"]["NatGatewayId"]
-ec2.get_waiter("nat_gateway_available").wait(NatGatewayIds=[nat_id], WaiterConfig={"Delay": 10, "MaxAttempts": 60})
+lab.wait_for("nat_gateway", nat_id)  # minutes in a real account, with a progress bar; at once in the sandbox
 
 private_rts = {}
 for name, subnet in (("a", private_a), ("b", private_b)):
