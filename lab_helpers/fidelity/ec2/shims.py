@@ -77,37 +77,25 @@ def default_endpoint_type(params, ctx, **_):
     params.setdefault("VpcEndpointType", "Gateway")
 
 
-def apply_requested_tags(parsed, ctx, params=None, context=None, **_):
+def apply_requested_tags(operation: str):
     """TagSpecifications are honoured at creation in AWS; moto drops them for some kinds (TGW attachments).
 
     Without this, live-mode style tag sweeps could not find those resources in the sandbox.
     """
     from ...resources import BY_OPERATION, ids_in
 
-    kind = BY_OPERATION.get(("ec2", (context or {}).get("vpclab_operation", "")))
-    specs = (params or {}).get("TagSpecifications", [])
-    if kind is None or not specs:
-        return
-    tags = [t for spec in specs for t in spec.get("Tags", [])]
-    ids = ids_in(parsed, kind.id_path)
-    if ids and tags:
+    kind = BY_OPERATION[("ec2", operation)]
+
+    def handler(parsed, ctx, params=None, context=None, **_):
+        tags = [t for spec in (params or {}).get("TagSpecifications", []) for t in spec.get("Tags", [])]
+        ids = ids_in(parsed, kind.id_path)
+        if not (ids and tags):
+            return
         ctx.raw_client("ec2", (context or {}).get("client_region")).create_tags(Resources=ids, Tags=tags)
-        for item in _created_items(parsed, kind.id_path):
-            item.setdefault("Tags", tags)
-
-
-def _created_items(parsed, path):
-    node = parsed
-    for key in path[:-1]:
-        node = node.get(key, {}) if isinstance(node, dict) else {}
-    return [node] if isinstance(node, dict) else []
-
-
-def _remember_operation(name):
-    def remember(params, ctx, context=None, **_):
-        if context is not None:
-            context["vpclab_operation"] = name
-    return remember
+        created = parsed.get(kind.id_path[0])
+        if isinstance(created, dict):
+            created.setdefault("Tags", tags)
+    return handler
 
 
 def instance_groups_from_primary_eni(parsed, ctx, **_):
@@ -143,6 +131,5 @@ SHIMS = [
     Shim("ec2", "DescribeInstances", "result", "An instance's SecurityGroups are its primary ENI's groups",
          instance_groups_from_primary_eni),
 ]
-for _op in _DROPPED_TAGS:
-    SHIMS.append(Shim("ec2", _op, "params", "TagSpecifications apply at creation", _remember_operation(_op)))
-    SHIMS.append(Shim("ec2", _op, "result", "TagSpecifications apply at creation", apply_requested_tags))
+SHIMS += [Shim("ec2", op, "result", "TagSpecifications apply at creation", apply_requested_tags(op))
+          for op in _DROPPED_TAGS]
