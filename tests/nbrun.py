@@ -41,7 +41,7 @@ def run(notebook: Path, out_dir: Path, parameters: dict, env: dict | None = None
         try:
             return papermill.execute_notebook(str(notebook), str(out), parameters=parameters, cwd=str(LABS),
                                               kernel_name="python3", progress_bar=False, execution_timeout=timeout,
-                                              log_output=False)
+                                              log_output=False, start_timeout=300)  # a loaded CI machine
         except papermill.PapermillExecutionError as err:
             source = _cell_source(out, err.exec_count)
             pytest.fail(f"{notebook.relative_to(ROOT)} cell {err.cell_index} (In [{err.exec_count}]) "
