@@ -13,9 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "lattice"))
 
-import lab_helpers  # noqa: E402
-from lab_helpers import lattice  # noqa: E402
 from lattice_world import build_world  # noqa: E402
+
+import lab_helpers  # noqa: E402
+from lab_helpers.sim import k8s as lattice  # noqa: E402
 
 
 def main(single: int = 20, many: int = 1000) -> None:

@@ -4,9 +4,9 @@
 """
 import time
 
-from lab_helpers.costs import break_even
-from lab_helpers.costs import scenarios
-from lab_helpers.nat import PatTable
+from lab_helpers.lessons import cost_scenarios as scenarios
+from lab_helpers.sim.costs import break_even
+from lab_helpers.sim.nat import PatTable
 
 
 def timed(fn, repeat=3):

@@ -53,8 +53,8 @@ def main() -> None:
     side = 20 if args.small else 100
 
     import lab_helpers
-    from lab_helpers.netsim import reachability_matrix, snapshot_of
-    from lab_helpers.netsim.trace import run
+    from lab_helpers.sim.netsim import reachability_matrix, snapshot_of
+    from lab_helpers.sim.netsim.trace import run
 
     lab = lab_helpers.start_lab("01_vpc_basics", quiet=True)
     try:

@@ -11,7 +11,8 @@ import statistics
 import time
 
 import lab_helpers
-from lab_helpers import dns, imds, placement
+from lab_helpers.sim import dns, imds
+from lab_helpers.sim import hardware as placement
 
 ROUNDS = 20
 

@@ -18,10 +18,11 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from . import catalog, progress
-from .errors import LabError
-from .ledger import Entry, Ledger, vpclab_home
-from .teardown import TeardownReport, delete_entries, sweep_region, tagged_ec2
+from lab_helpers.core import catalog
+from lab_helpers.core.ledger import Ledger, vpclab_home
+from lab_helpers.core.teardown import TeardownReport, delete_entries, sweep_region, tagged_ec2
+from lab_helpers.errors import LabError
+from lab_helpers.teach import progress
 
 BUILD = Path("build")
 
@@ -196,7 +197,7 @@ def parser() -> argparse.ArgumentParser:
     clean.add_argument("--yes", action="store_true", help="really delete")
     clean.set_defaults(func=cmd_cleanup)
     sub.add_parser("doctor", help="versions, kernel, mode, credentials (never secrets)").set_defaults(func=cmd_doctor)
-    from .classroom import add_classroom_commands  # instructor, progress, timing
+    from lab_helpers.classroom import add_classroom_commands  # instructor, progress, timing
 
     add_classroom_commands(sub)
     return p

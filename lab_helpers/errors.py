@@ -1,6 +1,21 @@
-"""Errors the lab raises about *how it is used* (not AWS errors, which stay botocore ClientErrors).
+"""Every error the package raises about *how it is used*. AWS's own errors stay botocore ``ClientError``\\s, with
+AWS's codes, because that is what a learner meets against a real account.
 
-Every message says what happened and what to do next, because the reader is a learner in a notebook.
+Every message says what happened and what to do next, because the reader is a learner in a notebook. Each class
+also derives from the built-in it resembles, so ``except ValueError`` code keeps working::
+
+    LabError
+    ├── UnknownLabError (KeyError)        start_lab / vpclab with a name that is not a lab
+    ├── LiveModeRefused                   live mode without consent or a Region
+    ├── LabClosedError                    a call on a lab whose teardown already ran
+    ├── CheckFailed (AssertionError)      a failed check while VPCLAB_STRICT=1 (the test suite's setting)
+    ├── SolutionNotFound                  SOLUTIONS=True but no reference solution of that name
+    ├── WaitTimeout (TimeoutError)        a resource did not reach its state in time (live mode)
+    ├── PortAllocationError               the PAT simulator ran out of ports for a destination
+    └── LabInputError (ValueError)        a wrong value given to a helper or simulator
+        ├── TraceInputError               a source/destination the reachability engine cannot resolve
+        ├── ManifestError                 a Kubernetes object the API server or controller would reject
+        └── UnknownManifestError (FileNotFoundError)   a seminar manifest that does not exist
 """
 
 
@@ -17,5 +32,45 @@ class LiveModeRefused(LabError):
     """Live mode touches a real, billed account; it needs explicit consent and a region."""
 
 
+class LabClosedError(LabError):
+    """The lab's teardown has run; start it again."""
+
+
 class CheckFailed(LabError, AssertionError):
     """A lab check failed while VPCLAB_STRICT=1 (the test suite's setting)."""
+
+
+class SolutionNotFound(LabError):
+    """``SOLUTIONS=True`` asked for a reference solution that the lab's solutions file does not have."""
+
+
+class WaitTimeout(LabError, TimeoutError):
+    """A slow resource (NAT gateway, attachment, endpoint…) did not reach the state waited for in time."""
+
+
+class PortAllocationError(LabError):
+    """No address has a free port for this destination (``ErrorPortAllocation`` in CloudWatch)."""
+
+    code = "ErrorPortAllocation"
+
+    @property
+    def response(self) -> dict:
+        """Shaped like a botocore error so ``check.raises(..., code="ErrorPortAllocation")`` can name it. (In AWS
+        this is a CloudWatch metric, not an API error: the connection simply fails.)"""
+        return {"Error": {"Code": self.code, "Message": str(self)}}
+
+
+class LabInputError(LabError, ValueError):
+    """A value given to a helper or simulator is wrong; the message says what to give instead."""
+
+
+class TraceInputError(LabInputError):
+    """A source or destination the engine cannot resolve; the message says what to pass instead."""
+
+
+class ManifestError(LabInputError):
+    """The object would be rejected (by the API server or the controller); the message says how to fix it."""
+
+
+class UnknownManifestError(LabInputError, FileNotFoundError):
+    """There is no seminar manifest of that name."""

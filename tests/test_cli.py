@@ -1,5 +1,4 @@
 """The vpclab command: list, run, cleanup (dry run by default), doctor (never secrets)."""
-import pytest
 
 from lab_helpers import cli
 

@@ -1,6 +1,6 @@
 """The ledger records creates; teardown deletes dependents first and leaves nothing tagged."""
-from lab_helpers.ledger import Entry, Ledger
-from lab_helpers.teardown import leftovers
+from lab_helpers.core.ledger import Entry, Ledger
+from lab_helpers.core.teardown import leftovers
 
 
 def test_teardown_order_puts_dependents_first():

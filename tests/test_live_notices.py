@@ -3,7 +3,7 @@
 
 def test_price_notice_prices_what_the_request_makes():
     """The live notice uses the cost model's kinds: a free gateway endpoint says nothing, an ALB is an ALB."""
-    from lab_helpers.live import price_notice
+    from lab_helpers.sim.costs.notices import price_notice
 
     assert price_notice("ec2", "CreateVpcEndpoint", {"VpcEndpointType": "Gateway"}, "us-east-1") is None
     interface = price_notice("ec2", "CreateVpcEndpoint", {"VpcEndpointType": "Interface"}, "us-east-1")

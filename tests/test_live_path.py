@@ -10,10 +10,10 @@ import urllib.request
 
 import boto3
 import pytest
-
-from lab_helpers.sandbox import free_loopback_port
-from lab_helpers.teardown import leftovers
 from nbrun import environment, lab_notebooks, run
+
+from lab_helpers.core.sandbox import free_loopback_port
+from lab_helpers.core.teardown import leftovers
 
 NOTEBOOKS = lab_notebooks()
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-2", "ap-northeast-1", "eu-central-1"]

@@ -7,9 +7,9 @@ import time
 import urllib.request
 
 import pytest
-
-from lab_helpers.sandbox import free_loopback_port
 from nbrun import LABS, ROOT
+
+from lab_helpers.core.sandbox import free_loopback_port
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")

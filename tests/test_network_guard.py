@@ -4,9 +4,9 @@ import subprocess
 import sys
 
 import pytest
+from netguard_impl import OutboundConnectionBlocked
 
 import lab_helpers
-from netguard_impl import OutboundConnectionBlocked
 
 
 def test_guard_blocks_non_loopback_addresses():

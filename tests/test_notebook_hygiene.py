@@ -3,7 +3,6 @@ import json
 
 import nbformat
 import pytest
-
 from nbrun import LABS, ROOT, lab_notebooks
 
 NOTEBOOKS = lab_notebooks()

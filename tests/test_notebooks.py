@@ -1,7 +1,6 @@
 """Every lab runs top to bottom in the sandbox: with solutions under strict checks (CI proves each exercise is
 solvable), and as a learner's first run (no solutions, checks print ❌ but nothing crashes)."""
 import pytest
-
 from nbrun import lab_notebooks, run
 
 NOTEBOOKS = lab_notebooks()

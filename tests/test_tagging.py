@@ -1,7 +1,7 @@
 """Tags are injected in whatever form the operation takes them."""
 import boto3
 
-from lab_helpers.tagging import inject_tags
+from lab_helpers.core.tagging import inject_tags
 
 TAGS = {"vpclab:run": "r1", "vpclab:lab": "01_vpc_basics"}
 

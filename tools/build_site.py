@@ -4,7 +4,7 @@
 
 What it does, in order:
 
-1. discover the labs from ``labs/NN_topic.ipynb`` (``lab_helpers.catalog.discover``: never a hand-kept list);
+1. discover the labs from ``labs/NN_topic.ipynb`` (``lab_helpers.core.catalog.discover``: never a hand-kept list);
 2. execute each with papermill in the sandbox with ``SOLUTIONS=False`` and ``VPCLAB_STRICT`` unset, so the page
    shows the exercises and their ❌ checks, not the answers — exactly a learner's first run. Labs run in a
    process pool (``--jobs``, 2 by default: the machine has two cores); each gets its own kernel, so its own
@@ -23,7 +23,6 @@ keep true than a second toolchain with its own config language and dozens of dep
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
 import re
@@ -206,7 +205,7 @@ def markdown_to_html(text: str) -> str:
 def build(labs_dir: Path, out_dir: Path, jobs: int = 2, executed_dir: Path | None = None,
           docs_dir: Path | None = None, timeout: int = 300) -> dict:
     """Build the whole site into ``out_dir``; return the manifest (also written to ``out_dir/manifest.json``)."""
-    from lab_helpers.catalog import discover
+    from lab_helpers.core.catalog import discover
 
     labs_dir, out_dir = Path(labs_dir).resolve(), Path(out_dir).resolve()
     docs_dir = Path(docs_dir or ROOT / "docs")

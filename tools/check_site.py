@@ -129,7 +129,7 @@ def check_links(site: Path) -> list[Problem]:
 
 def check(site: Path, labs_dir: Path | None = None) -> list[Problem]:
     """Every problem in the site at ``site``; an empty list means it may be published."""
-    from lab_helpers.catalog import discover
+    from lab_helpers.core.catalog import discover
 
     site = Path(site)
     problems = []

@@ -13,10 +13,34 @@ never parses a serialised request.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, NamedTuple, Optional
 
-PARAMS_KEY = "vpclab_api_params"
+from lab_helpers.core.requests import api_params, remember_params
+
+DEFAULT_REGION = "us-east-1"  # only when a request carries no Region at all (botocore always gives one)
+
+
+class Refusal(NamedTuple):
+    """An AWS error a rule decides on: the error code and a message that says what to do.
+
+    Pure rules return ``Optional[Refusal]``; the glue turns one into the caller's ``ClientError`` with
+    :func:`refuse`. (A tuple, so a rule's answer unpacks as ``code, message``.)
+    """
+
+    code: str
+    message: str
+
+
+def refuse(refusal: Optional[tuple]):
+    """The botocore answer for a rule's verdict: AWS's error when it refused, else ``None`` (let moto answer)."""
+    return aws_error(*refusal) if refusal else None
+
+
+def request_region(context: Optional[dict]) -> str:
+    """The Region the request was sent to: shims read and write state there, never in a default Region."""
+    return (context or {}).get("client_region") or DEFAULT_REGION
 
 
 @dataclass(frozen=True)
@@ -74,15 +98,6 @@ def aws_error(code: str, message: str, status: int = 400):
     classes, ``after-call`` hooks and retries behave as they do against AWS.
     """
     return _Http(status), {"Error": {"Code": code, "Message": message}, "ResponseMetadata": _metadata(status)}
-
-
-def api_params(context: dict) -> dict:
-    """The caller's API parameters, as given to the client method (after any ``params``-stage rewrite)."""
-    return context.get(PARAMS_KEY, {})
-
-
-def remember_params(params, context, **_):
-    context[PARAMS_KEY] = params
 
 
 def install(events, shims, ctx: ShimContext) -> list[tuple[str, Callable]]:

@@ -1,9 +1,9 @@
 """Reference solutions for lab 09 (capstone: multi-region inference platform). One function per exercise."""
 from __future__ import annotations
 
-from lab_helpers import costs
-from lab_helpers.compute import launch
-from lab_helpers.costs import Flow, Resource
+from lab_helpers.sim import costs
+from lab_helpers.sim.costs import Flow, Resource
+from lab_helpers.teach.compute import launch
 
 METRICS_PORT = 8428
 

@@ -55,7 +55,7 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 
 # %%
 import lab_helpers
-from lab_helpers import check
+from lab_helpers.teach import check
 
 lab = lab_helpers.start_lab("00_start_here", mode=MODE, region=REGION)
 ec2 = lab.client("ec2")

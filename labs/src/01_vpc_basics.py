@@ -38,8 +38,8 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 import ipaddress
 
 import lab_helpers
-from lab_helpers import check
-from lab_helpers.compute import launch
+from lab_helpers.teach import check
+from lab_helpers.teach.compute import launch
 
 lab = lab_helpers.start_lab("01_vpc_basics", mode=MODE, region=REGION)
 ec2 = lab.client("ec2")

@@ -31,7 +31,11 @@ import datetime as dt
 
 import matplotlib.pyplot as plt
 
-from lab_helpers import check, compute, costs, nat, start_lab
+from lab_helpers.teach import check, compute
+
+from lab_helpers.sim import costs, nat
+
+from lab_helpers import start_lab
 
 lab = start_lab("02_nat_and_pat", mode=MODE, region=REGION)
 ec2 = lab.client("ec2")
@@ -206,7 +210,7 @@ check.that("app-1 has no public address the internet could use",
 # ## 3. PAT: many flows, one address
 #
 # A NAT gateway has one address (at first), yet hundreds of instances use it at once. It tells their flows apart
-# by the **source port** it writes on each one: port address translation. `lab_helpers.nat.PatTable` is a small
+# by the **source port** it writes on each one: port address translation. `lab_helpers.sim.nat.PatTable` is a small
 # model of that table. First, the notes' example: two hosts both use source port 40001 towards the same server,
 # through a NAT whose address is 10.20.1.100.
 
@@ -427,11 +431,11 @@ via_private_nat
 # with the real ones), so the cell only reads.
 
 # %%
-from lab_helpers.costs import scenarios
+from lab_helpers.lessons import cost_scenarios as scenarios
 
 before_gb = scenarios.ecs_before(1000).quantity("NAT gateway data")   # GB per month through the NAT
 after_gb = scenarios.ecs_after(1000).quantity("NAT gateway data")
-start = dt.datetime.now(dt.timezone.utc).replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=24)
+start = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=24)
 dimension = [{"Name": "NatGatewayId", "Value": nat_id}]
 if lab.mode == "sandbox":
     points = [{"MetricName": "BytesOutToDestination", "Dimensions": dimension, "Unit": "Bytes",

@@ -32,8 +32,12 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 # %%
 import matplotlib.pyplot as plt
 
-from lab_helpers import check, compute, costs, start_lab
-from lab_helpers.costs import scenarios
+from lab_helpers.teach import check, compute
+
+from lab_helpers.sim import costs
+
+from lab_helpers import start_lab
+from lab_helpers.lessons import cost_scenarios as scenarios
 
 lab = start_lab("03_vpc_endpoints", mode=MODE, region=REGION)
 ec2 = lab.client("ec2")
@@ -444,7 +448,7 @@ check.equal("The consumer endpoint is available",
 # ## 5. What endpoints cost — the notes' table, recomputed
 #
 # The notes priced this exact shop (us-east-1, 1 TB a month) before and after the endpoints, and printed a
-# break-even table. The cost model (`lab_helpers.costs`) rebuilds it from sourced prices. First, the notes' own
+# break-even table. The cost model (`lab_helpers.sim.costs`) rebuilds it from sourced prices. First, the notes' own
 # assumptions — half the bytes are S3 (moved to the free gateway endpoint), half are ECR + Logs, half of all
 # bytes cross from the AZ without the NAT gateway, three interface endpoints in two AZs:
 

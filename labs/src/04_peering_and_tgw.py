@@ -31,8 +31,12 @@ import time
 
 import matplotlib.pyplot as plt
 
-from lab_helpers import check, compute, costs, start_lab
-from lab_helpers.costs import scenarios
+from lab_helpers.teach import check, compute
+
+from lab_helpers.sim import costs
+
+from lab_helpers import start_lab
+from lab_helpers.lessons import cost_scenarios as scenarios
 
 lab = start_lab("04_peering_and_tgw", mode=MODE, region=REGION)
 ec2 = lab.client("ec2")

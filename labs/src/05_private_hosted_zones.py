@@ -44,8 +44,9 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 import time
 
 import lab_helpers
-from lab_helpers import check, dns
-from lab_helpers.compute import launch
+from lab_helpers.teach import check
+from lab_helpers.sim import dns
+from lab_helpers.teach.compute import launch
 
 lab = lab_helpers.start_lab("05_private_hosted_zones", mode=MODE, region=REGION)
 ec2, r53, elbv2 = lab.client("ec2"), lab.client("route53"), lab.client("elbv2")

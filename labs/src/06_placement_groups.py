@@ -31,7 +31,7 @@
 #
 # In the sandbox the placement group API is served by the course's fidelity layer (moto has none), with AWS's
 # request and response shapes and its rules. Racks and hosts come from a small, deterministic **hardware model**
-# (`lab_helpers.placement`) so you can fail a rack and watch who survives — a picture AWS cannot show you.
+# (`lab_helpers.sim.hardware`) so you can fail a rack and watch who survives — a picture AWS cannot show you.
 
 # %% tags=["parameters"]
 MODE = None        # None -> $VPCLAB_MODE or "sandbox"; "live" uses your AWS account
@@ -42,8 +42,10 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 import matplotlib.pyplot as plt
 
 import lab_helpers
-from lab_helpers import check, placement, pricing
-from lab_helpers.compute import launch
+from lab_helpers.teach import check
+from lab_helpers.sim import hardware as placement
+from lab_helpers.sim.costs import pricing
+from lab_helpers.teach.compute import launch
 
 lab = lab_helpers.start_lab("06_placement_groups", mode=MODE, region=REGION)
 ec2 = lab.client("ec2")

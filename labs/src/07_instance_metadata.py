@@ -44,8 +44,9 @@ import contextlib
 import json
 
 import lab_helpers
-from lab_helpers import check, imds
-from lab_helpers.compute import launch
+from lab_helpers.teach import check
+from lab_helpers.sim import imds
+from lab_helpers.teach.compute import launch
 
 lab = lab_helpers.start_lab("07_instance_metadata", mode=MODE, region=REGION)
 ec2 = lab.client("ec2")

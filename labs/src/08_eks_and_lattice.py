@@ -30,7 +30,7 @@
 # 6. price Lattice against "one Network Load Balancer per service" from sourced prices.
 #
 # **How this runs without a cluster.** No sandbox can run Kubernetes or Lattice's data plane, so the lab uses a
-# faithful model (`lab_helpers.lattice`): the EKS cluster, node group, security groups, Lattice service network,
+# faithful model (`lab_helpers.sim.k8s`): the EKS cluster, node group, security groups, Lattice service network,
 # services, listeners, rules and target groups are made through the real AWS APIs (`eks`, `ec2`, `vpc-lattice`);
 # the Kubernetes objects you apply are validated like the API server and the AWS Gateway API controller would, and
 # the controller model turns them into Lattice calls with the real controller's names. `lab.http(...)` then walks
@@ -52,9 +52,12 @@ from collections import Counter
 import matplotlib.pyplot as plt
 
 import lab_helpers
-from lab_helpers import check, costs, lattice, pricing
-from lab_helpers.costs import Flow, Resource
-from lab_helpers.lattice import precedence, seminar
+from lab_helpers.teach import check
+from lab_helpers.sim import costs, k8s as lattice
+from lab_helpers.sim.costs import pricing
+from lab_helpers.sim.costs import Flow, Resource
+from lab_helpers.lessons import seminar
+from lab_helpers.sim.k8s import precedence
 
 lab = lab_helpers.start_lab("08_eks_and_lattice", mode=MODE, region=REGION or "ap-northeast-2")
 ec2 = lab.client("ec2")

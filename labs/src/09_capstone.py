@@ -45,10 +45,11 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 import ipaddress
 
 import lab_helpers
-from lab_helpers import check, costs
-from lab_helpers.costs import Flow, Resource
-from lab_helpers.costs import scenarios
-from lab_helpers.netsim.trace import snapshot_of
+from lab_helpers.teach import check
+from lab_helpers.sim import costs
+from lab_helpers.sim.costs import Flow, Resource
+from lab_helpers.lessons import cost_scenarios as scenarios
+from lab_helpers.sim.netsim.trace import snapshot_of
 
 lab = lab_helpers.start_lab("09_capstone", mode=MODE, region=REGION)
 CENTRAL = lab.region
@@ -136,7 +137,7 @@ if not plan or not plan_is_sound(plan, REGIONS):
 # ### Exercise 9.2
 # Write `build_region(lab, region, cidr, role)` (`role` is `"central"` or `"spoke"`) that builds the shape above
 # with `lab.client("ec2", region)` and launches one instance in the private subnet with
-# `lab_helpers.compute.launch(lab, subnet, name, security_groups=[sg], region=region)`. Return a dict with at
+# `lab_helpers.teach.compute.launch(lab, subnet, name, security_groups=[sg], region=region)`. Return a dict with at
 # least the keys `vpc`, `private_subnet`, `private_route_table`, `instance`, `security_group`, `nat`, `tgw`,
 # `tgw_attachment`, `cidr`, `region`. Use a /24 at `.0.0` for the public subnet and `.1.0` for the private one.
 

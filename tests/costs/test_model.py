@@ -1,7 +1,7 @@
 """The cost model's arithmetic: hourly lines, per-GB hops, tiers, and unknown prices that stay unknown."""
 import pytest
 
-from lab_helpers.costs import Flow, Hop, Resource, break_even, linear_break_even, monthly
+from lab_helpers.sim.costs import Flow, Hop, Resource, break_even, linear_break_even, monthly
 
 
 def test_hourly_and_per_gb_lines_use_sourced_prices():
@@ -72,7 +72,7 @@ def test_break_even_matches_the_closed_form():
 def test_plots_draw_without_error():
     import matplotlib
     matplotlib.use("Agg")
-    from lab_helpers.costs import plot_curves, plot_stacked
+    from lab_helpers.sim.costs import plot_curves, plot_stacked
 
     a = lambda gb: monthly([Resource("nat_gateway")], [Flow("f", gb, ["nat"])])
     ax = plot_curves({"a": a}, 1000, points=5, notes={"printed": {500: 50.0}})

@@ -1,8 +1,8 @@
 """The source notes' worked examples, reproduced exactly under their assumptions, then corrected (curriculum §3, §4)."""
 import pytest
 
-from lab_helpers.costs import break_even, linear_break_even
-from lab_helpers.costs import scenarios as s
+from lab_helpers.lessons import cost_scenarios as s
+from lab_helpers.sim.costs import break_even, linear_break_even
 
 
 # --- §3 ECS endpoints -------------------------------------------------------------------------------------------

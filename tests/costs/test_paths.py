@@ -1,8 +1,8 @@
 """Flow paths read from lab.trace: the billed hops match the route the engine found."""
 import pytest
 
-from lab_helpers import compute
-from lab_helpers.costs import Resource, flow_from_trace, hops_from_trace, monthly
+from lab_helpers.sim.costs import Resource, flow_from_trace, hops_from_trace, monthly
+from lab_helpers.teach import compute
 
 
 def _kinds(trace):

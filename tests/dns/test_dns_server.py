@@ -3,10 +3,11 @@ import shutil
 import subprocess
 
 import pytest
-
-from lab_helpers import dns, dnswire
-from lab_helpers.errors import LabError
 from dns_world import add, make_vpc, make_zone
+
+from lab_helpers.errors import LabError
+from lab_helpers.sim import dns
+from lab_helpers.sim.dns import wire as dnswire
 
 
 def test_wire_round_trip():

@@ -1,11 +1,9 @@
 """Scenarios for the simulated Route 53 Resolver (rules 39, 49, 57, 58, 60)."""
 import pytest
-from botocore.exceptions import ClientError
-
-from lab_helpers import dns
-from lab_helpers.errors import LabError
-
 from dns_world import add, make_vpc, make_zone
+
+from lab_helpers.errors import LabError
+from lab_helpers.sim import dns
 
 
 def test_resolver_addresses_are_primary_cidr_plus_two_and_link_local(lab, ec2):
@@ -238,6 +236,6 @@ def lattice_like_zones(lab, vpc_id, attrs):
 
 def test_extra_zone_sources(lab, ec2, monkeypatch):
     vpc = make_vpc(ec2, "10.0.0.0/16")
-    monkeypatch.setattr(dns, "ZONE_SOURCES", ("test_resolver:lattice_like_zones",))
+    monkeypatch.setattr(dns.resolver, "ZONE_SOURCES", ("test_resolver:lattice_like_zones",))
     got = lab.resolve("svc-1.example.vpc-lattice-svcs.us-east-1.on.aws", vpc)
     assert got.answers == ["169.254.171.1"] and f"test source for {vpc}" in str(got)

@@ -1,10 +1,9 @@
 """Route 53 refusals moto skips (lab_helpers/fidelity/route53.py)."""
 import pytest
 from botocore.exceptions import ClientError
-
-from lab_helpers.fidelity.route53 import batch_refusal
-
 from dns_world import add, make_vpc, make_zone
+
+from lab_helpers.fidelity.route53.hosted_zones import batch_refusal
 
 
 def test_duplicate_create_is_invalid_change_batch(lab, ec2, r53):

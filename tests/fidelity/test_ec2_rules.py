@@ -1,37 +1,37 @@
 """The pure EC2 rules, one AWS statement each (rule numbers: ../shared/reference/aws-network-rules.md)."""
 import pytest
 
-from lab_helpers.fidelity.ec2 import rules
+from lab_helpers.fidelity.ec2 import instance_metadata, network_acls, vpc_peering, vpcs
 
 
 @pytest.mark.parametrize("cidr,ok", [("10.0.0.0/16", True), ("10.0.0.0/28", True), ("10.0.0.0/15", False),
                                      ("10.0.0.0/29", False), ("10.0.0.0/33", False), ("banana", False)])
 def test_rule69_subnet_sizes(cidr, ok):
-    assert (rules.subnet_cidr_size(cidr) is None) is ok
+    assert (vpcs.subnet_cidr_size(cidr) is None) is ok
 
 
 def test_rule69_host_bits_are_canonicalised_not_refused():
-    assert rules.vpc_cidr_size("100.68.0.18/18") is None
+    assert vpcs.vpc_cidr_size("100.68.0.18/18") is None
 
 
 def test_rule45_any_overlap_blocks_peering_and_names_both_cidrs():
-    code, msg = rules.peering_overlap("vpc-a", ["10.0.0.0/16", "100.64.0.0/24"], "vpc-b", ["192.168.0.0/16",
+    code, msg = vpc_peering.peering_overlap("vpc-a", ["10.0.0.0/16", "100.64.0.0/24"], "vpc-b", ["192.168.0.0/16",
                                                                                            "100.64.0.128/25"])
     assert code == "InvalidParameterValue" and "100.64.0.0/24" in msg and "100.64.0.128/25" in msg
-    assert rules.peering_overlap("vpc-a", ["10.0.0.0/16"], "vpc-b", ["10.1.0.0/16"]) is None
+    assert vpc_peering.peering_overlap("vpc-a", ["10.0.0.0/16"], "vpc-b", ["10.1.0.0/16"]) is None
 
 
 @pytest.mark.parametrize("n,ok", [(0, False), (1, True), (32766, True), (32767, False), (40000, False)])
 def test_rule30_nacl_rule_numbers(n, ok):
-    assert (rules.nacl_rule_number(n) is None) is ok
+    assert (network_acls.nacl_rule_number(n) is None) is ok
 
 
 def test_metadata_merge_keeps_fields_not_given():
     current = {"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled", "State": "applied"}
-    merged = rules.merged_metadata_options(current, {"HttpPutResponseHopLimit": 2, "InstanceId": "i-1"})
+    merged = instance_metadata.merged_metadata_options(current, {"HttpPutResponseHopLimit": 2, "InstanceId": "i-1"})
     assert merged == {"HttpTokens": "required", "HttpPutResponseHopLimit": 2, "HttpEndpoint": "enabled"}
 
 
 @pytest.mark.parametrize("hops,ok", [(1, True), (64, True), (0, False), (65, False), (None, True)])
 def test_rule67_hop_limit_range(hops, ok):
-    assert (rules.hop_limit(hops) is None) is ok
+    assert (instance_metadata.hop_limit(hops) is None) is ok

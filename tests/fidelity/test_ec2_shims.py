@@ -101,7 +101,7 @@ def test_every_shim_names_its_rule():
 
 
 def test_instance_security_groups_mirror_the_primary_eni(lab, vpc):
-    from lab_helpers import compute
+    from lab_helpers.teach import compute
 
     ec2 = lab.client("ec2")
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]

@@ -1,8 +1,9 @@
 """Endpoint rules 35/39/43 and NAT gateway secondary addresses (rule 21), as the lab session sees them."""
 import pytest
 
-from lab_helpers import nat
-from lab_helpers.fidelity import endpoints, natgw
+from lab_helpers.fidelity.ec2 import endpoints
+from lab_helpers.fidelity.ec2 import nat_gateways as natgw
+from lab_helpers.sim import nat
 
 
 def _vpc(ec2, dns=True):

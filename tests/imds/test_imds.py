@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from lab_helpers import imds
 from lab_helpers.errors import LabError
+from lab_helpers.sim import imds
 
 TTL = imds.TTL_HEADER
 TOKEN = imds.TOKEN_HEADER

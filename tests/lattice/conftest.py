@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from lattice_world import build_world
 
 import lab_helpers
-from lattice_world import build_world
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ import glob
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab_helpers import lattice
+from lab_helpers.sim import k8s as lattice
 
 ROOT = Path(__file__).resolve().parents[2]
-SEMINAR = sorted(glob.glob(str(ROOT / "data" / "manifests" / "seminar" / "0[1-5]-*.yaml")))
+SEMINAR = sorted(glob.glob(str(ROOT / "lab_helpers" / "data" / "manifests" / "seminar" / "0[1-5]-*.yaml")))
 
 
 @dataclass

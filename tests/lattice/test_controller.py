@@ -5,10 +5,10 @@ import random
 import re
 
 import pytest
-
-from lab_helpers import lattice
-from lab_helpers.lattice import controller, naming
 from lattice_world import build_world
+
+from lab_helpers.sim import k8s as lattice
+from lab_helpers.sim.k8s import controller, naming
 
 
 def test_naming_rules_from_the_reference():
@@ -109,11 +109,11 @@ def test_reapply_is_idempotent_and_custom_domain_is_fixed(world):
     out = lab.kubectl_apply(str(world.lab and __import__("lattice_world").SEMINAR[-1]), cluster="eks-demo")
     assert "unchanged" in str(out) and lat.list_services()["items"] == before
     from lattice_world import ROOT
-    lab.kubectl_apply(str(ROOT / "data/manifests/seminar/06-httproute-custom-domain.yaml"), cluster="eks-demo")
+    lab.kubectl_apply(str(ROOT / "lab_helpers/data/manifests/seminar/06-httproute-custom-domain.yaml"), cluster="eks-demo")
     route = lattice.kubectl_get(lab, "HTTPRoute", "demo-http-route")
     assert "fixed when the service is created" in route.status["warnings"][0]
     lattice.kubectl_delete(lab, "HTTPRoute", "demo-http-route")
-    lab.kubectl_apply(str(ROOT / "data/manifests/seminar/06-httproute-custom-domain.yaml"), cluster="eks-demo")
+    lab.kubectl_apply(str(ROOT / "lab_helpers/data/manifests/seminar/06-httproute-custom-domain.yaml"), cluster="eks-demo")
     (svc,) = lat.list_services()["items"]
     assert svc["customDomainName"] == "api.example.com"
 

@@ -1,8 +1,9 @@
 """EKS fidelity: the cluster security group, node groups that launch (and terminate) EC2 nodes."""
 from __future__ import annotations
 
-from lab_helpers.fidelity.eks.shims import node_instances
 from lattice_world import make_vpc
+
+from lab_helpers.fidelity.eks.clusters import node_instances
 
 
 def test_cluster_security_group_and_nodes(lab):

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
-from lab_helpers.lattice import manifests
-from lab_helpers.lattice.manifests import ManifestError
 from lattice_world import ROOT, SEMINAR
+
+from lab_helpers.sim.k8s import manifests
+from lab_helpers.sim.k8s.manifests import ManifestError
 
 ROUTE = """
 apiVersion: gateway.networking.k8s.io/v1
@@ -25,7 +25,7 @@ def route(matches: str) -> dict:
 
 
 def test_seminar_manifests_parse_unchanged():
-    files = sorted((ROOT / "data" / "manifests" / "seminar").glob("*.yaml"))
+    files = sorted((ROOT / "lab_helpers" / "data" / "manifests" / "seminar").glob("*.yaml"))
     assert len(files) == 6 and len(SEMINAR) == 5
     kinds = [manifests.parse(d).kind for f in files for d in manifests.load(str(f))]
     assert kinds.count("Deployment") == 2 and kinds.count("Service") == 2 and kinds.count("HTTPRoute") == 2

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from botocore.exceptions import ClientError
-
 from lattice_world import make_vpc
 
 DOMAIN = re.compile(r"^(?P<name>[a-z0-9-]+)-(?P<id>[0-9a-f]{17})\.(?P<part>[0-9a-f]{7})\.vpc-lattice-svcs\."

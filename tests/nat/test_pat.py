@@ -1,8 +1,8 @@
 """The PAT simulator against the notes' table and the NAT gateway rules 20–23."""
 import pytest
 
-from lab_helpers import nat
-from lab_helpers.nat import PatTable, PortAllocationError
+from lab_helpers.sim import nat
+from lab_helpers.sim.nat import PatTable, PortAllocationError
 
 DEST = "203.0.113.10:443"
 

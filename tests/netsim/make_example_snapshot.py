@@ -1,9 +1,12 @@
-"""Rebuild data/snapshots/public_private_nat.json from a sandbox world (run from the repo root with PYTHONPATH=.)."""
+"""Rebuild lab_helpers/data/snapshots/public_private_nat.json from a sandbox world (run from the repo root with PYTHONPATH=.)."""
 import sys
+
 sys.path.insert(0, "tests/netsim")
-import lab_helpers
 from netsim_builders import *
-from lab_helpers.netsim import snapshot_of
+
+import lab_helpers
+from lab_helpers.sim.netsim import snapshot_of
+
 lab = lab_helpers.start_lab("01_vpc_basics", quiet=True)
 ec2 = lab.client("ec2")
 v = vpc(ec2, "10.0.0.0/16", "demo")
@@ -19,5 +22,5 @@ web = sg(ec2, v, "web", [("tcp", 443, "0.0.0.0/0")]); app = sg(ec2, v, "app", [(
 instance(ec2, pub, [web], public=True); instance(ec2, priv, [app])
 snap = snapshot_of(lab).subset([v])
 snap.prefix_lists = {k: p for k, p in snap.prefix_lists.items() if p.name.endswith((".s3", ".dynamodb"))}
-snap.save("data/snapshots/public_private_nat.json")
+snap.save("lab_helpers/data/snapshots/public_private_nat.json")
 lab.teardown()

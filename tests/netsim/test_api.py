@@ -9,8 +9,7 @@ from pathlib import Path
 import botocore.session
 import pytest
 from botocore.exceptions import ClientError
-
-from netsim_builders import igw, instance, route_table, sg, subnet, vpc, verify
+from netsim_builders import igw, instance, route_table, sg, subnet, verify, vpc
 
 MODEL = botocore.session.get_session().get_service_model("ec2")
 
@@ -151,7 +150,7 @@ def test_trace_result_renders_and_explains(lab, w):
 
 
 def test_bad_input_gets_a_clear_message(lab, w):
-    from lab_helpers.netsim import TraceInputError
+    from lab_helpers.sim.netsim import TraceInputError
 
     with pytest.raises(TraceInputError, match="Use an id|use an id"):
         lab.trace(w["a"], "not-a-thing")
@@ -170,9 +169,9 @@ def test_reachability_matrix(lab, w):
 
 def test_offline_analysis_of_a_saved_snapshot():
     """A saved snapshot is analysed with no sandbox at all: private subnet -> S3 uses the gateway endpoint."""
-    from lab_helpers.netsim import Snapshot, trace
+    from lab_helpers.sim.netsim import Snapshot, trace
 
-    snap = Snapshot.load(Path(__file__).resolve().parents[2] / "data" / "snapshots" / "public_private_nat.json")
+    snap = Snapshot.load(Path(__file__).resolve().parents[2] / "lab_helpers" / "data" / "snapshots" / "public_private_nat.json")
     private = next(i for i in snap.instances.values() if snap.subnets[i.subnet_id].name == "private-a")
     public = next(i for i in snap.instances.values() if snap.subnets[i.subnet_id].name == "public-a")
     r = trace(None, private.id, "s3", snapshot=snap)

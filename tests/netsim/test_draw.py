@@ -5,10 +5,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from lab_helpers import draw  # noqa: E402
-from lab_helpers.netsim import Snapshot, trace  # noqa: E402
+from lab_helpers.sim.netsim import Snapshot, trace  # noqa: E402
+from lab_helpers.teach import draw  # noqa: E402
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "snapshots" / "public_private_nat.json"
+EXAMPLE = Path(__file__).resolve().parents[2] / "lab_helpers" / "data" / "snapshots" / "public_private_nat.json"
 
 
 def _texts(ax):

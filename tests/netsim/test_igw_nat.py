@@ -2,7 +2,7 @@
 
 def test_private_address_of_an_unconnected_vpc_is_not_reached_via_the_internet(lab):
     """Private ranges are not routed on the internet: 0.0.0.0/0 -> IGW does not reach another VPC's 10.x."""
-    from lab_helpers.compute import launch
+    from lab_helpers.teach.compute import launch
 
     ec2 = lab.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]

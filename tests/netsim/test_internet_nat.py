@@ -5,8 +5,7 @@ instance without a public IP and a NAT gateway; private subnet B (1a, no default
 0.0.0.0/0 -> NAT).
 """
 import pytest
-
-from netsim_builders import igw, instance, nat, prefix_list, route_table, sg, subnet, vpc, verify
+from netsim_builders import igw, instance, nat, prefix_list, route_table, sg, subnet, verify, vpc
 
 
 @pytest.fixture(scope="module")

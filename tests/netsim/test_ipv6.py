@@ -3,9 +3,21 @@
 Rules 2 (IPv4 and IPv6 routes are independent: ::/0 is needed), 15 (IPv6 needs no NAT: the address is public),
 and the egress-only internet gateway (outbound-only for IPv6).
 """
-from lab_helpers.netsim import Snapshot, trace
-from lab_helpers.netsim.snapshot import (EgressOnlyInternetGateway, Eni, Instance, InternetGateway, NaclEntry,
-                                         NetworkAcl, Route, RouteTable, SecurityGroup, SgRule, Subnet, Vpc)
+from lab_helpers.sim.netsim import Snapshot, trace
+from lab_helpers.sim.netsim.snapshot import (
+    EgressOnlyInternetGateway,
+    Eni,
+    Instance,
+    InternetGateway,
+    NaclEntry,
+    NetworkAcl,
+    Route,
+    RouteTable,
+    SecurityGroup,
+    SgRule,
+    Subnet,
+    Vpc,
+)
 
 V6_VPC, V6_SUBNET, V6_ADDR = "2600:1f18:1:ab00::/56", "2600:1f18:1:ab01::/64", "2600:1f18:1:ab01::10"
 GOOGLE_V6 = "2001:4860:4860::8888"

@@ -4,8 +4,7 @@ World: VPC 10.1.0.0/16, IGW; public subnet P (1a, default route to IGW), app sub
 custom NACLs per test), NAT subnet N (1b, public) and a private subnet Q (1b) routed to the NAT.
 """
 import pytest
-
-from netsim_builders import igw, instance, nat, route_table, sg, subnet, vpc, verify
+from netsim_builders import igw, instance, nat, route_table, sg, subnet, verify, vpc
 
 
 def nacl(ec2, vpc_id, subnet_id, inbound=(), outbound=()):

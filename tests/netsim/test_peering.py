@@ -4,8 +4,7 @@ World: A 10.10/16, B 10.20/16 (with IGW, NAT and an S3 gateway endpoint), C 10.3
 E 10.50/16 in eu-west-1. Peerings A-B and A-C (active), A-D (never accepted), A-E (inter-Region, active).
 """
 import pytest
-
-from netsim_builders import igw, instance, nat, route_table, sg, subnet, vpc, verify
+from netsim_builders import igw, instance, nat, route_table, sg, subnet, verify, vpc
 
 
 def peer(ec2, a, b, region=None, accept_client=None):

@@ -7,8 +7,8 @@ import ipaddress
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lab_helpers.netsim import filters, routing
-from lab_helpers.netsim.snapshot import NaclEntry, NetworkAcl, PrefixList, Route, RouteTable, Snapshot
+from lab_helpers.sim.netsim import filters, routing
+from lab_helpers.sim.netsim.snapshot import NaclEntry, NetworkAcl, PrefixList, Route, RouteTable, Snapshot
 
 # Small address space so random routes overlap often.
 octet = st.integers(0, 3)
@@ -135,7 +135,7 @@ def test_snapshot_json_round_trip(tmp_path):
     """A snapshot saves to JSON and loads back equal (data/snapshots/ holds an example)."""
     from pathlib import Path
 
-    example = Path(__file__).resolve().parents[2] / "data" / "snapshots" / "public_private_nat.json"
+    example = Path(__file__).resolve().parents[2] / "lab_helpers" / "data" / "snapshots" / "public_private_nat.json"
     snap = Snapshot.load(example)
     out = tmp_path / "s.json"
     snap.save(out)

@@ -5,8 +5,7 @@ moto stores no propagated routes and loses the attachment of static routes (moto
 computes the first and the fidelity layer remembers the second, so these scenarios also test that recovery.
 """
 import pytest
-
-from netsim_builders import igw, instance, nat, route_table, sg, subnet, vpc, verify
+from netsim_builders import igw, instance, nat, route_table, sg, subnet, verify, vpc
 
 
 @pytest.fixture(scope="module")

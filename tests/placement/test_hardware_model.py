@@ -1,9 +1,9 @@
 """The rack/host model: deterministic layout and blast radius per strategy (rules 61-63)."""
 import matplotlib
 import pytest
-
-from lab_helpers import placement
 from placement_world import launch, subnets
+
+from lab_helpers.sim import hardware as placement
 
 matplotlib.use("Agg")
 

@@ -1,9 +1,9 @@
 """Placement groups served in the sandbox (rules 61-63)."""
 import pytest
 from botocore.exceptions import ClientError
-
-from lab_helpers.fidelity import placement as rules
 from placement_world import launch, placement_of, subnets
+
+from lab_helpers.fidelity.ec2 import placement_groups as rules
 
 
 def code(exc_info):

@@ -69,8 +69,8 @@ def _widget_lab() -> Path:
 def jupyterlab(tmp_path_factory):
     """JupyterLab serving a scratch folder, bound to 127.0.0.1, with a random token; stopped after the module."""
     _require_browser()
-    from toy_labs import toy_02
     import nbformat
+    from toy_labs import toy_02
 
     base = tmp_path_factory.mktemp("jlab")
     served = base / "served"

@@ -3,11 +3,11 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 import build_site
 import check_site
-from lab_helpers.catalog import discover
+import pytest
+
+from lab_helpers.core.catalog import discover
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_build = pytest.mark.notebook  # these execute notebooks (a toy site): not part of `make test-fast`

@@ -4,8 +4,8 @@ import io
 import pytest
 
 from lab_helpers import start_lab
+from lab_helpers.core import waits
 from lab_helpers.errors import LabError
-from lab_helpers import waits
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_live_mode_against_a_loopback_moto_server_polls_with_text_progress(monke
     import time
     import urllib.request
 
-    from lab_helpers.sandbox import free_loopback_port
+    from lab_helpers.core.sandbox import free_loopback_port
 
     port = free_loopback_port()
     server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],

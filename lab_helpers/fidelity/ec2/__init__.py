@@ -1,4 +1,22 @@
-"""EC2 fidelity: rules (pure) and shims (botocore glue)."""
-from .shims import SHIMS
+"""EC2 fidelity, one module per resource family (as moto's ``ec2/models/``): each holds its AWS rules as pure
+functions, the botocore handlers that apply them, and a ``SHIMS`` list."""
+from lab_helpers.fidelity.ec2 import (
+                                      endpoints,
+                                      instance_metadata,
+                                      instances,
+                                      internet_gateways,
+                                      nat_gateways,
+                                      network_acls,
+                                      placement_groups,
+                                      reachability_analyzer,
+                                      security_groups,
+                                      transit_gateways,
+                                      vpc_peering,
+                                      vpcs,
+)
 
-__all__ = ["SHIMS"]
+FAMILIES = [vpcs, vpc_peering, internet_gateways, network_acls, security_groups, instances, instance_metadata,
+            endpoints, nat_gateways, placement_groups, reachability_analyzer, transit_gateways]
+SHIMS = [shim for family in FAMILIES for shim in family.SHIMS]
+
+__all__ = ["SHIMS", "FAMILIES"]

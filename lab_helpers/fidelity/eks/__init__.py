@@ -1,4 +1,4 @@
 """EKS in the sandbox: the cluster security group and managed node groups that launch their nodes."""
-from .shims import SHIMS
+from lab_helpers.fidelity.eks.clusters import SHIMS
 
 __all__ = ["SHIMS"]

@@ -1,0 +1,70 @@
+"""The ledger: every resource a lab created through ``lab.client()``, in creation order.
+
+Teardown reads it to delete in dependency order; in live mode it is also written to
+``$VPCLAB_HOME/ledgers/<run_id>.json`` so ``vpclab cleanup`` can finish the job if the kernel died.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from lab_helpers import config
+from lab_helpers.core.resources import BY_OPERATION, KINDS, ids_in
+
+
+def vpclab_home() -> Path:
+    return config.home()
+
+
+@dataclass
+class Entry:
+    kind: str
+    resource_id: str
+    region: str
+    service: str
+    deleted: bool = False
+
+
+@dataclass
+class Ledger:
+    run_id: str
+    lab: str
+    entries: list[Entry] = field(default_factory=list)
+    path: Optional[Path] = None  # set in live mode: the ledger is also kept on disk
+
+    def record(self, service: str, operation: str, region: str, response: dict, params: dict) -> list[Entry]:
+        kind = BY_OPERATION.get((service, operation))
+        if kind is None:
+            return []
+        added = [Entry(kind.name, rid, region, service) for rid in ids_in(response, kind.id_path, params, kind)]
+        self.entries.extend(added)
+        self._save()
+        return added
+
+    def alive(self) -> list[Entry]:
+        return [e for e in self.entries if not e.deleted]
+
+    def in_teardown_order(self) -> list[Entry]:
+        """Dependents first: by the kind's order, and within a kind newest first."""
+        rank = {k.name: k.order for k in KINDS}
+        indexed = list(enumerate(self.alive()))
+        indexed.sort(key=lambda ie: (rank.get(ie[1].kind, 99), -ie[0]))
+        return [e for _, e in indexed]
+
+    def mark_deleted(self, entry: Entry) -> None:
+        entry.deleted = True
+        self._save()
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"run_id": self.run_id, "lab": self.lab, "entries": [asdict(e) for e in self.entries]}
+        self.path.write_text(json.dumps(data, indent=1))
+
+    @classmethod
+    def load(cls, path: Path) -> Ledger:
+        data = json.loads(Path(path).read_text())
+        return cls(data["run_id"], data["lab"], [Entry(**e) for e in data["entries"]], Path(path))

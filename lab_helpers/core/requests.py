@@ -1,0 +1,17 @@
+"""What a request carried, kept for the hooks that run after it: the ledger, and the fidelity layer's handlers.
+
+botocore serialises the caller's parameters before ``before-call``; stashing them at ``before-parameter-build`` means
+no hook ever parses a serialised request.
+"""
+from __future__ import annotations
+
+PARAMS_KEY = "vpclab_api_params"
+
+
+def remember_params(params, context, **_):
+    context[PARAMS_KEY] = params
+
+
+def api_params(context: dict) -> dict:
+    """The caller's API parameters, as given to the client method (after any ``params``-stage rewrite)."""
+    return context.get(PARAMS_KEY, {})

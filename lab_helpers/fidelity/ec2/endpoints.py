@@ -1,0 +1,206 @@
+"""VPC endpoint rules moto skips, and the endpoint-connection API it lacks (rules 35, 38, 39, 43).
+
+Pure rules first (testable without botocore), then the glue:
+
+* Rule 35 / same Region: an endpoint to ``com.amazonaws.<other-region>.<service>`` does not exist in this Region
+  (AWS: ``InvalidServiceName``). Newer AWS lets *endpoint services* opt in to cross-Region access through the
+  ``ServiceRegion`` parameter; a request that names one is passed through.
+* Rule 39: private DNS for an interface endpoint needs the VPC's ``enableDnsSupport`` **and**
+  ``enableDnsHostnames``; AWS refuses the create with ``InvalidParameter`` otherwise. ``PrivateDnsEnabled``
+  defaults to true for AWS services, so a plain create in a VPC without DNS hostnames fails.
+* Rule 43: an endpoint to a service with ``AcceptanceRequired`` waits in ``pendingAcceptance`` until the provider
+  calls ``AcceptVpcEndpointConnections`` (or ``RejectVpcEndpointConnections``). moto makes it ``available`` at once
+  and implements neither call, nor ``DescribeVpcEndpointConnections``; they are served here from per-lab state.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+import re
+from typing import Optional
+
+from lab_helpers.fidelity.base import Shim, aws_error, aws_response, request_region
+
+AWS_SERVICE = re.compile(r"^com\.amazonaws\.([a-z]{2}(?:-[a-z]+)+-\d)\.(.+)$")
+STORE = "vpc-endpoint-connections"
+
+
+# -- rules -------------------------------------------------------------------------------------------------------
+def other_region_service(service_name: str, region: str) -> Optional[tuple]:
+    match = AWS_SERVICE.match(service_name or "")
+    if match and match.group(1) != region:
+        return ("InvalidServiceName", f"The Vpc Endpoint Service '{service_name}' does not exist")
+    return None
+
+
+def private_dns_needs_vpc_dns(vpc_id: str, dns_support: bool, dns_hostnames: bool) -> Optional[tuple]:
+    if dns_support and dns_hostnames:
+        return None
+    return ("InvalidParameter", "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC "
+                                f"attributes set to true for {vpc_id}")
+
+
+# -- glue --------------------------------------------------------------------------------------------------------
+
+def create_endpoint(params, ctx, context=None, **_):
+    region = request_region(context)
+    name = params.get("ServiceName", "")
+    if not params.get("ServiceRegion"):
+        refusal = other_region_service(name, region)
+        if refusal:
+            return aws_error(*refusal)
+    if params.get("VpcEndpointType") == "Interface" and AWS_SERVICE.match(name) \
+            and params.get("PrivateDnsEnabled", True):
+        ec2 = ctx.raw_client("ec2", region)
+        try:
+            support = ec2.describe_vpc_attribute(VpcId=params["VpcId"], Attribute="enableDnsSupport")
+            hostnames = ec2.describe_vpc_attribute(VpcId=params["VpcId"], Attribute="enableDnsHostnames")
+        except Exception:  # unknown VPC: let the backend answer with its own NotFound
+            return None
+        refusal = private_dns_needs_vpc_dns(params["VpcId"], support["EnableDnsSupport"]["Value"],
+                                            hostnames["EnableDnsHostnames"]["Value"])
+        if refusal:
+            return aws_error(*refusal)
+    return None
+
+
+def _config_for(ctx, region, service_name):
+    configs = ctx.raw_client("ec2", region).describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]
+    return next((c for c in configs if c.get("ServiceName") == service_name), None)
+
+
+def _fix_interfaces(ec2, ep: dict, params: dict) -> None:
+    """Rule 38: an endpoint's network interfaces take an address *in their subnet* and the endpoint's security
+    groups (the VPC's default group when none is given). moto gives them a random 10.x address anywhere and the
+    default group. The fix goes through the EC2 API (assign an address in the subnet, release the stray one, set the
+    groups), so anything that reads with describe calls — the network engine included — sees AWS's picture. One
+    moto quirk remains: the scalar ``PrivateIpAddress`` field keeps the stray address; ``PrivateIpAddresses`` is
+    right."""
+    groups = params.get("SecurityGroupIds") or [g["GroupId"] for g in ec2.describe_security_groups(Filters=[
+        {"Name": "vpc-id", "Values": [ep["VpcId"]]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]]
+    for eni_id in ep.get("NetworkInterfaceIds", []):
+        eni = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni_id])["NetworkInterfaces"][0]
+        subnet = ec2.describe_subnets(SubnetIds=[eni["SubnetId"]])["Subnets"][0]
+        net = ipaddress.ip_network(subnet["CidrBlock"])
+        stray = [a["PrivateIpAddress"] for a in eni.get("PrivateIpAddresses", [])
+                 if ipaddress.ip_address(a["PrivateIpAddress"]) not in net]
+        if stray:
+            ec2.assign_private_ip_addresses(NetworkInterfaceId=eni_id, SecondaryPrivateIpAddressCount=1)
+            ec2.unassign_private_ip_addresses(NetworkInterfaceId=eni_id, PrivateIpAddresses=stray)
+        if groups:
+            ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, Groups=groups)
+        ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, Description={
+            "Value": f"VPC Endpoint Interface {ep['VpcEndpointId']}"})
+
+
+def endpoint_created(parsed, ctx, params=None, context=None, **_):
+    ep = parsed.get("VpcEndpoint", {})
+    if ep.get("VpcEndpointType") in ("Interface", "GatewayLoadBalancer") and ep.get("NetworkInterfaceIds"):
+        _fix_interfaces(ctx.raw_client("ec2", request_region(context)), ep, params or {})
+    config = _config_for(ctx, request_region(context), ep.get("ServiceName"))
+    if config is None:
+        return
+    state = "pendingAcceptance" if config.get("AcceptanceRequired") else "available"
+    ctx.store(STORE)[ep["VpcEndpointId"]] = {"state": state, "service_id": config["ServiceId"],
+                                             "created": _dt.datetime.now(_dt.UTC)}
+    ep["State"] = state
+
+
+def endpoints_described(parsed, ctx, **_):
+    store = ctx.store(STORE)
+    for ep in parsed.get("VpcEndpoints", []):
+        # only while the endpoint lives: once deleted, the backend's "deleted"/"deleting" is the truth
+        if ep["VpcEndpointId"] in store and str(ep.get("State", "")).lower() in ("available", "pending",
+                                                                                  "pendingacceptance"):
+            ep["State"] = store[ep["VpcEndpointId"]]["state"]
+
+
+def _decide(new_state):
+    def serve(params, ctx, **_):
+        store = ctx.store(STORE)
+        failed = []
+        for vpce in params.get("VpcEndpointIds", []):
+            row = store.get(vpce)
+            if row is None or row["service_id"] != params["ServiceId"]:
+                failed.append({"ResourceId": vpce, "Error": {
+                    "Code": "InvalidVpcEndpointId.NotFound",
+                    "Message": f"The Vpc Endpoint Id '{vpce}' does not exist for service {params['ServiceId']}"}})
+            elif row["state"] != "pendingAcceptance":
+                failed.append({"ResourceId": vpce, "Error": {
+                    "Code": "InvalidState", "Message": f"Endpoint {vpce} is {row['state']}, not pendingAcceptance"}})
+            else:
+                row["state"] = new_state
+        return aws_response({"Unsuccessful": failed})
+    return serve
+
+
+def describe_connections(params, ctx, context=None, **_):
+    region = request_region(context)
+    ec2 = ctx.raw_client("ec2", region)
+    store = ctx.store(STORE)
+    configs = {c["ServiceName"]: c for c in ec2.describe_vpc_endpoint_service_configurations()
+               ["ServiceConfigurations"]}
+    wanted = {f["Name"]: set(f["Values"]) for f in params.get("Filters", [])}
+    rows = []
+    for ep in ec2.describe_vpc_endpoints()["VpcEndpoints"]:
+        config = configs.get(ep.get("ServiceName"))
+        if config is None:
+            continue
+        row = store.get(ep["VpcEndpointId"], {})
+        conn = {"ServiceId": config["ServiceId"], "VpcEndpointId": ep["VpcEndpointId"],
+                "VpcEndpointOwner": ep.get("OwnerId", ctx.account_id),
+                "VpcEndpointState": row.get("state", ep.get("State", "available")),
+                "NetworkLoadBalancerArns": config.get("NetworkLoadBalancerArns", []),
+                "GatewayLoadBalancerArns": config.get("GatewayLoadBalancerArns", [])}
+        if "created" in row:
+            conn["CreationTimestamp"] = row["created"]
+        keys = {"service-id": conn["ServiceId"], "vpc-endpoint-id": conn["VpcEndpointId"],
+                "vpc-endpoint-state": conn["VpcEndpointState"], "vpc-endpoint-owner": conn["VpcEndpointOwner"]}
+        if all(keys.get(k) in v for k, v in wanted.items()):
+            rows.append(conn)
+    return aws_response({"VpcEndpointConnections": rows})
+
+
+def gateway_routes_follow(parsed, ctx, params=None, context=None, **_):
+    """Rule 34: adding a route table to a gateway endpoint adds its ``pl-… → vpce-…`` route; removing the table
+    removes it. moto updates the endpoint's RouteTableIds but never the route tables themselves."""
+    if not params or not (params.get("AddRouteTableIds") or params.get("RemoveRouteTableIds")):
+        return
+    ec2 = ctx.raw_client("ec2", request_region(context))
+    ep = ec2.describe_vpc_endpoints(VpcEndpointIds=[params["VpcEndpointId"]])["VpcEndpoints"][0]
+    if ep.get("VpcEndpointType") != "Gateway":
+        return
+    pl = next((p["PrefixListId"] for p in ec2.describe_managed_prefix_lists()["PrefixLists"]
+               if p.get("PrefixListName") == ep["ServiceName"]), None)
+    if pl is None:
+        return
+    for rtb in params.get("AddRouteTableIds", []):
+        routes = ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]
+        if not any(r.get("DestinationPrefixListId") == pl for r in routes):
+            ec2.create_route(RouteTableId=rtb, DestinationPrefixListId=pl, GatewayId=ep["VpcEndpointId"])
+    for rtb in params.get("RemoveRouteTableIds", []):
+        routes = ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]
+        if any(r.get("DestinationPrefixListId") == pl and r.get("GatewayId") == ep["VpcEndpointId"] for r in routes):
+            ec2.delete_route(RouteTableId=rtb, DestinationPrefixListId=pl)
+
+
+def default_endpoint_type(params, ctx, **_):
+    """AWS documents VpcEndpointType as defaulting to Gateway; moto stores None and later fails to delete it."""
+    params.setdefault("VpcEndpointType", "Gateway")
+
+
+SHIMS = [
+    Shim("ec2", "CreateVpcEndpoint", "params", "CreateVpcEndpoint: VpcEndpointType defaults to Gateway",
+         default_endpoint_type),
+    Shim("ec2", "ModifyVpcEndpoint", "result", "Rule 34: the endpoint's prefix-list route follows its route tables",
+         gateway_routes_follow),
+    Shim("ec2", "CreateVpcEndpoint", "call", "Rule 35: endpoints reach services in their own Region only; "
+         "rule 39: private DNS needs enableDnsSupport and enableDnsHostnames", create_endpoint),
+    Shim("ec2", "CreateVpcEndpoint", "result", "Rule 38: endpoint interfaces in their subnet with the endpoint's "
+         "security groups; rule 43: AcceptanceRequired -> pendingAcceptance", endpoint_created),
+    Shim("ec2", "DescribeVpcEndpoints", "result", "Rule 43: endpoint state follows acceptance", endpoints_described),
+    Shim("ec2", "AcceptVpcEndpointConnections", "call", "Rule 43: the provider accepts", _decide("available")),
+    Shim("ec2", "RejectVpcEndpointConnections", "call", "Rule 43: the provider rejects", _decide("rejected")),
+    Shim("ec2", "DescribeVpcEndpointConnections", "call", "Rule 43: the provider sees its consumers",
+         describe_connections),
+]

@@ -1,0 +1,49 @@
+"""Network ACLs: rule numbers 1-32766, and a new custom ACL that denies everything (rule 30).
+
+moto accepts rule number 32767 and above, and creates a custom NACL with no entries at all (so nothing is denied).
+Source: https://docs.aws.amazon.com/vpc/latest/userguide/custom-network-acl.html
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from lab_helpers.fidelity.base import Refusal, Shim, refuse, request_region
+
+NACL_RULE_MIN, NACL_RULE_MAX = 1, 32766
+
+
+def nacl_rule_number(rule_number: int) -> Optional[Refusal]:
+    """Rule 30: NACL rule numbers run from 1 to 32766; 32767 is AWS's own final '*' deny."""
+    if not NACL_RULE_MIN <= int(rule_number) <= NACL_RULE_MAX:
+        return Refusal("InvalidParameterValue",
+                       f"Value ({rule_number}) for parameter ruleNumber is invalid. Rule numbers must be between "
+                       f"{NACL_RULE_MIN} and {NACL_RULE_MAX}; AWS evaluates them lowest first.")
+    return None
+
+
+def default_deny_entries() -> list[dict]:
+    """Rule 30: a new custom network ACL denies everything, both ways, with the final '*' rule (number 32767)."""
+    return [{"CidrBlock": "0.0.0.0/0", "Egress": egress, "Protocol": "-1", "RuleAction": "deny",
+             "RuleNumber": 32767} for egress in (True, False)]
+
+
+def nacl_entry(params, ctx, **_):
+    return refuse(nacl_rule_number(params["RuleNumber"]))
+
+
+def new_nacl_denies_all(parsed, ctx, params=None, context=None, **_):
+    acl = parsed["NetworkAcl"]
+    if acl.get("Entries"):
+        return
+    raw = ctx.raw_client("ec2", request_region(context))
+    for entry in default_deny_entries():
+        raw.create_network_acl_entry(NetworkAclId=acl["NetworkAclId"], **entry)
+    acl["Entries"] = default_deny_entries()
+
+
+SHIMS = [
+    Shim("ec2", "CreateNetworkAclEntry", "call", "Rule 30: NACL rule numbers 1-32766", nacl_entry),
+    Shim("ec2", "ReplaceNetworkAclEntry", "call", "Rule 30: NACL rule numbers 1-32766", nacl_entry),
+    Shim("ec2", "CreateNetworkAcl", "result", "Rule 30: a new custom NACL denies all traffic both ways",
+         new_nacl_denies_all),
+]

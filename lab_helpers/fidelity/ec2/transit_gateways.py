@@ -1,0 +1,86 @@
+"""Transit gateways: what moto drops that AWS keeps.
+
+* Tags given in ``TagSpecifications`` apply at creation (moto drops them on TGW attachments), so tag sweeps find
+  the attachments. Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayVpcAttachment.html
+* Rule 52: a static route keeps the attachment it names (moto-fidelity §7). ``CreateTransitGatewayRoute`` is
+  remembered per lab and ``SearchTransitGatewayRoutes`` answers with the attachment filled in, as AWS does.
+  Source: https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html
+"""
+from __future__ import annotations
+
+import ipaddress
+
+from lab_helpers.fidelity.base import Shim, request_region
+from lab_helpers.sim.netsim.tgw import HINTS_STORE  # the engine's capture reads the hints these shims keep
+
+_ID_PATHS = {"CreateTransitGatewayVpcAttachment": ("TransitGatewayVpcAttachment", "TransitGatewayAttachmentId"),
+             "CreateTransitGatewayPeeringAttachment": ("TransitGatewayPeeringAttachment",
+                                                       "TransitGatewayAttachmentId")}
+
+
+def apply_requested_tags(operation: str):
+    """A result handler for ``operation`` that applies the request's TagSpecifications to what it created."""
+    outer, key = _ID_PATHS[operation]
+
+    def handler(parsed, ctx, params=None, context=None, **_):
+        tags = [t for spec in (params or {}).get("TagSpecifications", []) for t in spec.get("Tags", [])]
+        created = parsed.get(outer)
+        rid = created.get(key) if isinstance(created, dict) else None
+        if not (rid and tags):
+            return
+        ctx.raw_client("ec2", request_region(context)).create_tags(Resources=[rid], Tags=tags)
+        created.setdefault("Tags", tags)
+    return handler
+
+
+# ------------------------------------------------------------------------- TGW static routes (moto-fidelity §7)
+def _cidr(c: str) -> str:
+    try:
+        return str(ipaddress.ip_network(c, strict=False))
+    except ValueError:
+        return c
+
+
+def remember_tgw_route(parsed, ctx, params=None, **_):
+    params = params or {}
+    if params.get("TransitGatewayAttachmentId") and not params.get("Blackhole"):
+        key = f"{params['TransitGatewayRouteTableId']}|{_cidr(params['DestinationCidrBlock'])}"
+        ctx.store(HINTS_STORE)[key] = params["TransitGatewayAttachmentId"]
+
+
+def forget_tgw_route(parsed, ctx, params=None, **_):
+    params = params or {}
+    ctx.store(HINTS_STORE).pop(f"{params.get('TransitGatewayRouteTableId')}|"
+                               f"{_cidr(params.get('DestinationCidrBlock', ''))}", None)
+
+
+def fill_tgw_route_attachments(parsed, ctx, params=None, context=None, **_):
+    params = params or {}
+    hints = ctx.store(HINTS_STORE)
+    rt = params.get("TransitGatewayRouteTableId")
+    for r in parsed.get("Routes", []):
+        if r.get("Type") == "static" and r.get("State") == "active" and not r.get("TransitGatewayAttachments"):
+            att = hints.get(f"{rt}|{_cidr(r.get('DestinationCidrBlock', ''))}")
+            if att:
+                info = {"TransitGatewayAttachmentId": att}
+                try:
+                    found = ctx.raw_client("ec2", request_region(context)).describe_transit_gateway_attachments(
+                        TransitGatewayAttachmentIds=[att])["TransitGatewayAttachments"]
+                    if found:
+                        info.update(ResourceId=found[0].get("ResourceId", ""),
+                                    ResourceType=found[0].get("ResourceType", ""))
+                except Exception:  # the attachment is gone: still say which one the route names
+                    pass
+                r["TransitGatewayAttachments"] = [info]
+
+
+SHIMS = [
+    Shim("ec2", "CreateTransitGatewayRoute", "result", "Rule 52: a static TGW route keeps its attachment (moto "
+         "loses it)", remember_tgw_route),
+    Shim("ec2", "DeleteTransitGatewayRoute", "result", "Rule 52: deleting a static route forgets its attachment",
+         forget_tgw_route),
+    Shim("ec2", "SearchTransitGatewayRoutes", "result", "Rule 52: static routes show their attachment",
+         fill_tgw_route_attachments),
+]
+SHIMS += [Shim("ec2", op, "result", "TagSpecifications apply at creation", apply_requested_tags(op))
+          for op in _ID_PATHS]

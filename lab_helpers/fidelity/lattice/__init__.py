@@ -1,5 +1,0 @@
-"""VPC Lattice in the sandbox: a served control plane (:mod:`.control_plane`), AWS's rules (:mod:`.rules`) and the
-health checker (:mod:`.health`)."""
-from .shims import SHIMS, region_model
-
-__all__ = ["SHIMS", "region_model"]

@@ -1,0 +1,123 @@
+"""Transit Gateway: route tables the engine computes because moto does not (rules 50-54).
+
+What moto 5.2.5 stores (moto-fidelity §7) and how the engine recovers the rest, using describe calls only:
+
+* **Associations** — read from ``get_transit_gateway_route_table_associations`` (moto keeps them, one per
+  attachment, which is also AWS's rule 50).
+* **Propagations** — read from ``get_transit_gateway_route_table_propagations``. moto records an explicit
+  ``enable_transit_gateway_route_table_propagation`` but not the *default* propagation a TGW with
+  ``DefaultRouteTablePropagation=enable`` gives every new attachment (rule 51). When the default propagation
+  table shows no propagations and no propagated routes at all, the engine assumes every VPC attachment of that
+  TGW propagates to it (what AWS does at attachment time). Approximation: an attachment whose default propagation
+  was later disabled on moto is still counted; on a real account the describe call is complete and nothing is
+  added.
+* **Propagated routes** — moto never creates them. For each propagation the engine adds one ``propagated`` route
+  per CIDR of the attached VPC (that is what a VPC attachment propagates). Routes the describe call did return
+  (a real account) are kept and not duplicated.
+* **Static routes** — moto returns them with ``TransitGatewayAttachments: []`` (the next hop is lost). The
+  fidelity module ``lab_helpers.fidelity.ec2.reachability_analyzer`` remembers each ``CreateTransitGatewayRoute`` the lab makes
+  (route table, CIDR -> attachment) in the lab's shim state; the engine fills the attachment from there
+  (``hints``). A static route whose attachment cannot be recovered is kept with no next hop and reported as such.
+"""
+from __future__ import annotations
+
+import ipaddress
+from typing import Optional
+
+from lab_helpers.sim.netsim.snapshot import Snapshot, SnapshotIndex, TgwRoute, TgwRouteTable, parse_ip
+
+HINTS_STORE = "lab_helpers.sim.netsim.tgw_static_routes"  # shim-state key: {"rt|cidr": attachment_id}
+
+
+def recover_routes(snap: Snapshot, region: str, hints: dict) -> None:
+    tables = [rt for rt in snap.tgw_route_tables.values() if rt.region == region]
+    for rt in tables:
+        tgw = snap.tgws.get(rt.tgw_id)
+        has_propagated = any(r.type == "propagated" for r in rt.routes)
+        if tgw and tgw.default_propagation_rt == rt.id and not rt.propagations and not has_propagated:
+            guessed = [a.id for a in snap.tgw_attachments.values() if a.tgw_id == rt.tgw_id and a.type == "vpc"]
+            if guessed:
+                rt.propagations = guessed
+                snap.notes.append(f"{rt.id}: assumed default propagation from {', '.join(guessed)} "
+                                  "(moto does not record it)")
+        for r in rt.routes:
+            if r.type == "static" and r.state == "active" and not r.attachment_ids:
+                att = hints.get(f"{rt.id}|{r.cidr}")
+                if att:
+                    r.attachment_ids = [att]
+                    r.recovered = "next hop recovered from the lab's CreateTransitGatewayRoute call"
+                else:
+                    r.recovered = "next hop unknown: the describe call returned no attachment"
+        existing = {(r.cidr, r.type) for r in rt.routes}
+        for att_id in rt.propagations:
+            att = snap.tgw_attachments.get(att_id)
+            if att is None or att.type != "vpc" or att.state not in ("available", "pending", "modifying"):
+                continue
+            vpc = snap.vpcs.get(att.resource_id)
+            for cidr in (vpc.cidrs if vpc else []):
+                if (cidr, "propagated") not in existing:
+                    rt.routes.append(TgwRoute(cidr, "propagated", "active", [att_id],
+                                              "computed by the engine from the propagation"))
+                    existing.add((cidr, "propagated"))
+
+
+def finish_cross_region(snap: Snapshot) -> None:
+    """Hook for links that need both regions captured; peering attachments need nothing extra today."""
+    return None
+
+
+def route_table_of(idx: SnapshotIndex, tgw_id: str, attachment_id: str) -> Optional[TgwRouteTable]:
+    """Rule 50: each attachment is associated with exactly one route table of ``tgw_id`` (or none: dropped)."""
+    rt = idx.tgw_rt_of_attachment.get((tgw_id, attachment_id))
+    if rt is None:
+        att = idx.snap.tgw_attachments.get(attachment_id)
+        if att and att.association_rt and att.tgw_id == tgw_id:
+            rt = idx.snap.tgw_route_tables.get(att.association_rt)
+    return rt
+
+
+def lookup(idx: SnapshotIndex, rt: TgwRouteTable, ip) -> Optional[TgwRoute]:
+    """Longest prefix; for equal prefixes static beats propagated (rule 52).
+
+    A hub table holds one route per spoke (hundreds), so it is indexed per prefix length: a lookup masks the
+    address once per distinct length (at most 33) instead of scanning every route.
+    """
+    key = ("tgwrt", rt.id)
+    table = idx.memo.get(key)
+    if table is None:
+        by_len: dict[tuple[int, int], dict[int, TgwRoute]] = {}
+        for r in rt.routes:
+            if not r.cidr:
+                continue
+            net = ipaddress.ip_network(r.cidr, strict=False)
+            slot = by_len.setdefault((net.version, net.prefixlen), {})
+            old = slot.get(int(net.network_address))
+            if old is None or (r.type == "static" and old.type != "static"):
+                slot[int(net.network_address)] = r
+        table = sorted(((v, plen, slot) for (v, plen), slot in by_len.items()), key=lambda t: -t[1])
+        idx.memo[key] = table
+    addr = parse_ip(ip)
+    value, bits = int(addr), addr.max_prefixlen
+    for version, plen, slot in table:
+        if version != addr.version:
+            continue
+        masked = value & (((1 << plen) - 1) << (bits - plen)) if plen else 0
+        hit = slot.get(masked)
+        if hit is not None:
+            return hit
+    return None
+
+
+def route_text(r: TgwRoute) -> str:
+    hop = ", ".join(r.attachment_ids) or ("blackhole" if r.state == "blackhole" else "no attachment")
+    return f"{r.cidr} -> {hop} ({r.type}{', ' + r.state if r.state != 'active' else ''})"
+
+
+def attachment_subnet_for_az(idx: SnapshotIndex, attachment_id: str, az: str) -> Optional[str]:
+    """Rule 54: a VPC attachment has one subnet per enabled AZ; traffic from other AZs cannot reach the TGW."""
+    att = idx.snap.tgw_attachments.get(attachment_id)
+    for s in (att.subnet_ids if att else []):
+        sub = idx.snap.subnets.get(s)
+        if sub and sub.az == az:
+            return s
+    return None

@@ -1,0 +1,23 @@
+"""Reference solutions live in ``labs/solutions/<lab>.py`` as plain functions, one per exercise.
+
+A notebook cell uses them only when the ``SOLUTIONS`` parameter is true (the test suite sets it), so CI proves
+each exercise can be solved while a learner's copy shows the exercise, not the answer.
+"""
+from __future__ import annotations
+
+import importlib.util
+
+from lab_helpers.core.catalog import labs_dir
+from lab_helpers.errors import LabError
+
+
+def load(lab: str, name: str):
+    path = labs_dir() / "solutions" / f"{lab}.py"
+    if not path.exists():
+        raise LabError(f"Lab {lab} has no solutions file ({path}).")
+    spec = importlib.util.spec_from_file_location(f"vpclab_solutions_{lab}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not hasattr(module, name):
+        raise LabError(f"Lab {lab} has no solution called {name!r}.")
+    return getattr(module, name)
