@@ -7,7 +7,7 @@ ARGS   ?=
 # Let worktrees share one venv: the code under test is always this checkout's.
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: lab test test-fast bench clean lock notebooks docs
+.PHONY: lab test test-fast lint bench clean lock notebooks docs
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)  ## open JupyterLab on labs/ (prints the URL; ARGS=--no-browser for a headless machine)
 	$(BIN)/jupyter lab --notebook-dir=labs --ServerApp.ip=127.0.0.1 $(ROOT_FLAG) $(ARGS)
 
-test: $(STAMP)  ## every test, every notebook (sandbox and live-path)
+test: lint  ## lint and type check, then every test, every notebook (sandbox and live-path)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS)
+
+LINTED := lab_helpers tests tools benchmarks labs/src labs/solutions
+lint: $(STAMP)  ## ruff (lint + import order) and mypy, configured in pyproject.toml
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/mypy
 
 test-fast: $(STAMP)  ## unit tests only, no notebooks
 	$(BIN)/python -m pytest -m "not notebook and not live" $(ARGS)

@@ -35,8 +35,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ itself: check_site
 if str(ROOT) not in sys.path:  # `python tools/build_site.py` without PYTHONPATH still finds lab_helpers
     sys.path.insert(0, str(ROOT))
+
+import check_site  # noqa: E402  (the checker never imports the builder: one direction)
+from check_site import errored_cells  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent / "site_templates"
 # Extra docs published on the site, if present: (source, output file, nav title).
@@ -76,17 +80,6 @@ def _execute_one(args) -> dict:
         return asdict(Executed(Path(src).stem, dest, time.monotonic() - started,
                                [{"cell": None, "ename": type(exc).__name__, "evalue": str(exc)[:500]}]))
     return asdict(Executed(Path(src).stem, dest, time.monotonic() - started, errored_cells(dest)))
-
-
-def errored_cells(notebook_path) -> list[dict]:
-    """Every code cell whose outputs include an ``error`` (an uncaught exception) in an executed notebook."""
-    nb = json.loads(Path(notebook_path).read_text())
-    found = []
-    for index, cell in enumerate(nb.get("cells", [])):
-        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-            if out.get("output_type") == "error":
-                found.append({"cell": index, "ename": out.get("ename"), "evalue": str(out.get("evalue"))[:500]})
-    return found
 
 
 def execute_labs(labs, executed_dir: Path, labs_dir: Path, jobs: int = 2, timeout: int = 300) -> list[Executed]:
@@ -306,7 +299,6 @@ def main(argv=None) -> int:
     if args.no_check:
         return 0
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import check_site
 
     problems = check_site.check(Path(args.out), labs_dir=Path(args.labs))
     print(check_site.format_report(problems))

@@ -127,6 +127,17 @@ def check_links(site: Path) -> list[Problem]:
     return problems
 
 
+def errored_cells(notebook_path) -> list[dict]:
+    """Every code cell whose outputs include an ``error`` (an uncaught exception) in an executed notebook."""
+    nb = json.loads(Path(notebook_path).read_text())
+    found = []
+    for index, cell in enumerate(nb.get("cells", [])):
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            if out.get("output_type") == "error":
+                found.append({"cell": index, "ename": out.get("ename"), "evalue": str(out.get("evalue"))[:500]})
+    return found
+
+
 def check(site: Path, labs_dir: Path | None = None) -> list[Problem]:
     """Every problem in the site at ``site``; an empty list means it may be published."""
     from lab_helpers.core.catalog import discover
@@ -143,9 +154,6 @@ def check(site: Path, labs_dir: Path | None = None) -> list[Problem]:
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"labs": []}
     if not manifest_path.exists():
         problems.append(Problem("manifest.json", "missing file", "cannot tell which cells ran"))
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from build_site import errored_cells
-
     for entry in manifest["labs"]:
         executed = (site / entry["executed"]).resolve()
         errors = errored_cells(executed) if executed.exists() else entry.get("errors", [])
