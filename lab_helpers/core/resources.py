@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 RUN_TAG = "vpclab:run"
 LAB_TAG = "vpclab:lab"
@@ -231,9 +231,9 @@ def ids_in(response: dict, path: tuple, params: Optional[dict] = None, kind: Opt
     """Follow ``path`` through a create response; ``"*"`` fans out over a list."""
     if kind is not None and kind.id_param:
         return [params[kind.id_param]] if params and kind.id_param in params else []
-    values = [response]
+    values: list[Any] = [response]
     for key in path:
-        nxt = []
+        nxt: list[Any] = []
         for v in values:
             if key == "*":
                 nxt.extend(v or [])

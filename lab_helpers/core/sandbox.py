@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -34,8 +34,8 @@ class SandboxBackend:
     region: str
     server: bool = False
     endpoint_url: Optional[str] = None
-    _mock: object = None
-    _server: object = None
+    _mock: Any = None  # moto's mock_aws(), once started
+    _server: Any = None  # moto's ThreadedMotoServer, when server=True
     _saved_env: dict = field(default_factory=dict)
 
     def start(self) -> None:

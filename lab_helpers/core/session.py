@@ -47,7 +47,7 @@ class LabSession:
     session: boto3.Session
     backend: str  # "moto" (in-process), "moto-server" (live mode against a loopback moto), or "aws"
     endpoint_url: Optional[str] = None
-    ledger: Ledger = None
+    ledger: Ledger = field(default_factory=lambda: Ledger("", ""))
     _sandbox: Optional[SandboxBackend] = None
     _raw_session: Optional[boto3.Session] = None
     _clients: dict = field(default_factory=dict)
@@ -69,6 +69,7 @@ class LabSession:
         """A client that bypasses the fidelity layer and the ledger: simulators read state with it."""
         key = (service, region or self.region)
         if key not in self._raw_clients:
+            assert self._raw_session is not None, "a LabSession is built with its raw session"
             self._raw_clients[key] = self._raw_session.client(service, region_name=key[1],
                                                               endpoint_url=self.endpoint_url, config=_config())
         return self._raw_clients[key]
@@ -216,7 +217,8 @@ def _install_hooks(lab: LabSession, price_notice=None) -> None:
 
 def _announce(lab: LabSession) -> None:
     if lab.mode == "sandbox":
-        extra = f"; `!aws` cells use {lab._sandbox.endpoint_url}" if lab._sandbox.endpoint_url else ""
+        server = lab._sandbox.endpoint_url if lab._sandbox is not None else None
+        extra = f"; `!aws` cells use {server}" if server else ""
         print(f"🧪 Sandbox lab {lab.name} in {lab.region} (run {lab.run_id}): moto on this machine, no AWS account, "
               f"no cost{extra}.")
         return

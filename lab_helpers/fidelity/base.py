@@ -112,16 +112,19 @@ def install(events, shims, ctx: ShimContext) -> list[tuple[str, Callable]]:
     return registered
 
 
-def _bind(shim: Shim, ctx: ShimContext):
-    if shim.stage == "params":
-        def handler(params, context, **_):
-            shim.handler(params, ctx, context=context)
-    elif shim.stage == "call":
-        def handler(context, model=None, **_):
-            return shim.handler(api_params(context), ctx, context=context)
-    else:
-        def handler(parsed, context, http_response=None, **_):
-            if http_response is not None and http_response.status_code < 300:
-                shim.handler(parsed, ctx, params=api_params(context), context=context)
+def _bind(shim: Shim, ctx: ShimContext) -> Callable[..., Any]:
+    """The botocore handler for ``shim``: each event passes different arguments, so each stage has its own."""
+    def on_params(params, context, **_):
+        shim.handler(params, ctx, context=context)
+
+    def on_call(context, model=None, **_):
+        return shim.handler(api_params(context), ctx, context=context)
+
+    def on_result(parsed, context, http_response=None, **_):
+        if http_response is not None and http_response.status_code < 300:
+            shim.handler(parsed, ctx, params=api_params(context), context=context)
+
+    by_stage: dict[str, Callable[..., Any]] = {"params": on_params, "call": on_call, "result": on_result}
+    handler = by_stage[shim.stage]
     handler.__name__ = f"shim_{shim.operation}"
     return handler

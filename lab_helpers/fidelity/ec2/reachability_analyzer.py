@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from typing import Any
 
 from lab_helpers.fidelity.base import Shim, aws_error, aws_response, request_region
 
@@ -36,7 +37,7 @@ def _page(items: list, params: dict, key: str) -> dict:
     """MaxResults / NextToken as AWS pages describe answers (the token is an offset here)."""
     start = int(params.get("NextToken") or 0)
     size = params.get("MaxResults") or len(items) or 1
-    body = {key: items[start:start + size]}
+    body: dict[str, Any] = {key: items[start:start + size]}
     if start + size < len(items):
         body["NextToken"] = str(start + size)
     return body

@@ -36,8 +36,11 @@ def price_notice(service: str, operation: str, params: dict, region: str) -> Opt
     if kind is None:
         return None
     item, label = HOURLY[kind]
+    if item is None:  # a kind the model prices per GB only: nothing bills by the hour
+        return None
     parts = [str(price(item, region))]
-    if kind in _PER_GB_OF:
-        parts.append(str(price(PER_GB[_PER_GB_OF[kind]][0], region)))
+    per_gb_item = PER_GB[_PER_GB_OF[kind]][0] if kind in _PER_GB_OF else None
+    if per_gb_item is not None:
+        parts.append(str(price(per_gb_item, region)))
     return f"💲 Creating this bills {label.lower()} in {region}: " + "; ".join(parts) + \
         ". lab.teardown() deletes it; lab.estimate() shows what is running."
