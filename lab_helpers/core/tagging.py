@@ -43,3 +43,8 @@ def _merge_tag_specifications(params: dict, resource_type: str, tags: dict) -> N
     else:
         specs.append({"ResourceType": resource_type, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]})
     params["TagSpecifications"] = specs
+
+
+def name_of(tags, default: str = "") -> str:
+    """The value of the ``Name`` tag in an AWS ``Tags`` list (``[{"Key": ..., "Value": ...}]``), else ``default``."""
+    return next((t.get("Value", "") for t in tags or [] if t.get("Key") == "Name"), default)
