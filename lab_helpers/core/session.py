@@ -204,7 +204,7 @@ def _install_hooks(lab: LabSession, price_notice=None) -> None:
                               parsed, requests.api_params(context))
 
     events.register("before-parameter-build", add_tags, unique_id="vpclab-tags")
-    events.register("before-parameter-build", requests.remember_params, unique_id="vpclab-remember-params")
+    events.register("before-parameter-build", requests.remember_params, unique_id=requests.REMEMBER_PARAMS_ID)
     events.register("after-call", record, unique_id="vpclab-ledger")
     if lab.mode == "live" and price_notice is not None:
         def warn_price(params, model, context, **_):

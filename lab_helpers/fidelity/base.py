@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional
 
-from lab_helpers.core.requests import api_params, remember_params
+from lab_helpers.core.requests import REMEMBER_PARAMS_ID, api_params, remember_params
 
 DEFAULT_REGION = "us-east-1"  # only when a request carries no Region at all (botocore always gives one)
 
@@ -102,9 +102,10 @@ def aws_error(code: str, message: str, status: int = 400):
 
 def install(events, shims, ctx: ShimContext) -> list[tuple[str, Callable]]:
     """Register ``shims`` on a botocore event emitter; returns what was registered (for unregistering)."""
-    registered = []
-    events.register("before-parameter-build", remember_params, unique_id="vpclab-remember-params")
-    registered.append(("before-parameter-build", remember_params))
+    # The handlers read the caller's parameters, which the session's own hook keeps (core.requests); registering
+    # it again under the same unique_id is a no-op, so install also works on a session that lacks it.
+    events.register("before-parameter-build", remember_params, unique_id=REMEMBER_PARAMS_ID)
+    registered: list[tuple[str, Callable]] = []
     for shim in shims:
         handler = _bind(shim, ctx)
         events.register(shim.event, handler)

@@ -22,7 +22,7 @@ from typing import Optional
 from lab_helpers.fidelity.base import Shim, aws_error, aws_response, request_region
 
 AWS_SERVICE = re.compile(r"^com\.amazonaws\.([a-z]{2}(?:-[a-z]+)+-\d)\.(.+)$")
-STORE = "vpc-endpoint-connections"
+STORE = __name__  # shim-state key: this module owns its served state
 
 
 # -- rules -------------------------------------------------------------------------------------------------------

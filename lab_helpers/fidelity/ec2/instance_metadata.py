@@ -29,7 +29,7 @@ METADATA_FIELDS = ("HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "Htt
 FIELDS = {"HttpTokens": ("optional", "required"), "HttpEndpoint": ("enabled", "disabled"),
           "InstanceMetadataTags": ("enabled", "disabled")}
 NO_PREFERENCE = "no-preference"
-STORE = "imds-defaults"
+STORE = __name__  # shim-state key: this module owns its served state
 
 
 # -- rules -------------------------------------------------------------------------------------------------------

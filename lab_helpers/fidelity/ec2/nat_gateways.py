@@ -14,7 +14,7 @@ from typing import Optional
 
 from lab_helpers.fidelity.base import Shim, aws_error, aws_response, request_region
 
-STORE = "nat-gateway-addresses"
+STORE = __name__  # shim-state key: this module owns its served state
 MAX_ADDRESSES = 8
 
 

@@ -20,7 +20,7 @@ the limits (partition count, spread 7/AZ, burstable in cluster) AWS documents th
 code; we use ``InvalidParameterValue`` / ``InvalidParameterCombination``, EC2's codes for a parameter that breaks a
 rule, and say so in each message.
 
-State lives in the lab's shim store (``ctx.store("placement")``): ``groups`` by name and ``members`` (instance id →
+State lives in the lab's shim store (``ctx.store(STORE)``): ``groups`` by name and ``members`` (instance id →
 group name and partition). The hardware model (:mod:`lab_helpers.sim.hardware`) reads it back through describe calls.
 """
 from __future__ import annotations
@@ -31,6 +31,7 @@ from typing import Optional
 
 from lab_helpers.fidelity.base import Shim, aws_error, aws_response, request_region
 
+STORE = __name__  # shim-state key: this module owns its served state
 STRATEGIES = ("cluster", "spread", "partition")
 MAX_PARTITIONS = 7
 MAX_SPREAD_PER_AZ = 7
@@ -119,7 +120,7 @@ def next_partitions(group: dict, taken: list, count: int) -> list:
 
 # -- glue -------------------------------------------------------------------------------------------------------
 def _state(ctx) -> dict:
-    store = ctx.store("placement")
+    store = ctx.store(STORE)
     store.setdefault("groups", {})  # name -> PlacementGroup dict (AWS shape)
     store.setdefault("members", {})  # instance id -> {"group": name, "partition": int|None}
     return store

@@ -17,7 +17,7 @@ from typing import Any
 
 from lab_helpers.fidelity.base import Shim, aws_error, aws_response, request_region
 
-STORE = "lab_helpers.fidelity.ec2.reachability_analyzer"
+STORE = __name__  # shim-state key: this module owns its served state
 _ARN_TYPES = {"i-": "instance", "eni-": "network-interface", "igw-": "internet-gateway", "nat-": "natgateway",
               "vpce-": "vpc-endpoint", "pcx-": "vpc-peering-connection", "tgw-attach-": "transit-gateway-attachment",
               "tgw-": "transit-gateway"}

@@ -13,7 +13,7 @@ import secrets
 
 from lab_helpers.fidelity.base import Shim, request_region
 
-STORE = "eks"
+STORE = __name__  # shim-state key: this module owns its served state
 CLUSTER_SG_DESCRIPTION = ("EKS created security group applied to ENI that is attached to EKS Control Plane master "
                           "nodes, as well as any managed workloads.")
 NODE_IMAGE = "ami-12c6146b"  # any image: the sandbox runs no OS; AWS would pick the EKS-optimized AMI
