@@ -45,6 +45,8 @@ def main(argv: list[str]) -> int:
 
 def write_catalog() -> None:
     """Every built notebook's declaration, not only the ones just rebuilt: the catalog always lists all labs."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # this checkout's catalog code, not whichever vpc-labs the venv installed
     from lab_helpers.core.catalog import catalog_text, declarations
 
     text = catalog_text(declarations(ROOT / "labs"))

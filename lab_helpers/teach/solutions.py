@@ -18,6 +18,8 @@ def load(lab: str, name: str):
                                "repository's labs/solutions/ (not with an installed package): set SOLUTIONS = False "
                                "to do the exercise yourself, or set VPCLAB_LABS_DIR to a checkout's labs/ folder.")
     spec = importlib.util.spec_from_file_location(f"vpclab_solutions_{lab}", path)
+    if spec is None or spec.loader is None:
+        raise SolutionNotFound(f"Lab {lab}'s solutions file {path} cannot be loaded as Python.")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     if not hasattr(module, name):
