@@ -18,6 +18,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from lab_helpers import config
 from lab_helpers.core import catalog
 from lab_helpers.core.ledger import Ledger, vpclab_home
 from lab_helpers.core.teardown import TeardownReport, delete_entries, sweep_region, tagged_ec2
@@ -30,7 +31,7 @@ BUILD = Path("build")
 def cmd_list(args) -> int:
     labs = catalog.discover()
     if not labs:
-        print(f"No labs found in {catalog.labs_dir()}.")
+        print(f"No labs found in {catalog.source_of()}.")
         return 1
     done = progress.load()
     print(f"{'lab':<28} {'minutes':>7}  status        title")
@@ -47,6 +48,10 @@ def cmd_run(args) -> int:
     import papermill
 
     info = catalog.find(args.lab)
+    if info.path is None:
+        raise LabError(f"`vpclab run` needs {info.name}'s notebook, and this install has no labs folder "
+                       f"({catalog.labs_dir()}). Set VPCLAB_LABS_DIR to a folder holding {info.name}.ipynb "
+                       "(a checkout's labs/), or run the notebook you have with Jupyter.")
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"{info.name}.ipynb"
@@ -151,12 +156,11 @@ def cmd_doctor(args) -> int:
         print(f"kernel       python3 -> {spec.argv[0]}")
     except Exception as err:
         print(f"kernel       ❌ no python3 kernel ({err}); run `make lab` once to install everything")
-    mode = os.environ.get("VPCLAB_MODE") or "sandbox"
-    print(f"mode         {mode} (from {'VPCLAB_MODE' if os.environ.get('VPCLAB_MODE') else 'the default'})")
-    print(f"live consent {'given (VPCLAB_LIVE_OK=yes)' if os.environ.get('VPCLAB_LIVE_OK') == 'yes' else 'not given'}")
+    print(f"mode         {config.mode()} (from {config.mode_source()})")
+    print(f"live consent {f'given ({config.CONSENT_VAR}=yes)' if config.live_consent() else 'not given'}")
     print(f"endpoint     {os.environ.get('AWS_ENDPOINT_URL') or 'AWS (no AWS_ENDPOINT_URL)'}")
     print(f"credentials  {_credential_summary()}")
-    print(f"labs         {len(catalog.discover())} in {catalog.labs_dir()}")
+    print(f"labs         {len(catalog.discover())} in {catalog.source_of()}")
     print(f"home         {vpclab_home()} (ledgers, progress)")
     return 0
 

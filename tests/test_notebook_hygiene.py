@@ -53,3 +53,16 @@ def test_notebook_matches_its_source(notebook):
     committed = nbformat.read(notebook, as_version=4)
     assert [(c.cell_type, c.source) for c in built.cells] == [(c.cell_type, c.source) for c in committed.cells], \
         f"{notebook.name} is out of date with {src.name}: run `make notebooks`"
+
+
+def test_packaged_catalog_matches_the_notebooks():
+    """A wheel install finds labs through lab_helpers/data/catalog.json: it must say what the notebooks declare."""
+    from lab_helpers.core.catalog import catalog_text, declarations
+
+    packaged = ROOT / "lab_helpers" / "data" / "catalog.json"
+    assert packaged.exists(), "lab_helpers/data/catalog.json is missing: run `make notebooks`"
+    assert packaged.read_text(encoding="utf-8") == catalog_text(declarations(LABS)), \
+        "lab_helpers/data/catalog.json is out of date with the notebooks' metadata: run `make notebooks`"
+    rows = json.loads(packaged.read_text(encoding="utf-8"))["labs"]
+    assert [row["name"] for row in rows] == [nb.stem for nb in NOTEBOOKS]
+    assert all(set(row) == {"name", "title", "minutes", "objectives"} for row in rows), "no paths, nothing else"

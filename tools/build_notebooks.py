@@ -1,7 +1,10 @@
-"""Build labs/NN_topic.ipynb from labs/src/NN_topic.py (jupytext percent format), outputs stripped.
+"""Build labs/NN_topic.ipynb from labs/src/NN_topic.py (jupytext percent format), outputs stripped, and the catalog.
 
 The .py sources are what we review and diff; the notebooks are what learners open. `make notebooks` runs this;
 tests/test_notebook_hygiene.py fails when a notebook is out of date with its source.
+
+It also writes lab_helpers/data/catalog.json (each lab's name, title, minutes and objectives, as the notebooks
+declare them): a wheel install has no labs/ folder, and that file is how it still finds a lab by name.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import jupytext
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "lab_helpers" / "data" / "catalog.json"
 
 
 def build(src: Path) -> nbformat.NotebookNode:
@@ -35,7 +39,20 @@ def main(argv: list[str]) -> int:
     for src in sources:
         nbformat.write(build(src), target(src))
         print(f"built {target(src).relative_to(ROOT)}")
+    write_catalog()
     return 0
+
+
+def write_catalog() -> None:
+    """Every built notebook's declaration, not only the ones just rebuilt: the catalog always lists all labs."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # this checkout's catalog code, not whichever vpc-labs the venv installed
+    from lab_helpers.core.catalog import catalog_text, declarations
+
+    text = catalog_text(declarations(ROOT / "labs"))
+    if not CATALOG.exists() or CATALOG.read_text(encoding="utf-8") != text:
+        CATALOG.write_text(text, encoding="utf-8")
+        print(f"wrote {CATALOG.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,10 @@
 """The labs, discovered from ``labs/NN_topic.ipynb`` (never listed by hand), with their title and minutes.
 
 A notebook declares itself in its metadata: ``{"vpclab": {"title": "...", "minutes": 45, "objectives": [...]}}``.
+
+A wheel install has no ``labs/`` folder: there the same declarations come from ``lab_helpers/data/catalog.json``,
+which ``tools/build_notebooks.py`` writes from the notebooks (tests/test_notebook_hygiene.py keeps the two equal).
+So a learner's own copy of a notebook, opened from any folder, still finds its lab by name.
 """
 from __future__ import annotations
 
@@ -9,11 +13,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
-from lab_helpers import config
+from lab_helpers import config, data
 from lab_helpers.errors import UnknownLabError
 
 LAB_FILE = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
+PACKAGED_CATALOG = "catalog.json"
 
 
 def repo_root() -> Path:
@@ -27,8 +33,10 @@ def labs_dir() -> Path:
 
 @dataclass(frozen=True)
 class LabInfo:
+    """One lab. ``path`` is its notebook, or ``None`` when it comes from the packaged catalog (no notebook here)."""
+
     name: str
-    path: Path
+    path: Optional[Path]
     title: str
     minutes: int
     objectives: tuple = field(default=())
@@ -38,16 +46,49 @@ class LabInfo:
         return self.name[:2]
 
 
-def discover(directory: Path | None = None) -> list[LabInfo]:
-    directory = Path(directory or labs_dir())
-    found = []
-    for path in sorted(directory.glob("*.ipynb")):
+def declarations(directory: Path) -> list[dict]:
+    """What each ``NN_topic.ipynb`` in ``directory`` declares, sorted by name: the rows of ``catalog.json``."""
+    rows = []
+    for path in sorted(Path(directory).glob("*.ipynb")):
         if not LAB_FILE.match(path.name):
             continue
         meta = json.loads(path.read_text()).get("metadata", {}).get("vpclab", {})
-        found.append(LabInfo(path.stem, path, meta.get("title", path.stem), int(meta.get("minutes", 0)),
-                             tuple(meta.get("objectives", ()))))
-    return found
+        rows.append({"name": path.stem, "title": meta.get("title", path.stem), "minutes": int(meta.get("minutes", 0)),
+                     "objectives": list(meta.get("objectives", ()))})
+    return rows
+
+
+def catalog_text(rows: list[dict]) -> str:
+    """``catalog.json``'s exact text: stable formatting, so a rebuild that changes nothing changes no byte."""
+    return json.dumps({"labs": sorted(rows, key=lambda row: row["name"])}, indent=2, ensure_ascii=False) + "\n"
+
+
+def packaged() -> list[dict]:
+    """The rows shipped in the package (empty if this build has none)."""
+    source = data.path(PACKAGED_CATALOG)
+    return json.loads(source.read_text(encoding="utf-8"))["labs"] if source.is_file() else []
+
+
+def discover(directory: Path | None = None) -> list[LabInfo]:
+    """The labs in ``directory``; by default :func:`labs_dir`, or the packaged catalog when that folder is absent."""
+    if _installed_only(directory):
+        return [LabInfo(row["name"], None, row["title"], int(row["minutes"]), tuple(row["objectives"]))
+                for row in packaged()]
+    directory = Path(directory or labs_dir())
+    return [LabInfo(row["name"], directory / f"{row['name']}.ipynb", row["title"], row["minutes"],
+                    tuple(row["objectives"])) for row in declarations(directory)]
+
+
+def _installed_only(directory: Path | None) -> bool:
+    """No folder was asked for and the default one is missing: a wheel install run away from any checkout."""
+    return directory is None and not labs_dir().is_dir()
+
+
+def source_of(directory: Path | None = None) -> str:
+    """Where :func:`discover` reads the labs from, in words (for ``vpclab list`` and ``vpclab doctor``)."""
+    if _installed_only(directory):
+        return f"the installed package's catalog ({labs_dir()} does not exist)"
+    return str(directory or labs_dir())
 
 
 def find(name: str, directory: Path | None = None) -> LabInfo:
@@ -60,5 +101,6 @@ def find(name: str, directory: Path | None = None) -> LabInfo:
     names = [lab.name for lab in labs]
     close = difflib.get_close_matches(key, names, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
-    raise UnknownLabError(f"There is no lab called '{name}'.{hint} The labs are: {', '.join(names) or '(none found in ' + str(directory or labs_dir()) + ')'}. "
+    raise UnknownLabError(f"There is no lab called '{name}'.{hint} The labs are: "
+                          f"{', '.join(names) or '(none found in ' + source_of(directory) + ')'}. "
                           "Run `vpclab list` to see them.")
