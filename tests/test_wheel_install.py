@@ -6,11 +6,6 @@ it there with that venv's papermill and kernel. The other tests prove the same f
 """
 from __future__ import annotations
 
-import base64
-import csv
-import hashlib
-import importlib.util
-import io
 import json
 import os
 import shutil
@@ -161,52 +156,17 @@ def fresh_venv(root: Path, env: dict) -> Venv:
 
 
 def build_wheel(out: Path) -> Path:
-    """The wheel pip builds, when this venv can build one offline; else the same files zipped here.
-
-    setuptools builds wheels itself from 70.1 on, older ones need the ``wheel`` package, and neither may be
-    installed. Then setuptools still lays out the package (``build_py``, honouring pyproject's package-data) and
-    its metadata (``egg_info``), and :func:`zip_wheel` packs those as a wheel, which is what ``bdist_wheel`` does.
-    """
+    """The wheel pip builds from a copy of the sources, offline (setuptools >= 70.1, pinned in the test extra,
+    builds wheels itself)."""
     out.mkdir(parents=True)
     source = out / "source"  # a copy: building in the checkout would leave build/ and an egg-info in it
     shutil.copytree(ROOT / "lab_helpers", source / "lab_helpers", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, source / name)
     env = {**os.environ, "PIP_CONFIG_FILE": os.devnull}
-    if importlib.util.find_spec("wheel") or importlib.util.find_spec("setuptools.command.bdist_wheel"):
-        run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(out),
-             str(source)], env, out)
-        return next(out.glob("vpc_labs-*.whl"))
-    lib, egg = out / "lib", out / "egg"
-    egg.mkdir()
-    run([sys.executable, "-c", "from setuptools import setup; setup()", "-q", "egg_info", "--egg-base", str(egg),
-         "build_py", "--build-lib", str(lib)], env, source)
-    return zip_wheel(lib, next(egg.glob("*.egg-info")), out)
-
-
-def zip_wheel(lib: Path, egg_info: Path, out: Path) -> Path:
-    metadata = (egg_info / "PKG-INFO").read_text()
-    version = next(line.split(":", 1)[1].strip() for line in metadata.splitlines() if line.startswith("Version:"))
-    dist_info = f"vpc_labs-{version}.dist-info"
-    files = {p.relative_to(lib).as_posix(): p.read_bytes() for p in sorted(lib.rglob("*")) if p.is_file()}
-    files[f"{dist_info}/METADATA"] = metadata.encode()
-    files[f"{dist_info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: vpc-labs tests\nRoot-Is-Purelib: true\n" \
-                                  b"Tag: py3-none-any\n"
-    for name in ("entry_points.txt", "top_level.txt"):
-        files[f"{dist_info}/{name}"] = (egg_info / name).read_bytes()
-    record = io.StringIO()
-    writer = csv.writer(record, lineterminator="\n")
-    for name, body in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(body).digest()).rstrip(b"=").decode()
-        writer.writerow([name, f"sha256={digest}", len(body)])
-    writer.writerow([f"{dist_info}/RECORD", "", ""])
-    files[f"{dist_info}/RECORD"] = record.getvalue().encode()
-    wheel = out / f"vpc_labs-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, body in files.items():
-            zf.writestr(name, body)
-    shutil.rmtree(lib)
-    return wheel
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(out),
+         str(source)], env, out)
+    return next(out.glob("vpc_labs-*.whl"))
 
 
 def probe_output(executed: Path) -> dict:
