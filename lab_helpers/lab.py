@@ -23,10 +23,13 @@ class Lab(LabSession):
     ``teardown``, ``mode``, ``region``, ``run_id``, and the methods below.
     """
 
-    def draw(self, **kwargs):
-        """Draw the current topology (VPCs, AZs, subnets, route tables, gateways) from describe calls."""
+    def draw(self, trace=None, **kwargs):
+        """Draw the current topology (VPCs, AZs, subnets, route tables, gateways) from describe calls; with
+        ``trace`` (what ``lab.trace`` returned), draw the topology it was traced on with its path on top."""
         from lab_helpers.teach import draw
 
+        if trace is not None:
+            return draw.trace(trace, **kwargs)
         return draw.vpc(self, **kwargs)
 
     def estimate(self):

@@ -38,7 +38,7 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 import ipaddress
 
 import lab_helpers
-from lab_helpers.teach import check
+from lab_helpers.teach import check, draw
 from lab_helpers.teach.compute import launch
 
 lab = lab_helpers.start_lab("01_vpc_basics", mode=MODE, region=REGION)
@@ -201,7 +201,7 @@ lab.trace(app, "8.8.8.8", port=443)
 lab.trace(igw, web, port=443)
 
 # %%
-lab.trace(web, "8.8.8.8", port=443).draw()
+draw.trace(lab.trace(web, "8.8.8.8", port=443))
 
 # %% [markdown]
 # ## 4. Security groups and network ACLs

@@ -49,7 +49,7 @@ from lab_helpers.teach import check
 from lab_helpers.sim import costs
 from lab_helpers.sim.costs import Flow, Resource
 from lab_helpers.lessons import cost_scenarios as scenarios
-from lab_helpers.sim.netsim.trace import snapshot_of
+from lab_helpers.sim.netsim import snapshot_of
 
 lab = lab_helpers.start_lab("09_capstone", mode=MODE, region=REGION)
 CENTRAL = lab.region

@@ -1,4 +1,4 @@
-"""lab.draw / TraceResult.draw: the topology and the path overlay are drawn from the describe-based snapshot."""
+"""lab.draw / draw.trace / draw.matrix: the topology and the path overlay are drawn from the describe-based snapshot."""
 from pathlib import Path
 
 import matplotlib
@@ -34,9 +34,9 @@ def test_trace_overlay_marks_where_it_stops():
     snap = Snapshot.load(EXAMPLE)
     public = next(i for i in snap.instances.values() if snap.subnets[i.subnet_id].name == "public-a")
     private = next(i for i in snap.instances.values() if snap.subnets[i.subnet_id].name == "private-a")
-    blocked = trace(None, public.id, private.id, port=443, snapshot=snap).draw()
+    blocked = draw.trace(trace(None, public.id, private.id, port=443, snapshot=snap))
     assert "X" in _markers(blocked) and "ENI_SG_RULES_MISMATCH" in _texts(blocked)
-    ok = trace(None, private.id, "internet", snapshot=snap).draw()
+    ok = draw.trace(trace(None, private.id, "internet", snapshot=snap))
     assert "X" not in _markers(ok) and ok.texts and "reachable" in ok.get_title()
     assert len([t for t in ok.texts if getattr(t, "arrow_patch", None)]) >= 3  # inst->NAT->IGW->internet
 

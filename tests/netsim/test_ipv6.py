@@ -4,7 +4,7 @@ Rules 2 (IPv4 and IPv6 routes are independent: ::/0 is needed), 15 (IPv6 needs n
 and the egress-only internet gateway (outbound-only for IPv6).
 """
 from lab_helpers.sim.netsim import Snapshot, trace
-from lab_helpers.sim.netsim.snapshot import (
+from lab_helpers.sim.netsim.snapshot.model import (
     EgressOnlyInternetGateway,
     Eni,
     Instance,

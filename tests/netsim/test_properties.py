@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab_helpers.sim.netsim import filters, routing
-from lab_helpers.sim.netsim.snapshot import NaclEntry, NetworkAcl, PrefixList, Route, RouteTable, Snapshot
+from lab_helpers.sim.netsim.snapshot.index import index_of
+from lab_helpers.sim.netsim.snapshot.model import NaclEntry, NetworkAcl, PrefixList, Route, RouteTable, Snapshot
 
 # Small address space so random routes overlap often.
 octet = st.integers(0, 3)
@@ -56,7 +57,7 @@ def test_route_lookup_matches_brute_force(world, b, c, d):
     """Rules 1, 6-7, 9: longest prefix (per prefix-list entry), then static > prefix list > propagated."""
     snap, rt = world
     ip = f"10.{b}.{c}.{d}"
-    got = routing.lookup(snap.index(), rt, ip)
+    got = routing.lookup(index_of(snap), rt, ip)
     want = routing.brute_force_lookup(_reference_rows(snap, rt), ip)
     if want is None:
         assert got is None
@@ -74,20 +75,20 @@ def test_static_beats_prefix_list_beats_propagated_for_equal_prefix():
     rt = RouteTable("rtb", "vpc", "r", True, [], [Route("10.0.0.0/16", "gateway", "prop", "EnableVgwRoutePropagation"),
                                                  Route("pl-a", "gateway", "vpce-x"),
                                                  Route("10.0.0.0/16", "gateway", "static")])
-    assert routing.lookup(snap.index(), rt, "10.0.1.1").route.target_id == "static"
+    assert routing.lookup(index_of(snap), rt, "10.0.1.1").route.target_id == "static"
     rt.routes.pop()
-    snap._index = None
-    assert routing.lookup(snap.index(), rt, "10.0.1.1").route.target_id == "vpce-x"
+    snap.index_cache = None
+    assert routing.lookup(index_of(snap), rt, "10.0.1.1").route.target_id == "vpce-x"
 
 
 def test_ipv4_route_never_matches_ipv6():
     """Rule 2: 0.0.0.0/0 does not carry IPv6; ::/0 does."""
     snap = Snapshot(regions=["r"])
     rt = RouteTable("rtb", "vpc", "r", True, [], [Route("0.0.0.0/0", "gateway", "igw-4")])
-    assert routing.lookup(snap.index(), rt, "2600::1") is None
+    assert routing.lookup(index_of(snap), rt, "2600::1") is None
     rt.routes.append(Route("::/0", "eigw", "eigw-6"))
-    snap._index = None
-    assert routing.lookup(snap.index(), rt, "2600::1").route.target_id == "eigw-6"
+    snap.index_cache = None
+    assert routing.lookup(index_of(snap), rt, "2600::1").route.target_id == "eigw-6"
 
 
 protocols = st.sampled_from(["-1", "6", "17"])

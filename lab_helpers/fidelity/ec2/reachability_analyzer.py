@@ -188,8 +188,8 @@ def start_analysis(params, ctx, context=None, **_):
     if _dry_run(params):
         return _dry_run(params)
     from lab_helpers.sim import netsim
-    from lab_helpers.sim.netsim import aws_shape, tgw
-    from lab_helpers.sim.netsim.trace import CACHE_STORE, run
+    from lab_helpers.sim.netsim import aws_shape
+    from lab_helpers.sim.netsim.trace import run
 
     store = _store(ctx)
     pid = params["NetworkInsightsPathId"]
@@ -208,8 +208,7 @@ def start_analysis(params, ctx, context=None, **_):
         sports = (fs["SourcePortRange"].get("FromPort", 0), fs["SourcePortRange"].get("ToPort", 65535))
     body = None
     try:
-        snap = netsim.capture(ctx.raw_client, [region], tgw_hints=dict(ctx.store(tgw.HINTS_STORE)),
-                              cache=ctx.store(CACHE_STORE))
+        snap = netsim.capture_with_state(ctx.raw_client, ctx.state, [region])
         dest = path.get("Destination") or path.get("DestinationIp")
         result = run(snap, path["Source"], dest, port, path["Protocol"], region,
                      path.get("SourceIp") or fs.get("SourceAddress"),

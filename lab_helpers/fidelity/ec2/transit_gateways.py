@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 
 from lab_helpers.fidelity.base import Shim, request_region
-from lab_helpers.sim.netsim.tgw import HINTS_STORE  # the engine's capture reads the hints these shims keep
+from lab_helpers.sim.netsim.snapshot.capture import HINTS_STORE  # the engine's capture reads the hints these shims keep
 
 _ID_PATHS = {"CreateTransitGatewayVpcAttachment": ("TransitGatewayVpcAttachment", "TransitGatewayAttachmentId"),
              "CreateTransitGatewayPeeringAttachment": ("TransitGatewayPeeringAttachment",

@@ -23,14 +23,15 @@ from typing import Optional
 from lab_helpers.sim.netsim import filters, peering
 from lab_helpers.sim.netsim.explain import Blocked
 from lab_helpers.sim.netsim.packets import Analysis, Endpoint, Hop, Packet, _Stop  # noqa: F401  (Hop: part of this module's API)
-from lab_helpers.sim.netsim.snapshot import Snapshot
+from lab_helpers.sim.netsim.snapshot.index import index_of
+from lab_helpers.sim.netsim.snapshot.model import Snapshot
 from lab_helpers.sim.netsim.walker import Walker
 
 
 def analyze(snap: Snapshot, source: Endpoint, dest: Endpoint, protocol: str = "tcp", port: Optional[int] = 443,
             source_ports: Optional[tuple[int, int]] = None) -> Analysis:
     """Walk the flow ``source`` -> ``dest`` and, if it arrives, the reply back. Never raises for a blocked path."""
-    idx = snap.index()
+    idx = index_of(snap)
     proto = filters.proto_number(protocol)
     if proto in filters.PORTED:
         dport = (port, port) if port is not None else (0, 65535)
@@ -52,7 +53,8 @@ def analyze(snap: Snapshot, source: Endpoint, dest: Endpoint, protocol: str = "t
                                      dest.id, dest.resource_type or dest.kind)
         return result
     kind, where, arrived = fw.reached
-    result.via = {"endpoint": f"gateway endpoint {getattr(where, 'id', '')}", "internet": f"internet gateway {where}"}.get(kind, "")
+    result.via = {"endpoint": f"gateway endpoint {getattr(where, 'id', '')}",
+                  "internet": f"internet gateway {where}"}.get(kind, "")
     rw = Walker(idx, source, "return", fw.translations)
     reply = arrived.reply()
     try:
@@ -110,7 +112,7 @@ def _return_from_endpoint(rw: Walker, ep, reply: Packet):
     rw.deliver(eni, reply, "endpoint")
 
 
-def _start(w: Walker, source: Endpoint, dest: Endpoint, pkt: Packet, source_ports):
+def _start(w: Walker, source: Endpoint, dest: Endpoint, pkt: Packet, source_ports):  # long: one branch per source kind
     snap = w.snap
     if source.kind == "eni":
         eni = source.eni

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from lab_helpers.sim.netsim.components import _arn
 from lab_helpers.sim.netsim.packets import Analysis, Hop
-from lab_helpers.sim.netsim.snapshot import Snapshot
+from lab_helpers.sim.netsim.snapshot.model import Snapshot
 
 _TYPE_FOR_ARN = {"instance": "instance", "network-interface": "network-interface", "security-group": "security-group",
                  "network-acl": "network-acl", "route-table": "route-table", "internet-gateway": "internet-gateway",

@@ -6,7 +6,7 @@ from typing import Optional
 
 from lab_helpers.sim.netsim import filters
 from lab_helpers.sim.netsim.packets import Packet
-from lab_helpers.sim.netsim.snapshot import Eni, Snapshot
+from lab_helpers.sim.netsim.snapshot.model import Eni, Snapshot
 
 
 def _arn(snap: Snapshot, region: str, rtype: str, rid: str) -> str:

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from lab_helpers.sim.netsim.snapshot import NaclEntry, NetworkAcl, SgRule, SnapshotIndex, parse_ip
+from lab_helpers.sim.netsim.snapshot.index import SnapshotIndex
+from lab_helpers.sim.netsim.snapshot.model import NaclEntry, NetworkAcl, SgRule, parse_ip
 
 PROTO_NAMES = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 PORTED = ("6", "17")

@@ -2,7 +2,8 @@
 
 * IGW (rules 15-16): one-to-one NAT. Outbound, the sender's private IPv4 must map to a public IPv4/EIP (the ENI's
   association, or a public NAT gateway's EIP); inbound, the packet must be addressed to such a public IP, which the
-  IGW rewrites to the private IP. A packet addressed to a private IP is dropped (IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS).
+  IGW rewrites to the private IP. A packet addressed to a private IP is dropped
+  (IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS).
 * NAT gateway (rules 18-19, 23-24): many-to-one (PAT). Outbound only; the source becomes the NAT's private IP and
   a port from 1024-65535; a public NAT then leaves through the IGW with its EIP; a private NAT's traffic is dropped
   at the IGW. Peers across a peering cannot use it (the peering never hands a packet to a route table).
@@ -16,10 +17,12 @@ from __future__ import annotations
 import ipaddress
 from typing import Optional
 
-from lab_helpers.sim.netsim.snapshot import Eni, NatGateway, PrefixList, SnapshotIndex, VpcEndpoint, parse_ip
+from lab_helpers.sim.netsim.snapshot.index import SnapshotIndex
+from lab_helpers.sim.netsim.snapshot.model import Eni, NatGateway, PrefixList, VpcEndpoint, parse_ip
 
 
-def public_ip_of_sender(idx: SnapshotIndex, vpc_id: str, src_ip: str) -> tuple[str, Optional[Eni], Optional[NatGateway]]:
+def public_ip_of_sender(idx: SnapshotIndex, vpc_id: str,
+                        src_ip: str) -> tuple[str, Optional[Eni], Optional[NatGateway]]:
     """The public IPv4 the IGW maps ``src_ip`` to (rule 16), and the ENI or NAT gateway that owns it."""
     eni = idx.eni_by_ip.get((vpc_id, src_ip))
     nat = next((n for n in idx.snap.nat_gateways.values() if src_ip in n.private_ips and n.vpc_id == vpc_id), None)

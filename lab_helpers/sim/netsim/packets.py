@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from lab_helpers.sim.netsim.explain import Blocked
-from lab_helpers.sim.netsim.snapshot import Eni
+from lab_helpers.sim.netsim.snapshot.model import Eni
 
 MAX_HOPS = 64
 INTERNET_CLIENT = "198.51.100.10"  # TEST-NET-2: the address "the internet" sends from when none is given

@@ -10,7 +10,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Optional
 
-from lab_helpers.sim.netsim.snapshot import PeeringConnection, SnapshotIndex
+from lab_helpers.sim.netsim.snapshot.index import SnapshotIndex
+from lab_helpers.sim.netsim.snapshot.model import PeeringConnection
 
 
 def other_side(pcx: PeeringConnection, vpc_id: str) -> Optional[tuple[str, str]]:

@@ -17,7 +17,8 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Optional
 
-from lab_helpers.sim.netsim.snapshot import Route, RouteTable, SnapshotIndex, parse_ip
+from lab_helpers.sim.netsim.snapshot.index import SnapshotIndex
+from lab_helpers.sim.netsim.snapshot.model import Route, RouteTable, parse_ip
 
 # Rank of a route for equal prefix lengths (rules 6-7): higher wins.
 STATIC, PREFIX_LIST, PROPAGATED = 3, 2, 1

@@ -15,18 +15,18 @@ What moto 5.2.5 stores (moto-fidelity §7) and how the engine recovers the rest,
   per CIDR of the attached VPC (that is what a VPC attachment propagates). Routes the describe call did return
   (a real account) are kept and not duplicated.
 * **Static routes** — moto returns them with ``TransitGatewayAttachments: []`` (the next hop is lost). The
-  fidelity module ``lab_helpers.fidelity.ec2.reachability_analyzer`` remembers each ``CreateTransitGatewayRoute`` the lab makes
-  (route table, CIDR -> attachment) in the lab's shim state; the engine fills the attachment from there
-  (``hints``). A static route whose attachment cannot be recovered is kept with no next hop and reported as such.
+  fidelity module ``lab_helpers.fidelity.ec2.transit_gateways`` remembers each ``CreateTransitGatewayRoute`` the lab
+  makes (route table, CIDR -> attachment) in the lab's shim state (``snapshot.capture.HINTS_STORE``); the capture
+  hands them here and the engine fills the attachment from there (``hints``). A static route whose attachment
+  cannot be recovered is kept with no next hop and reported as such.
 """
 from __future__ import annotations
 
 import ipaddress
 from typing import Optional
 
-from lab_helpers.sim.netsim.snapshot import Snapshot, SnapshotIndex, TgwRoute, TgwRouteTable, parse_ip
-
-HINTS_STORE = "lab_helpers.sim.netsim.tgw_static_routes"  # shim-state key: {"rt|cidr": attachment_id}
+from lab_helpers.sim.netsim.snapshot.index import SnapshotIndex
+from lab_helpers.sim.netsim.snapshot.model import Snapshot, TgwRoute, TgwRouteTable, parse_ip
 
 
 def recover_routes(snap: Snapshot, region: str, hints: dict) -> None:

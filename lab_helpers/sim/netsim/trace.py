@@ -2,7 +2,9 @@
 
 Each call takes a fresh snapshot through describe calls (state changes between notebook cells), runs the
 engine, and wraps the result in :class:`TraceResult`: ``.reachable``, ``.hops``, ``.explanation``, ``.analysis``
-(the same dict ``describe_network_insights_analyses`` returns), a hop table for notebooks and ``.draw()``.
+(the same dict ``describe_network_insights_analyses`` returns) and a hop table for notebooks. Pictures of a
+result are drawn by the teaching layer (``draw.trace(result)``, ``draw.matrix(result)``), as pybatfish keeps its
+answers separate from their display.
 
 Sources and destinations: resource ids (``i-``, ``eni-``, ``igw-``, ``nat-``, ``vpce-``, ``pcx-``, ``tgw-``,
 ``tgw-attach-``), IP addresses, ``"internet"`` (8.8.8.8 as a destination, a TEST-NET client as a source), and AWS
@@ -23,18 +25,17 @@ from lab_helpers.sim.netsim import gateways
 from lab_helpers.sim.netsim.analyze import Analysis, Endpoint, Hop  # the walk's results, defined in .packets
 from lab_helpers.sim.netsim.aws_shape import analysis_body
 from lab_helpers.sim.netsim.packets import INTERNET_CLIENT, INTERNET_SERVER
-from lab_helpers.sim.netsim.snapshot import Snapshot, capture, parse_ip
-from lab_helpers.sim.netsim.tgw import HINTS_STORE
+from lab_helpers.sim.netsim.snapshot.capture import capture_with_state
+from lab_helpers.sim.netsim.snapshot.index import index_of
+from lab_helpers.sim.netsim.snapshot.model import Snapshot, parse_ip
 
 SERVICES = ("s3", "dynamodb")
-CACHE_STORE = "lab_helpers.sim.netsim.capture_cache"  # shim-state key: prefix-list entries by (id, version)
 
 
 def snapshot_of(lab, regions=None) -> Snapshot:
     """A fresh snapshot of the lab's world (its regions plus any reachable by peering)."""
     regs = list(regions or getattr(lab, "regions", None) or [lab.region])
-    cache = lab.shim_state.setdefault(CACHE_STORE, {})
-    return capture(lab.raw_client, regs, tgw_hints=dict(lab.shim_state.get(HINTS_STORE, {})), cache=cache)
+    return capture_with_state(lab.raw_client, lab.shim_state, regs)
 
 
 def _ip(s: str) -> Optional[str]:
@@ -52,17 +53,18 @@ def _is_v6(s: str) -> bool:
 
 
 def _service_ip(snap: Snapshot, region: str, service: str) -> tuple[str, str]:
-    pl = gateways.aws_service_prefix_list(snap.index(), region, service)
+    pl = gateways.aws_service_prefix_list(index_of(snap), region, service)
     if pl is None or not pl.cidrs:
         raise TraceInputError(f"No prefix list com.amazonaws.{region}.{service} in {region}: pass an IP address.")
     net = ipaddress.ip_network(pl.cidrs[0])
     return str(net.network_address + min(10, net.num_addresses - 1)), pl.name
 
 
+# Long on purpose: one short branch per id prefix the learner may type, read top to bottom like a table.
 def resolve(snap: Snapshot, spec, role: str, region: str, near: Optional[Endpoint] = None,
             ip_override: Optional[str] = None) -> Endpoint:
     """Turn what the learner typed into an :class:`Endpoint` (``role`` is "source" or "destination")."""
-    idx = snap.index()
+    idx = index_of(snap)
     s = str(spec).strip()
     low = s.lower()
     if low in ("internet", "0.0.0.0/0", "the internet"):
@@ -80,7 +82,8 @@ def resolve(snap: Snapshot, spec, role: str, region: str, near: Optional[Endpoin
         eni = snap.enis.get(inst.eni_ids[0])
         if eni is None:
             raise TraceInputError(f"Instance {s} has no network interface.")
-        return Endpoint("eni", s, ip_override or eni.private_ips[0], eni.region, eni.vpc_id, eni, resource_type="instance")
+        return Endpoint("eni", s, ip_override or eni.private_ips[0], eni.region, eni.vpc_id, eni,
+                        resource_type="instance")
     if low.startswith("eni-"):
         eni = snap.enis.get(s)
         if eni is None:
@@ -176,7 +179,7 @@ def run(snap: Snapshot, source, destination, port: Optional[int] = 443, protocol
                 raise TraceInputError(f"{end.id} has no IPv6 address, so it cannot talk to {other.ip}: assign one "
                                       "(assign_ipv6_addresses) or trace to an IPv4 address.")
             end.ip = end.eni.ipv6_ips[0]
-    if src.kind == "eni" and dst.kind == "ip" and dst.ip in snap.index().eni_by_public_ip:
+    if src.kind == "eni" and dst.kind == "ip" and dst.ip in index_of(snap).eni_by_public_ip:
         pass  # a public IP of another instance: the walk leaves via the IGW and comes back in (hairpin)
     return engine.analyze(snap, src, dst, protocol, port, source_ports)
 
@@ -194,7 +197,7 @@ class TraceResult:
     explanation: str
     analysis: dict
     engine: Analysis = field(repr=False, default=None)
-    _lab: object = field(repr=False, default=None)
+    lab: object = field(repr=False, default=None)  # kept so a picture of the result can name what it saw
     snapshot: Snapshot = field(repr=False, default=None)
 
     @property
@@ -243,12 +246,6 @@ class TraceResult:
         return (f"<div><p><b>{html.escape(self._title())}</b></p><table><tr><th>#</th><th>leg</th><th>component</th>"
                 f"<th>id</th><th>decided by</th><th>rule / route</th><th>verdict</th></tr>{rows}</table>{why}</div>")
 
-    def draw(self, ax=None):
-        """The topology with this path highlighted (green when it arrives, red where it stops)."""
-        from lab_helpers.teach import draw
-
-        return draw.vpc(self._lab, highlight=self, ax=ax, snapshot=self.snapshot)
-
 
 def _explanation(a: Analysis) -> str:
     if a.reachable:
@@ -282,7 +279,7 @@ class ReachabilityMatrix:
     protocol: str
     matrix: dict
     results: dict = field(repr=False, default_factory=dict)
-    _lab: object = field(repr=False, default=None)
+    lab: object = field(repr=False, default=None)
 
     def __str__(self) -> str:
         w = max(len(i) for i in self.ids) if self.ids else 4
@@ -311,24 +308,6 @@ class ReachabilityMatrix:
             rows.append(f"<tr><th>{html.escape(s)}</th>{''.join(cells)}</tr>")
         return (f"<div><p><b>{self.protocol}/{self.port}</b> (row = source, column = destination)</p>"
                 f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table></div>")
-
-    def draw(self, ax=None):
-        import matplotlib.pyplot as plt
-        from matplotlib.colors import ListedColormap
-
-        n = len(self.ids)
-        grid = [[0.5 if s == d else (1.0 if self.matrix[s][d] else 0.0) for d in self.ids] for s in self.ids]
-        if ax is None:
-            _, ax = plt.subplots(figsize=(1.2 + 0.5 * n, 1.0 + 0.5 * n))
-        ax.imshow(grid, cmap=ListedColormap(["#ef9a9a", "#eeeeee", "#a5d6a7"]), vmin=0, vmax=1)
-        ax.set_xticks(range(n), self.ids, rotation=45, ha="right", fontsize=8)
-        ax.set_yticks(range(n), self.ids, fontsize=8)
-        ax.set_xlabel("destination")
-        ax.set_ylabel("source")
-        ax.set_title(f"{self.protocol}/{self.port}: green = reachable")
-        from lab_helpers.teach.draw import Drawing
-
-        return Drawing(ax)
 
 
 def reachability_matrix(lab, instances, port: Optional[int] = 443, protocol: str = "tcp", *,

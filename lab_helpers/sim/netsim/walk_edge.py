@@ -7,7 +7,7 @@ from typing import Optional
 from lab_helpers.sim.netsim import filters, gateways, routing
 from lab_helpers.sim.netsim.components import _comp, _header, _route_aws, addr_is_v6
 from lab_helpers.sim.netsim.packets import Packet
-from lab_helpers.sim.netsim.snapshot import Subnet
+from lab_helpers.sim.netsim.snapshot.model import Subnet
 
 
 class EdgeHops:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lab_helpers.sim.netsim import peering, tgw
 from lab_helpers.sim.netsim.components import _comp
 from lab_helpers.sim.netsim.packets import Packet
-from lab_helpers.sim.netsim.snapshot import Subnet
+from lab_helpers.sim.netsim.snapshot.model import Subnet
 
 
 class TransitHops:
@@ -55,7 +55,8 @@ class TransitHops:
             self.stop("VPCLAB_TGW_NO_ATTACHMENT" if att is None else "BAD_STATE_ATTACHMENT",
                       f"{subnet.vpc_id} has {'no' if att is None else 'a ' + att.state} attachment to {tgw_id}: "
                       "create_transit_gateway_vpc_attachment with one subnet per AZ you use (rule 54).",
-                      tgw_id, "transit-gateway", TransitGateway=_comp(tgw_id, "transit-gateway", self.snap, subnet.region))
+                      tgw_id, "transit-gateway",
+                      TransitGateway=_comp(tgw_id, "transit-gateway", self.snap, subnet.region))
         if not tgw.attachment_subnet_for_az(idx, att.id, subnet.az):
             self.hop(att.id, "transit-gateway-attachment", "gateway", f"no attachment subnet in {subnet.az}", "drop",
                      subnet)
@@ -70,6 +71,7 @@ class TransitHops:
                  "forward", subnet)
         return self.tgw_route(tgw_id, att.id, pkt, subnet.az)
 
+    # Long: association, lookup, and one branch per attachment type (VPC, peering), as rules 50-54 read.
     def tgw_route(self, tgw_id: str, from_att: str, pkt: Packet, az: str):
         self.tick()
         idx = self.idx

@@ -11,7 +11,8 @@ from lab_helpers.sim.netsim import filters, gateways, routing
 from lab_helpers.sim.netsim.components import _acl_rule_aws, _comp, _ips, _route_aws, _sg_rule_aws
 from lab_helpers.sim.netsim.explain import Blocked
 from lab_helpers.sim.netsim.packets import MAX_HOPS, Endpoint, Hop, Packet, _Stop
-from lab_helpers.sim.netsim.snapshot import Eni, Snapshot, SnapshotIndex, Subnet
+from lab_helpers.sim.netsim.snapshot.index import SnapshotIndex
+from lab_helpers.sim.netsim.snapshot.model import Eni, Snapshot, Subnet
 from lab_helpers.sim.netsim.walk_edge import EdgeHops
 from lab_helpers.sim.netsim.walk_transit import TransitHops
 
@@ -72,14 +73,16 @@ class Walker(EdgeHops, TransitHops):
             hint = (f"add an outbound rule for {proto}{port} to {remote} (a new group allows all outbound; "
                     "someone removed that rule)")
         else:
-            hint = f"add an inbound rule to {eni.sg_ids[0] if eni.sg_ids else 'the group'} allowing {proto}{port} from {remote}"
+            group = eni.sg_ids[0] if eni.sg_ids else "the group"
+            hint = f"add an inbound rule to {group} allowing {proto}{port} from {remote}"
             if self.idx.eni_by_ip.get((eni.vpc_id, remote)):
                 src_groups = self.idx.eni_by_ip[(eni.vpc_id, remote)].sg_ids
                 hint += f" (or from the source's security group {src_groups[0]})" if src_groups else ""
         self.stop("ENI_SG_RULES_MISMATCH",
                   f"Security group(s) {groups} of {eni.instance_id or eni.id} allow no {way} {proto}{port} "
                   f"{'to' if egress else 'from'} {remote}: {hint}.",
-                  eni.sg_ids[0] if eni.sg_ids else eni.id, "security-group", Direction="egress" if egress else "ingress",
+                  eni.sg_ids[0] if eni.sg_ids else eni.id, "security-group",
+                  Direction="egress" if egress else "ingress",
                   SecurityGroups=[_comp(g, "security-group", self.snap, eni.region) for g in eni.sg_ids],
                   NetworkInterface=_comp(eni.id, "network-interface", self.snap, eni.region))
 
@@ -191,6 +194,7 @@ class Walker(EdgeHops, TransitHops):
         return self.route(sub, back, "nat")
 
     # -- routing -----------------------------------------------------------------------------------------------
+    # Long: the route lookup and one branch per target type (AWS's order), kept together to read as one rule.
     def route(self, subnet: Subnet, pkt: Packet, origin: str, sender: Optional[Eni] = None):
         """Route ``pkt`` out of ``subnet`` by its route table (origin: eni | nat | tgw | appliance | internet)."""
         self.tick()
@@ -198,7 +202,8 @@ class Walker(EdgeHops, TransitHops):
         rt = idx.route_table_for_subnet(subnet.id)
         match = routing.lookup(idx, rt, pkt.dst)
         region = subnet.region
-        if rt is not None and idx.eni_by_ip.get((subnet.vpc_id, pkt.dst)) and not idx.vpc_contains(subnet.vpc_id, pkt.dst):
+        if (rt is not None and idx.eni_by_ip.get((subnet.vpc_id, pkt.dst))
+                and not idx.vpc_contains(subnet.vpc_id, pkt.dst)):
             # moto gives NAT-gateway and endpoint ENIs random IPs outside the VPC (moto-fidelity §3); on AWS
             # every ENI address is inside the VPC CIDR, so the local route is what would carry it.
             local = next((r for r in rt.routes if r.target_type == "local"), None)
@@ -209,7 +214,8 @@ class Walker(EdgeHops, TransitHops):
             self.hop(rid, "route-table", "route", f"no route matches {pkt.dst}", "drop", subnet)
             hint = self._no_route_hint(subnet, pkt)
             self.stop("NO_ROUTE_TO_DESTINATION",
-                      f"Route table {rid} of {subnet.id} has no route for {pkt.dst}{' (the reply)' if self.mode == 'return' else ''}: {hint}.",
+                      f"Route table {rid} of {subnet.id} has no route for {pkt.dst}"
+                      f"{' (the reply)' if self.mode == 'return' else ''}: {hint}.",
                       rid, "route-table", RouteTable=_comp(rid, "route-table", self.snap, region),
                       Subnet=_comp(subnet.id, "subnet", self.snap, region), Address=pkt.dst)
         r = match.route
@@ -266,7 +272,8 @@ class Walker(EdgeHops, TransitHops):
             links = [p.id for p in self.snap.peerings.values() if p.status == "active" and
                      {p.requester_vpc, p.accepter_vpc} == {subnet.vpc_id, other}]
             if links:
-                return f"add a route for {other}'s CIDR to {links[0]} (peering routes are needed on both sides, rule 47)"
+                return (f"add a route for {other}'s CIDR to {links[0]} "
+                        "(peering routes are needed on both sides, rule 47)")
             return f"{pkt.dst} is in {other}; connect the VPCs (peering or transit gateway) and add a route"
         if gateways.service_of_address(idx, pkt.dst):
             return "add a gateway endpoint for the service, or a default route to a NAT gateway / internet gateway"
