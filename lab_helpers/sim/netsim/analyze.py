@@ -22,7 +22,7 @@ from typing import Optional
 
 from lab_helpers.sim.netsim import filters, peering
 from lab_helpers.sim.netsim.explain import Blocked
-from lab_helpers.sim.netsim.packets import Analysis, Endpoint, Hop, Packet, _Stop  # noqa: F401  (Hop: part of this module's API)
+from lab_helpers.sim.netsim.packets import Analysis, Endpoint, Hop, Packet, WalkStopped  # noqa: F401  (Hop: part of this module's API)
 from lab_helpers.sim.netsim.snapshot.index import index_of
 from lab_helpers.sim.netsim.snapshot.model import Snapshot
 from lab_helpers.sim.netsim.walker import Walker
@@ -44,7 +44,7 @@ def analyze(snap: Snapshot, source: Endpoint, dest: Endpoint, protocol: str = "t
     pkt = Packet(source.ip, dest.ip, proto, dport, source_ports or filters.EPHEMERAL_LINUX)
     try:
         _start(fw, source, dest, pkt, source_ports)
-    except _Stop:
+    except WalkStopped:
         pass
     result = Analysis(source, dest, pkt, False, fw.hops, [], fw.blocked, list(snap.notes))
     if fw.blocked is not None or fw.reached is None:
@@ -70,7 +70,7 @@ def analyze(snap: Snapshot, source: Endpoint, dest: Endpoint, protocol: str = "t
             _return_from_endpoint(rw, where, reply)
         else:
             rw.reached = ("n/a", None, reply)  # gateways as destinations: AWS shows no return path either
-    except _Stop:
+    except WalkStopped:
         pass
     result.ret = rw.hops
     if rw.blocked is not None:

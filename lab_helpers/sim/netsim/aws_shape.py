@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from lab_helpers.sim.netsim.components import _arn
+from lab_helpers.sim.netsim.components import component_arn
 from lab_helpers.sim.netsim.packets import Analysis, Hop
 from lab_helpers.sim.netsim.snapshot.model import Snapshot
 
@@ -20,7 +20,7 @@ _TYPE_FOR_ARN = {"instance": "instance", "network-interface": "network-interface
 def _component(snap: Snapshot, rid: str, rtype: str, region: str) -> dict:
     if rtype in _TYPE_FOR_ARN and rid:
         first = rid.split(",")[0]
-        return {"Id": first, "Arn": _arn(snap, region or snap.regions[0], _TYPE_FOR_ARN[rtype], first)}
+        return {"Id": first, "Arn": component_arn(snap, region or snap.regions[0], _TYPE_FOR_ARN[rtype], first)}
     return {"Id": rid, "Name": rtype}
 
 

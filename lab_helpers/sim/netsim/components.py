@@ -9,15 +9,15 @@ from lab_helpers.sim.netsim.packets import Packet
 from lab_helpers.sim.netsim.snapshot.model import Eni, Snapshot
 
 
-def _arn(snap: Snapshot, region: str, rtype: str, rid: str) -> str:
+def component_arn(snap: Snapshot, region: str, rtype: str, rid: str) -> str:
     return f"arn:aws:ec2:{region}:{snap.account or '123456789012'}:{rtype}/{rid}"
 
 
-def _comp(rid: str, rtype: str, snap: Snapshot, region: str) -> dict:
-    return {"Id": rid, "Arn": _arn(snap, region or (snap.regions[0] if snap.regions else ""), rtype, rid)}
+def component(rid: str, rtype: str, snap: Snapshot, region: str) -> dict:
+    return {"Id": rid, "Arn": component_arn(snap, region or (snap.regions[0] if snap.regions else ""), rtype, rid)}
 
 
-def _sg_rule_aws(group_id: str, rule) -> dict:
+def sg_rule_aws(group_id: str, rule) -> dict:
     if rule is None:
         return {}
     out = {"Direction": "egress" if rule.egress else "ingress", "SecurityGroupId": group_id,
@@ -31,7 +31,7 @@ def _sg_rule_aws(group_id: str, rule) -> dict:
     return out
 
 
-def _acl_rule_aws(e) -> dict:
+def acl_rule_aws(e) -> dict:
     if e is None:
         return {"RuleNumber": 32767, "RuleAction": "deny", "Cidr": "0.0.0.0/0", "Protocol": "-1"}
     out = {"Cidr": e.cidr, "Egress": e.egress, "Protocol": e.protocol, "RuleAction": e.action, "RuleNumber": e.number}
@@ -45,7 +45,7 @@ _ROUTE_FIELD = {"gateway": "GatewayId", "nat": "NatGatewayId", "instance": "Inst
                 "local": "GatewayId"}
 
 
-def _route_aws(r, state: Optional[str] = None) -> dict:
+def route_aws(r, state: Optional[str] = None) -> dict:
     out = {"Origin": r.origin, "State": state or r.state}
     if r.is_prefix_list:
         out["DestinationPrefixListId"] = r.destination
@@ -57,7 +57,7 @@ def _route_aws(r, state: Optional[str] = None) -> dict:
     return out
 
 
-def _header(p: Packet) -> dict:
+def packet_header(p: Packet) -> dict:
     out = {"SourceAddresses": [p.src], "DestinationAddresses": [p.dst], "Protocol": p.proto}
     if p.proto in filters.PORTED:
         out["DestinationPortRanges"] = [{"From": p.dport[0], "To": p.dport[1]}]
@@ -65,7 +65,7 @@ def _header(p: Packet) -> dict:
     return out
 
 
-def _ips(eni: Eni) -> list[str]:
+def eni_ips(eni: Eni) -> list[str]:
     return eni.private_ips + eni.ipv6_ips
 
 

@@ -75,5 +75,5 @@ class Analysis:
     via: str = ""  # how the destination was reached, e.g. "gateway endpoint vpce-..." or "internet gateway igw-..."
 
 
-class _Stop(Exception):
+class WalkStopped(Exception):
     """Raised inside the walk when a hop drops the packet."""

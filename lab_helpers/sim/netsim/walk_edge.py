@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from lab_helpers.sim.netsim import filters, gateways, routing
-from lab_helpers.sim.netsim.components import _comp, _header, _route_aws, addr_is_v6
+from lab_helpers.sim.netsim.components import component, packet_header, route_aws, addr_is_v6
 from lab_helpers.sim.netsim.packets import Packet
 from lab_helpers.sim.netsim.snapshot.model import Subnet
 
@@ -22,7 +22,7 @@ class EdgeHops:
             self.stop("VPCLAB_PRIVATE_NAT_TO_IGW",
                       f"{nat.id} is a private NAT gateway, and the internet gateway drops its traffic (rule 19): "
                       "use a public NAT gateway (with an EIP, in a public subnet) for internet access.",
-                      igw_id, "internet-gateway", NatGateway=_comp(nat.id, "natgateway", self.snap, subnet.region))
+                      igw_id, "internet-gateway", NatGateway=component(nat.id, "natgateway", self.snap, subnet.region))
         if addr_is_v6(pkt.src):
             public = pkt.src
         if not public:
@@ -33,10 +33,10 @@ class EdgeHops:
                       f"{who}{where} has no public IPv4 or Elastic IP, so internet gateway {igw_id} cannot "
                       "translate it (rule 15): associate an Elastic IP, launch with a public IP, or route "
                       "0.0.0.0/0 to a NAT gateway instead.", igw_id, "internet-gateway",
-                      InternetGateway=_comp(igw_id, "internet-gateway", self.snap, subnet.region))
+                      InternetGateway=component(igw_id, "internet-gateway", self.snap, subnet.region))
         out = Packet(public, pkt.dst, pkt.proto, pkt.dport, pkt.sport)
         what = f"IPv6 {pkt.src} forwarded as is" if public == pkt.src else f"1:1 NAT {pkt.src} -> {public}"
-        self.hop(igw_id, "internet-gateway", "gateway", what, "forward", subnet, OutboundHeader=_header(out))
+        self.hop(igw_id, "internet-gateway", "gateway", what, "forward", subnet, OutboundHeader=packet_header(out))
         if self.mode == "forward" and self.dest.kind == "igw" and self.dest.id == igw_id:
             self.reached = ("igw", igw_id, out)
             return
@@ -55,7 +55,7 @@ class EdgeHops:
                       f"{pkt.dst} is a private address, and private ranges are not routed on the internet: the "
                       f"packet left through {igw_id} and goes nowhere. To reach another VPC privately, connect it "
                       "(peering or a transit gateway) and add a route for its CIDR.", igw_id, "internet-gateway",
-                      InternetGateway=_comp(igw_id, "internet-gateway", self.snap, subnet.region))
+                      InternetGateway=component(igw_id, "internet-gateway", self.snap, subnet.region))
         label = f"internet ({svc.name})" if svc else "internet"
         self.hop(pkt.dst, "internet", "destination", f"{label} via {igw_id}", "reached", region=subnet.region)
         self.reached = ("internet", igw_id, pkt)
@@ -83,7 +83,7 @@ class EdgeHops:
             self.stop("BAD_STATE_ATTACHMENT",
                       f"{vpc_id} (owner of {pkt.dst}) has {'no' if igw is None else 'another'} internet gateway "
                       f"attached{'' if igw is None else ' (' + igw.id + ')'}: attach one with "
-                      "attach_internet_gateway.", want, "internet-gateway", Vpc=_comp(vpc_id, "vpc", self.snap, ""))
+                      "attach_internet_gateway.", want, "internet-gateway", Vpc=component(vpc_id, "vpc", self.snap, ""))
         if kind == "nat":
             nat = thing
             sub = self.snap.subnets.get(nat.subnet_id)
@@ -97,7 +97,7 @@ class EdgeHops:
             self.stop("VPCLAB_NAT_NO_INBOUND",
                       f"NAT gateway {nat.id} drops connections opened from the internet (rule 18): a NAT gateway "
                       "is for outbound traffic; to accept inbound use a public IP on the instance or a load balancer.",
-                      nat.id, "nat-gateway", NatGateway=_comp(nat.id, "natgateway", self.snap, nat.region))
+                      nat.id, "nat-gateway", NatGateway=component(nat.id, "natgateway", self.snap, nat.region))
         eni = thing
         sub = self.snap.subnets.get(eni.subnet_id)
         if addr_is_v6(pkt.dst):  # IPv6 addresses are public as they are: no translation
@@ -106,13 +106,13 @@ class EdgeHops:
             private = eni.private_ips[0]
             what = f"1:1 NAT {pkt.dst} -> {private}"
         inner = Packet(pkt.src, private, pkt.proto, pkt.dport, pkt.sport)
-        self.hop(igw.id, "internet-gateway", "gateway", what, "forward", sub, InboundHeader=_header(inner))
+        self.hop(igw.id, "internet-gateway", "gateway", what, "forward", sub, InboundHeader=packet_header(inner))
         edge = idx.rt_of_gateway.get(igw.id)
         if edge is not None:  # rule 12: an edge-associated (ingress) route table can steer to a middlebox
             m = routing.lookup(idx, edge, private)
             if m and m.route.target_type in ("eni", "instance"):
                 self.hop(edge.id, "route-table", "route", f"ingress route {m.route.destination} -> {m.route.target_id}",
-                         "forward", sub, RouteTableRoute=_route_aws(m.route))
+                         "forward", sub, RouteTableRoute=route_aws(m.route))
                 mid = self._target_eni(m.route)
                 if mid is not None:
                     return self.appliance(mid, inner, "internet")
@@ -137,7 +137,7 @@ class EdgeHops:
         out = Packet(new_src, pkt.dst, pkt.proto, pkt.dport, filters.EPHEMERAL_NAT_GATEWAY)
         self.hop(nat_id, "nat-gateway", "gateway",
                  f"{nat.connectivity} NAT: source {pkt.src} -> {new_src}, ports 1024-65535", "forward", nat_sub,
-                 OutboundHeader=_header(out))
+                 OutboundHeader=packet_header(out))
         return self.route(nat_sub, out, "nat")
 
     def gateway_endpoint(self, subnet: Subnet, pkt: Packet, vpce_id: str, origin: str):
@@ -149,7 +149,7 @@ class EdgeHops:
                       f"Gateway endpoint {vpce_id} serves only traffic that starts in {ep.vpc_id}; this packet "
                       f"came through a transit gateway (rule 35): use an interface endpoint (reachable across "
                       "TGW and peering, rule 40) or an endpoint in the sender's VPC.", vpce_id, "vpc-endpoint",
-                      VpcEndpoint=_comp(vpce_id, "vpc-endpoint", self.snap, ep.region))
+                      VpcEndpoint=component(vpce_id, "vpc-endpoint", self.snap, ep.region))
         self.nacl(subnet, True, pkt)
         self.hop(vpce_id, "vpc-endpoint", "gateway", f"gateway endpoint for {ep.service_name}", "forward", subnet)
         self.hop(pkt.dst, "aws-service", "destination", ep.service_name, "reached", subnet)

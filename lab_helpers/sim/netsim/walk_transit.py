@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lab_helpers.sim.netsim import peering, tgw
-from lab_helpers.sim.netsim.components import _comp
+from lab_helpers.sim.netsim.components import component
 from lab_helpers.sim.netsim.packets import Packet
 from lab_helpers.sim.netsim.snapshot.model import Subnet
 
@@ -28,7 +28,7 @@ class TransitHops:
                      subnet)
             self.stop("VPCLAB_PEERING_NOT_TRANSITIVE", f"Peering {pcx_id} cannot carry this packet: "
                       f"{peering.why_not_transitive(idx, peer_vpc, pkt.dst)}.", pcx_id, "vpc-peering-connection",
-                      VpcPeeringConnection=_comp(pcx_id, "vpc-peering-connection", self.snap, subnet.region))
+                      VpcPeeringConnection=component(pcx_id, "vpc-peering-connection", self.snap, subnet.region))
         cross = " (inter-Region)" if peer_region != subnet.region else ""
         self.hop(pcx_id, "vpc-peering-connection", "peering", f"{subnet.vpc_id} -> {peer_vpc}{cross}", "forward",
                  subnet, vpc_id=subnet.vpc_id)
@@ -56,7 +56,7 @@ class TransitHops:
                       f"{subnet.vpc_id} has {'no' if att is None else 'a ' + att.state} attachment to {tgw_id}: "
                       "create_transit_gateway_vpc_attachment with one subnet per AZ you use (rule 54).",
                       tgw_id, "transit-gateway",
-                      TransitGateway=_comp(tgw_id, "transit-gateway", self.snap, subnet.region))
+                      TransitGateway=component(tgw_id, "transit-gateway", self.snap, subnet.region))
         if not tgw.attachment_subnet_for_az(idx, att.id, subnet.az):
             self.hop(att.id, "transit-gateway-attachment", "gateway", f"no attachment subnet in {subnet.az}", "drop",
                      subnet)
@@ -64,7 +64,7 @@ class TransitHops:
                       f"Attachment {att.id} has no subnet in {subnet.az}, so traffic from {subnet.id} cannot reach "
                       f"{tgw_id} (rule 54): add a subnet in {subnet.az} to the attachment "
                       "(modify_transit_gateway_vpc_attachment AddSubnetIds).", att.id, "transit-gateway-attachment",
-                      TransitGatewayAttachment=_comp(att.id, "transit-gateway-attachment", self.snap, subnet.region),
+                      TransitGatewayAttachment=component(att.id, "transit-gateway-attachment", self.snap, subnet.region),
                       AvailabilityZones=[subnet.az])
         self.nacl(subnet, True, pkt)
         self.hop(att.id, "transit-gateway-attachment", "gateway", f"{subnet.vpc_id} -> {tgw_id} ({subnet.az})",
@@ -101,8 +101,8 @@ class TransitHops:
                       "VPC's attachment into it (enable_transit_gateway_route_table_propagation) or add a static "
                       "route. Two route tables that do not learn each other's routes are how TGW segmentation works.",
                       rt.id, "transit-gateway-route-table",
-                      TransitGatewayRouteTable=_comp(rt.id, "transit-gateway-route-table", self.snap, region),
-                      TransitGateway=_comp(tgw_id, "transit-gateway", self.snap, region))
+                      TransitGatewayRouteTable=component(rt.id, "transit-gateway-route-table", self.snap, region),
+                      TransitGateway=component(tgw_id, "transit-gateway", self.snap, region))
         text = tgw.route_text(r) + (f" [{r.recovered}]" if r.recovered else "")
         aws_route = {"DestinationCidr": r.cidr, "State": r.state, "RouteOrigin": r.type,
                      **({"AttachmentId": r.attachment_ids[0]} if r.attachment_ids else {})}
@@ -119,7 +119,7 @@ class TransitHops:
                       "its next hop.", rt.id, "transit-gateway-route-table")
         self.hop(rt.id, "transit-gateway-route-table", "route", text, "forward", region=region,
                  TransitGatewayRouteTableRoute=aws_route,
-                 TransitGateway=_comp(tgw_id, "transit-gateway", self.snap, region))
+                 TransitGateway=component(tgw_id, "transit-gateway", self.snap, region))
         nxt = self.snap.tgw_attachments.get(r.attachment_ids[0])
         if nxt is None or nxt.state not in ("available", "modifying"):
             self.stop("BAD_STATE_ATTACHMENT", f"The route's attachment {r.attachment_ids[0]} is "

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Optional
 
 from lab_helpers.sim.netsim import filters, gateways, routing
-from lab_helpers.sim.netsim.components import _acl_rule_aws, _comp, _ips, _route_aws, _sg_rule_aws
+from lab_helpers.sim.netsim.components import acl_rule_aws, component, eni_ips, route_aws, sg_rule_aws
 from lab_helpers.sim.netsim.explain import Blocked
-from lab_helpers.sim.netsim.packets import MAX_HOPS, Endpoint, Hop, Packet, _Stop
+from lab_helpers.sim.netsim.packets import MAX_HOPS, Endpoint, Hop, Packet, WalkStopped
 from lab_helpers.sim.netsim.snapshot.index import SnapshotIndex
 from lab_helpers.sim.netsim.snapshot.model import Eni, Snapshot, Subnet
 from lab_helpers.sim.netsim.walk_edge import EdgeHops
@@ -42,7 +42,7 @@ class Walker(EdgeHops, TransitHops):
     def stop(self, code: str, sentence: str, cid: str, ctype: str, **aws):
         if self.blocked is None:
             self.blocked = Blocked(code, sentence, cid, ctype, self.mode, aws)
-        raise _Stop()
+        raise WalkStopped()
 
     def tick(self):
         self.steps += 1
@@ -64,7 +64,7 @@ class Walker(EdgeHops, TransitHops):
         proto = filters.PROTO_NAMES.get(pkt.proto, pkt.proto)
         if v.allowed:
             self.hop(v.group_id, "security-group", "security group rule", filters.sg_rule_text(v.rule), "allow", sub,
-                     SecurityGroupRule=_sg_rule_aws(v.group_id, v.rule))
+                     SecurityGroupRule=sg_rule_aws(v.group_id, v.rule))
             return
         groups = ", ".join(eni.sg_ids) or "(none)"
         self.hop(groups, "security-group", "security group rule", f"no {way} rule matches", "deny", sub)
@@ -83,8 +83,8 @@ class Walker(EdgeHops, TransitHops):
                   f"{'to' if egress else 'from'} {remote}: {hint}.",
                   eni.sg_ids[0] if eni.sg_ids else eni.id, "security-group",
                   Direction="egress" if egress else "ingress",
-                  SecurityGroups=[_comp(g, "security-group", self.snap, eni.region) for g in eni.sg_ids],
-                  NetworkInterface=_comp(eni.id, "network-interface", self.snap, eni.region))
+                  SecurityGroups=[component(g, "security-group", self.snap, eni.region) for g in eni.sg_ids],
+                  NetworkInterface=component(eni.id, "network-interface", self.snap, eni.region))
 
     def nacl(self, subnet: Subnet, egress: bool, pkt: Packet):
         """The subnet's network ACL (rules 30-32): first match by rule number, on every destination port."""
@@ -96,7 +96,7 @@ class Walker(EdgeHops, TransitHops):
         way = "outbound" if egress else "inbound"
         if v.allowed:
             self.hop(acl.id, "network-acl", "network ACL rule", f"{way} {filters.nacl_entry_text(v.deciding)}",
-                     "allow", subnet, AclRule=_acl_rule_aws(v.deciding))
+                     "allow", subnet, AclRule=acl_rule_aws(v.deciding))
             return
         proto = filters.PROTO_NAMES.get(pkt.proto, pkt.proto)
         bad = v.denied_ports
@@ -106,7 +106,7 @@ class Walker(EdgeHops, TransitHops):
         else:
             what = proto
         self.hop(acl.id, "network-acl", "network ACL rule", f"{way} {filters.nacl_entry_text(v.deciding)}", "deny",
-                 subnet, AclRule=_acl_rule_aws(v.deciding))
+                 subnet, AclRule=acl_rule_aws(v.deciding))
         if self.mode == "return":
             hint = (f"NACLs are stateless: the reply to the connection needs its own {way} rule. Allow {proto} "
                     f"{pkt.dport[0]}-{pkt.dport[1]} (the client's ephemeral ports, rule 32) "
@@ -119,17 +119,17 @@ class Walker(EdgeHops, TransitHops):
                   f"Network ACL {acl.id} ({kind}) of {subnet.id} denies {way} {what} "
                   f"{'to' if egress else 'from'} {remote} ({filters.nacl_entry_text(v.deciding)}): {hint}.",
                   acl.id, "network-acl", Direction="egress" if egress else "ingress",
-                  Acl=_comp(acl.id, "network-acl", self.snap, subnet.region), AclRule=_acl_rule_aws(v.deciding),
-                  Subnet=_comp(subnet.id, "subnet", self.snap, subnet.region))
+                  Acl=component(acl.id, "network-acl", self.snap, subnet.region), AclRule=acl_rule_aws(v.deciding),
+                  Subnet=component(subnet.id, "subnet", self.snap, subnet.region))
 
     # -- arrivals ----------------------------------------------------------------------------------------------
     def is_destination_eni(self, eni: Eni, pkt: Packet) -> bool:
         if self.mode == "return":
-            return pkt.dst in _ips(eni) and pkt.dst not in self.translations
+            return pkt.dst in eni_ips(eni) and pkt.dst not in self.translations
         d = self.dest
         if d.eni is not None:
             return d.eni.id == eni.id
-        return pkt.dst in _ips(eni) and d.kind in ("ip", "vpce")
+        return pkt.dst in eni_ips(eni) and d.kind in ("ip", "vpce")
 
     def deliver(self, eni: Eni, pkt: Packet, origin: str):
         """The packet reaches ``eni`` (its subnet's NACL was already checked by the caller)."""
@@ -154,15 +154,15 @@ class Walker(EdgeHops, TransitHops):
         if self.mode == "forward":
             self.sg(eni, False, pkt)
         label = eni.instance_id or eni.id
-        if pkt.dst not in _ips(eni) and eni.source_dest_check:
+        if pkt.dst not in eni_ips(eni) and eni.source_dest_check:
             self.hop(label, "instance" if eni.instance_id else "network-interface", "source/destination check",
                      "SourceDestCheck=true: drops packets not addressed to it", "drop", sub)
             self.stop("VPCLAB_SOURCE_DEST_CHECK",
                       f"{label} received traffic for {pkt.dst} but its source/destination check is on, so it drops "
                       "it: run modify_instance_attribute(SourceDestCheck={'Value': False}) on the NAT/appliance "
                       "instance (rule 25).", eni.id, "network-interface",
-                      NetworkInterface=_comp(eni.id, "network-interface", self.snap, eni.region))
-        if pkt.dst in _ips(eni):
+                      NetworkInterface=component(eni.id, "network-interface", self.snap, eni.region))
+        if pkt.dst in eni_ips(eni):
             self.hop(label, "network-interface", "destination", f"addressed to {pkt.dst}", "reached", sub)
             self.reached = ("eni", eni, pkt)
             return
@@ -216,20 +216,20 @@ class Walker(EdgeHops, TransitHops):
             self.stop("NO_ROUTE_TO_DESTINATION",
                       f"Route table {rid} of {subnet.id} has no route for {pkt.dst}"
                       f"{' (the reply)' if self.mode == 'return' else ''}: {hint}.",
-                      rid, "route-table", RouteTable=_comp(rid, "route-table", self.snap, region),
-                      Subnet=_comp(subnet.id, "subnet", self.snap, region), Address=pkt.dst)
+                      rid, "route-table", RouteTable=component(rid, "route-table", self.snap, region),
+                      Subnet=component(subnet.id, "subnet", self.snap, region), Address=pkt.dst)
         r = match.route
         text = f"{r.destination}{' (' + match.matched_cidr + ')' if r.is_prefix_list else ''} -> {r.target_id}"
         problem = routing.target_problem(idx, subnet.vpc_id, r)
         if problem:
             self.hop(rt.id, "route-table", "route", f"{text}: {problem}", "drop", subnet,
-                     RouteTableRoute=_route_aws(r, "blackhole"))
+                     RouteTableRoute=route_aws(r, "blackhole"))
             self.stop("BAD_STATE_ROUTE",
                       f"Route table {rt.id} sends {pkt.dst} to {r.target_id}, but {problem}: point the route at a "
                       "working target (replace_route) or delete it.", rt.id, "route-table",
-                      RouteTable=_comp(rt.id, "route-table", self.snap, region),
-                      RouteTableRoute=_route_aws(r, "blackhole"))
-        self.hop(rt.id, "route-table", "route", text, "forward", subnet, RouteTableRoute=_route_aws(r))
+                      RouteTable=component(rt.id, "route-table", self.snap, region),
+                      RouteTableRoute=route_aws(r, "blackhole"))
+        self.hop(rt.id, "route-table", "route", text, "forward", subnet, RouteTableRoute=route_aws(r))
         t = r.target_type
         if t == "local":
             return self.local(subnet, pkt, origin)
@@ -247,7 +247,7 @@ class Walker(EdgeHops, TransitHops):
             if eni.subnet_id != subnet.id:
                 self.nacl(subnet, True, pkt)
                 self.nacl(self.snap.subnets[eni.subnet_id], False, pkt)
-            return self.deliver(eni, pkt, origin) if pkt.dst in _ips(eni) else self.appliance(eni, pkt, origin)
+            return self.deliver(eni, pkt, origin) if pkt.dst in eni_ips(eni) else self.appliance(eni, pkt, origin)
         if t == "pcx":
             return self.peering(subnet, pkt, r.target_id, origin)
         if t == "tgw":
