@@ -115,7 +115,7 @@ def _return_from_endpoint(rw: Walker, ep, reply: Packet):
 def _start(w: Walker, source: Endpoint, dest: Endpoint, pkt: Packet, source_ports):  # long: one branch per source kind
     snap = w.snap
     if source.kind == "eni":
-        eni = source.eni
+        eni = source.interface
         sub = snap.subnets.get(eni.subnet_id)
         inst = snap.instances.get(eni.instance_id) if eni.instance_id else None
         label = eni.instance_id or eni.id
@@ -127,7 +127,7 @@ def _start(w: Walker, source: Endpoint, dest: Endpoint, pkt: Packet, source_port
         if eni.interface_type == "vpc_endpoint" or eni.id in {e for ep in snap.endpoints.values() for e in ep.eni_ids}:
             w.stop("VPCLAB_ENDPOINT_CANNOT_INITIATE", f"{eni.id} belongs to an interface endpoint; the service behind "
                    "it cannot open connections into the VPC (rule 38).", eni.id, "network-interface")
-        if dest.kind == "eni" and dest.eni.id == eni.id:
+        if dest.kind == "eni" and dest.interface.id == eni.id:
             w.hop(label, "instance", "destination", "source and destination are the same interface", "reached", sub)
             w.reached = ("eni", eni, pkt)
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from lab_helpers.errors import TraceInputError
 from lab_helpers.sim.netsim.explain import Blocked
 from lab_helpers.sim.netsim.snapshot.model import Eni
 
@@ -60,6 +61,13 @@ class Endpoint:
     eni: Optional[Eni] = None
     service: str = ""  # for kind service: prefix-list name, e.g. com.amazonaws.us-east-1.s3
     resource_type: str = ""  # AWS type name for the component (instance, network-interface, internet-gateway...)
+
+    @property
+    def interface(self) -> Eni:
+        """The network interface of an ``eni`` endpoint (resolving one always sets it)."""
+        if self.eni is None:
+            raise TraceInputError(f"{self.id} is a {self.kind} endpoint, not a network interface.")
+        return self.eni
 
 
 @dataclass

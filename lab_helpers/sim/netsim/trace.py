@@ -169,16 +169,16 @@ def run(snap: Snapshot, source, destination, port: Optional[int] = 443, protocol
     src = resolve(snap, source, "source", region, ip_override=source_ip)
     dst = resolve(snap, destination, "destination", region, near=src, ip_override=destination_ip)
     if src.kind in ("internet", "igw") and dst.kind == "eni" and not destination_ip:
-        dst.ip = dst.eni.public_ip or dst.eni.private_ips[0]  # from the internet you can only aim at a public IP
-        if _is_v6(src.ip) and dst.eni.ipv6_ips:
-            dst.ip = dst.eni.ipv6_ips[0]
+        dst.ip = dst.interface.public_ip or dst.interface.private_ips[0]  # from the internet you can only aim at a public IP
+        if _is_v6(src.ip) and dst.interface.ipv6_ips:
+            dst.ip = dst.interface.ipv6_ips[0]
     # IPv6 (rule 2): when one end is an IPv6 address, the ENI end uses its IPv6 address
     for end, other, given in ((src, dst, source_ip), (dst, src, destination_ip)):
         if end.kind == "eni" and not given and _is_v6(other.ip):
-            if not end.eni.ipv6_ips:
+            if not end.interface.ipv6_ips:
                 raise TraceInputError(f"{end.id} has no IPv6 address, so it cannot talk to {other.ip}: assign one "
                                       "(assign_ipv6_addresses) or trace to an IPv4 address.")
-            end.ip = end.eni.ipv6_ips[0]
+            end.ip = end.interface.ipv6_ips[0]
     if src.kind == "eni" and dst.kind == "ip" and dst.ip in index_of(snap).eni_by_public_ip:
         pass  # a public IP of another instance: the walk leaves via the IGW and comes back in (hairpin)
     return engine.analyze(snap, src, dst, protocol, port, source_ports)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Optional
 
 from lab_helpers.sim.netsim import filters, gateways, routing
-from lab_helpers.sim.netsim.components import component, packet_header, route_aws, addr_is_v6
+from lab_helpers.sim.netsim.components import addr_is_v6, component, packet_header, route_aws
 from lab_helpers.sim.netsim.packets import Packet
 from lab_helpers.sim.netsim.snapshot.model import Subnet
+from lab_helpers.sim.netsim.walk_state import WalkState
 
 
-class EdgeHops:
+class EdgeHops(WalkState):
     def igw_out(self, subnet: Subnet, pkt: Packet, igw_id: str, origin: str):
         """Rules 15-16, 19: leave through the IGW with a public IPv4 (1:1 NAT)."""
         idx = self.idx
@@ -113,7 +114,7 @@ class EdgeHops:
             if m and m.route.target_type in ("eni", "instance"):
                 self.hop(edge.id, "route-table", "route", f"ingress route {m.route.destination} -> {m.route.target_id}",
                          "forward", sub, RouteTableRoute=route_aws(m.route))
-                mid = self._target_eni(m.route)
+                mid = self.target_eni(m.route)
                 if mid is not None:
                     return self.appliance(mid, inner, "internet")
         self.nacl(sub, False, inner)

@@ -6,9 +6,10 @@ from lab_helpers.sim.netsim import peering, tgw
 from lab_helpers.sim.netsim.components import component
 from lab_helpers.sim.netsim.packets import Packet
 from lab_helpers.sim.netsim.snapshot.model import Subnet
+from lab_helpers.sim.netsim.walk_state import WalkState
 
 
-class TransitHops:
+class TransitHops(WalkState):
     def peering(self, subnet: Subnet, pkt: Packet, pcx_id: str, origin: str):
         """Rules 44-49: an active peering delivers only into the peer VPC; the peer never forwards further."""
         idx = self.idx
@@ -64,7 +65,8 @@ class TransitHops:
                       f"Attachment {att.id} has no subnet in {subnet.az}, so traffic from {subnet.id} cannot reach "
                       f"{tgw_id} (rule 54): add a subnet in {subnet.az} to the attachment "
                       "(modify_transit_gateway_vpc_attachment AddSubnetIds).", att.id, "transit-gateway-attachment",
-                      TransitGatewayAttachment=component(att.id, "transit-gateway-attachment", self.snap, subnet.region),
+                      TransitGatewayAttachment=component(att.id, "transit-gateway-attachment", self.snap,
+                                                         subnet.region),
                       AvailabilityZones=[subnet.az])
         self.nacl(subnet, True, pkt)
         self.hop(att.id, "transit-gateway-attachment", "gateway", f"{subnet.vpc_id} -> {tgw_id} ({subnet.az})",

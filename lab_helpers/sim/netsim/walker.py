@@ -9,46 +9,15 @@ from typing import Optional
 
 from lab_helpers.sim.netsim import filters, gateways, routing
 from lab_helpers.sim.netsim.components import acl_rule_aws, component, eni_ips, route_aws, sg_rule_aws
-from lab_helpers.sim.netsim.explain import Blocked
-from lab_helpers.sim.netsim.packets import MAX_HOPS, Endpoint, Hop, Packet, WalkStopped
-from lab_helpers.sim.netsim.snapshot.index import SnapshotIndex
-from lab_helpers.sim.netsim.snapshot.model import Eni, Snapshot, Subnet
+from lab_helpers.sim.netsim.packets import Packet
+from lab_helpers.sim.netsim.snapshot.model import Eni, Subnet
 from lab_helpers.sim.netsim.walk_edge import EdgeHops
 from lab_helpers.sim.netsim.walk_transit import TransitHops
 
 
 class Walker(EdgeHops, TransitHops):
-    """One direction of one flow. ``mode`` is "forward" or "return"."""
-
-    def __init__(self, idx: SnapshotIndex, dest: Endpoint, mode: str = "forward", translations: Optional[dict] = None):
-        self.idx = idx
-        self.snap: Snapshot = idx.snap
-        self.dest = dest
-        self.mode = mode
-        self.hops: list[Hop] = []
-        self.blocked: Optional[Blocked] = None
-        self.reached: Optional[tuple] = None  # ("eni", Eni, Packet) | ("internet", igw_id, Packet) | ("endpoint", ...)
-        self.translations = translations if translations is not None else {}
-        self.steps = 0
-
-    # -- recording ---------------------------------------------------------------------------------------------
-    def hop(self, cid, ctype, decided_by, rule, verdict, subnet: Optional[Subnet] = None, vpc_id="", region="",
-            **aws) -> Hop:
-        h = Hop(cid, ctype, decided_by, rule, verdict, self.mode, region or (subnet.region if subnet else ""),
-                vpc_id or (subnet.vpc_id if subnet else ""), subnet.id if subnet else "", aws)
-        self.hops.append(h)
-        return h
-
-    def stop(self, code: str, sentence: str, cid: str, ctype: str, **aws):
-        if self.blocked is None:
-            self.blocked = Blocked(code, sentence, cid, ctype, self.mode, aws)
-        raise WalkStopped()
-
-    def tick(self):
-        self.steps += 1
-        if self.steps > MAX_HOPS:
-            self.stop("VPCLAB_ROUTING_LOOP", "The packet kept being forwarded without arriving: two route tables "
-                      "point at each other. Check the routes on the path for a loop.", "", "route-table")
+    """One direction of one flow. ``mode`` is "forward" or "return"; its state and recording are in
+    :class:`~.walk_state.WalkState`."""
 
     # -- filters -----------------------------------------------------------------------------------------------
     def sg(self, eni: Eni, egress: bool, pkt: Packet):
@@ -240,7 +209,7 @@ class Walker(EdgeHops, TransitHops):
         if t == "nat":
             return self.nat(subnet, pkt, r.target_id, origin)
         if t in ("eni", "instance"):
-            eni = self._target_eni(r)
+            eni = self.target_eni(r)
             if eni is None:
                 self.stop("BAD_STATE_ROUTE", f"Route target {r.target_id} has no network interface.", rt.id,
                           "route-table")
@@ -259,7 +228,7 @@ class Walker(EdgeHops, TransitHops):
         self.stop("VPCLAB_NOT_MODELLED", f"Route {text} uses a {t} target, which this engine does not model.",
                   r.target_id, t)
 
-    def _target_eni(self, r) -> Optional[Eni]:
+    def target_eni(self, r) -> Optional[Eni]:
         if r.target_type == "eni":
             return self.snap.enis.get(r.target_id)
         inst = self.snap.instances.get(r.target_id)
