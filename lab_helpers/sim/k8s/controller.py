@@ -124,6 +124,7 @@ def _find_service(lattice, name: str) -> Optional[dict]:
 
 
 def _reconcile_route(lab, lattice, cluster: Cluster, route: K8sObject, networks: dict, log: list) -> Optional[str]:
+    # Long on purpose: one route, in the controller's own order (service, networks, target groups, listeners, rules).
     parents = _parents(route, cluster, networks)
     if not parents:
         route.status = {"parents": [{"parentRef": ref, "controllerName": naming.CONTROLLER_NAME, "conditions": [
