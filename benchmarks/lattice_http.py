@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "lattice"
 from lattice_world import build_world  # noqa: E402
 
 import lab_helpers  # noqa: E402
-from lab_helpers.sim import k8s as lattice  # noqa: E402
+from lab_helpers.sim import k8s  # noqa: E402
 
 
 def main(single: int = 20, many: int = 1000) -> None:
@@ -31,7 +31,7 @@ def main(single: int = 20, many: int = 1000) -> None:
             lab.http(world.client_vpc, url)
         one = (time.perf_counter() - start) / single
         start = time.perf_counter()
-        lattice.http_many(lab, world.client_vpc, url, many, seed_value=1)
+        k8s.http_many(lab, world.client_vpc, url, many, seed_value=1)
         batched = (time.perf_counter() - start) / many
         print(f"lab.http: {one * 1000:.1f} ms per request; http_many: {batched * 1000:.2f} ms per request; "
               f"ratio {one / batched:.0f}x")

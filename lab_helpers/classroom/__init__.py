@@ -1,2 +1,21 @@
-"""The classroom: instructor and student copies, a seminar timing sheet, and a class progress table."""
-from lab_helpers.classroom.copies import *  # noqa: F401,F403  (split by concept in this step)
+"""Teaching with the labs: an instructor's copy with the answers in place, a seminar timing sheet, and progress.
+
+    from lab_helpers import classroom
+    classroom.instructor("01", "build/classroom")      # build/classroom/{instructor,student}/01_vpc_basics.ipynb
+    print(classroom.timing_sheet(start="14:00"))        # Markdown; fmt="csv" for a spreadsheet
+    classroom.progress_report(["alice/progress.json", "bob/progress.json"])   # one summary table
+
+The same from a shell: ``vpclab instructor 01``, ``vpclab timing``, ``vpclab progress FILES...``.
+
+* :mod:`.copies` — instructor and student copies of a lab.
+* :mod:`.timing` — the seminar timing sheet.
+* :mod:`.class_progress` — the class progress table.
+* :mod:`.commands` — the ``vpclab`` subcommands.
+"""
+from lab_helpers.classroom.class_progress import ProgressReport, learner_name, progress_report
+from lab_helpers.classroom.commands import add_classroom_commands
+from lab_helpers.classroom.copies import Copies, instructor
+from lab_helpers.classroom.timing import Section, lab_sections, timing_sheet
+
+__all__ = ["instructor", "Copies", "timing_sheet", "lab_sections", "Section", "progress_report", "ProgressReport",
+           "learner_name", "add_classroom_commands"]

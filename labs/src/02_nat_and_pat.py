@@ -31,7 +31,7 @@ import datetime as dt
 
 import matplotlib.pyplot as plt
 
-from lab_helpers.teach import check, compute
+from lab_helpers.teach import check, compute, draw
 
 from lab_helpers.sim import costs, nat
 
@@ -477,7 +477,7 @@ def nat_per_az(gb_per_az):
 
 per_az_break_even = costs.break_even(shared_nat, nat_per_az, 0, 100_000)
 print(per_az_break_even)
-costs.plot_curves({"one shared NAT gateway": shared_nat, "one NAT gateway per AZ": nat_per_az}, 4000,
+draw.cost_curves({"one shared NAT gateway": shared_nat, "one NAT gateway per AZ": nat_per_az}, 4000,
                   mark=[("break-even", per_az_break_even)], title="NAT per AZ vs shared (GB per AZ per month)")
 plt.show()
 nat_per_az(500)

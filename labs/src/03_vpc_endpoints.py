@@ -32,7 +32,7 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 # %%
 import matplotlib.pyplot as plt
 
-from lab_helpers.teach import check, compute
+from lab_helpers.teach import check, compute, draw
 
 from lab_helpers.sim import costs
 
@@ -480,7 +480,7 @@ for gb, (printed_before, printed_after) in scenarios.NOTE_ECS_ROWS.items():
 # %%
 complete_before = scenarios.ecs_before(1000, scenarios.COMPLETE_ECS)
 complete_after = scenarios.ecs_after(1000, scenarios.COMPLETE_ECS)
-costs.plot_stacked({"note: before": note_before, "note: after": note_after,
+draw.cost_stacked({"note: before": note_before, "note: after": note_after,
                     "complete: before": complete_before, "complete: after": complete_after},
                    title="1 TB per month, before and after endpoints")
 plt.show()
@@ -496,7 +496,7 @@ true_be = costs.break_even(lambda gb: scenarios.ecs_before(gb, scenarios.COMPLET
                            lambda gb: scenarios.ecs_after(gb, scenarios.COMPLETE_ECS))
 print("notes' formula:", note_be)
 print("complete model:", true_be)
-costs.plot_curves({"before (complete)": lambda gb: scenarios.ecs_before(gb, scenarios.COMPLETE_ECS),
+draw.cost_curves({"before (complete)": lambda gb: scenarios.ecs_before(gb, scenarios.COMPLETE_ECS),
                    "after (complete)": lambda gb: scenarios.ecs_after(gb, scenarios.COMPLETE_ECS),
                    "before (notes' formula)": lambda gb: scenarios.ecs_before(gb),
                    "after (notes' formula)": lambda gb: scenarios.ecs_after(gb)},

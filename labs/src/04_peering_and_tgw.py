@@ -31,7 +31,7 @@ import time
 
 import matplotlib.pyplot as plt
 
-from lab_helpers.teach import check, compute
+from lab_helpers.teach import check, compute, draw
 
 from lab_helpers.sim import costs
 
@@ -507,7 +507,7 @@ print(f"\nsaving: {1 - note_opt.total / note_un.total:.1%}")
 complete = {design: scenarios.platform_complete(design) for design in scenarios.PLATFORM_DESIGNS}
 for design, bill in complete.items():
     print(f"{design:<26} {bill.total_text():>12}")
-costs.plot_stacked({"notes: unoptimised": note_un, "notes: optimised": note_opt,
+draw.cost_stacked({"notes: unoptimised": note_un, "notes: optimised": note_opt,
                     **{f"complete: {d}": b for d, b in complete.items()}},
                    title="10-region inference platform, monthly")
 plt.xticks(rotation=30, ha="right")

@@ -52,8 +52,8 @@ from collections import Counter
 import matplotlib.pyplot as plt
 
 import lab_helpers
-from lab_helpers.teach import check
-from lab_helpers.sim import costs, k8s as lattice
+from lab_helpers.teach import check, draw
+from lab_helpers.sim import costs, k8s
 from lab_helpers.sim.costs import pricing
 from lab_helpers.sim.costs import Flow, Resource
 from lab_helpers.lessons import seminar
@@ -221,7 +221,7 @@ for name in ("03-target-group-policies.yaml", "04-gateway.yaml", "05-httproute.y
 # %%
 route = lab.kubectl_get("HTTPRoute", "demo-http-route", cluster="eks-demo")
 print(route)
-domain = route.annotations[lattice.ASSIGNED_DOMAIN]
+domain = route.annotations[k8s.ASSIGNED_DOMAIN]
 print("Lattice assigned this domain name:", domain)
 
 # %% [markdown]
@@ -245,7 +245,7 @@ for summary in lattice_api.list_rules(**ids)["items"]:
     rule = lattice_api.get_rule(**ids, ruleIdentifier=summary["id"])
     groups = [lattice_api.get_target_group(targetGroupIdentifier=g["targetGroupIdentifier"])["name"]
               for g in rule["action"]["forward"]["targetGroups"]]
-    print(f"rule {rule['priority']}: {lattice.dataplane.describe_match(rule['match']['httpMatch'])} → {groups}")
+    print(f"rule {rule['priority']}: {k8s.dataplane.describe_match(rule['match']['httpMatch'])} → {groups}")
 
 # %% [markdown]
 # ## 5. Call it from the client VPC — and a 503 to fix
@@ -266,7 +266,7 @@ lab.http(client_vpc, url)
 # only to healthy targets, has nowhere to send the request.
 
 # %%
-prefix_list = lattice.lattice_prefix_list(lab)
+prefix_list = k8s.lattice_prefix_list(lab)
 print(prefix_list["PrefixListName"], prefix_list["PrefixListId"],
       [e["Cidr"] for e in ec2.get_managed_prefix_list_entries(PrefixListId=prefix_list["PrefixListId"])["Entries"]])
 print(json.dumps(ec2.describe_security_groups(GroupIds=[cluster_sg])["SecurityGroups"][0]["IpPermissions"],
@@ -355,9 +355,9 @@ lab.http(client_vpc, "http://api.example.com/v1/health")
 # %%
 print(lab.kubectl_apply(seminar.manifest("06-httproute-custom-domain.yaml"), cluster="eks-demo"))
 print("controller warning:", lab.kubectl_get("HTTPRoute", "demo-http-route", cluster="eks-demo").status.get("warnings"))
-print(lattice.kubectl_delete(lab, "HTTPRoute", "demo-http-route", cluster="eks-demo"))
+print(k8s.kubectl_delete(lab, "HTTPRoute", "demo-http-route", cluster="eks-demo"))
 print(lab.kubectl_apply(seminar.manifest("06-httproute-custom-domain.yaml"), cluster="eks-demo"))
-domain = lab.kubectl_get("HTTPRoute", "demo-http-route", cluster="eks-demo").annotations[lattice.ASSIGNED_DOMAIN]
+domain = lab.kubectl_get("HTTPRoute", "demo-http-route", cluster="eks-demo").annotations[k8s.ASSIGNED_DOMAIN]
 print("new generated name:", domain)
 
 # %% [markdown]
@@ -438,14 +438,14 @@ if policy:
     check.run("The manifest applies", lab.kubectl_apply, policy, cluster="eks-demo")
 health = "http://api.example.com/v1/health"
 check.equal("client-app (signed) is allowed", lambda: lab.http(client_vpc, health,
-                                                               headers=lattice.sign(lab, CLIENT_ROLE)).status, 200,
+                                                               headers=k8s.sign(lab, CLIENT_ROLE)).status, 200,
             hint="Principal: {'AWS': principal_arn}, Action: 'vpc-lattice-svcs:Invoke', Resource: service_arn + '/*'.")
 check.equal("another role (signed) is denied", lambda: lab.http(client_vpc, health,
-                                                                headers=lattice.sign(lab, OTHER_ROLE)).status, 403)
+                                                                headers=k8s.sign(lab, OTHER_ROLE)).status, 403)
 _ = check.equal("an unsigned request is denied", lambda: lab.http(client_vpc, health).status, 403)
 
 # %%
-lab.http(client_vpc, health, headers=lattice.sign(lab, OTHER_ROLE))
+lab.http(client_vpc, health, headers=k8s.sign(lab, OTHER_ROLE))
 
 # %% [markdown]
 # Deleting the `IAMAuthPolicy` makes the controller delete the auth policy and set `authType` back to `NONE`, which
@@ -454,7 +454,7 @@ lab.http(client_vpc, health, headers=lattice.sign(lab, OTHER_ROLE))
 
 # %%
 if lab.kubectl_get("IAMAuthPolicy", cluster="eks-demo"):
-    print(lattice.kubectl_delete(lab, "IAMAuthPolicy", "demo-auth", cluster="eks-demo"))
+    print(k8s.kubectl_delete(lab, "IAMAuthPolicy", "demo-auth", cluster="eks-demo"))
 lattice_api.update_service(serviceIdentifier=service["id"], authType="NONE")
 print("authType:", lattice_api.get_service(serviceIdentifier=service["id"])["authType"])
 
@@ -525,7 +525,7 @@ if canary:
 # reproducible).
 
 # %%
-answers = lattice.http_many(lab, client_vpc, "http://api.example.com/v1/env?select=ROUTE", 1000, seed_value=8)
+answers = k8s.http_many(lab, client_vpc, "http://api.example.com/v1/env?select=ROUTE", 1000, seed_value=8)
 counts = Counter(r.json().get("ROUTE") if r.status == 200 else f"HTTP {r.status}" for r in answers)
 print(counts)
 share_v2 = counts.get("demo-app-a-v2", 0) / len(answers)
@@ -579,7 +579,7 @@ spec:
 """
 print(lab.kubectl_apply(SHADOW, cluster="eks-demo"))
 shadow = lab.kubectl_get("HTTPRoute", "shadow-route", cluster="eks-demo")
-shadow_domain = shadow.annotations[lattice.ASSIGNED_DOMAIN]
+shadow_domain = shadow.annotations[k8s.ASSIGNED_DOMAIN]
 print("Gateway API spec would pick rule", precedence.spec_choice(shadow.spec, "/v2/health"),
       "· the controller + Lattice pick rule", precedence.lattice_choice(shadow.spec, "/v2/health"))
 lab.http(client_vpc, f"http://{shadow_domain}/v2/health")
@@ -637,7 +637,7 @@ print(f"{REQUESTS_PER_MONTH:,} requests a month = {requests_per_service_hour:,.0
       f"{billable:,.0f} billable → ${request_charge:.2f}")
 print(f"Lattice total: {costs.money(lattice_bill.total + request_charge)}   "
       f"one NLB per service (hours only, before NLCU and PrivateLink): {costs.money(nlb_bill.total)}")
-costs.plot_stacked({"Lattice": lattice_bill, "NLB per service\n(hours only)": nlb_bill},
+draw.cost_stacked({"Lattice": lattice_bill, "NLB per service\n(hours only)": nlb_bill},
                    title=f"{SERVICES} services, {GB_PER_MONTH} GB a month ({PRICES} prices)")
 plt.tight_layout()
 plt.show()

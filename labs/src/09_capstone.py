@@ -45,7 +45,7 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 import ipaddress
 
 import lab_helpers
-from lab_helpers.teach import check
+from lab_helpers.teach import check, draw
 from lab_helpers.sim import costs
 from lab_helpers.sim.costs import Flow, Resource
 from lab_helpers.lessons import cost_scenarios as scenarios
@@ -419,7 +419,7 @@ bill if bill else reference
 # %%
 designs = {d: scenarios.platform_complete(d) for d in scenarios.PLATFORM_DESIGNS}
 designs["note: optimised"] = note_after
-costs.plot_stacked(designs, title="Ten Regions, per month (us-east-1 prices)")
+draw.cost_stacked(designs, title="Ten Regions, per month (us-east-1 prices)")
 import matplotlib.pyplot as plt  # noqa: E402
 
 plt.tight_layout()

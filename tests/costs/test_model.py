@@ -72,10 +72,10 @@ def test_break_even_matches_the_closed_form():
 def test_plots_draw_without_error():
     import matplotlib
     matplotlib.use("Agg")
-    from lab_helpers.sim.costs import plot_curves, plot_stacked
+    from lab_helpers.teach.draw import cost_curves, cost_stacked
 
     a = lambda gb: monthly([Resource("nat_gateway")], [Flow("f", gb, ["nat"])])
-    ax = plot_curves({"a": a}, 1000, points=5, notes={"printed": {500: 50.0}})
+    ax = cost_curves({"a": a}, 1000, points=5, notes={"printed": {500: 50.0}})
     assert ax.get_lines()
-    ax = plot_stacked({"x": a(100), "y": a(200)})
+    ax = cost_stacked({"x": a(100), "y": a(200)})
     assert ax.patches

@@ -39,7 +39,8 @@ def make_vpc(ec2, cidr: str, subnets: list[tuple[str, str]]):
 def allow_lattice(lab, group_id: str, port: int = 3000) -> None:
     pl = lattice.lattice_prefix_list(lab)
     lab.client("ec2").authorize_security_group_ingress(GroupId=group_id, IpPermissions=[{
-        "IpProtocol": "tcp", "FromPort": port, "ToPort": port, "PrefixListIds": [{"PrefixListId": pl["PrefixListId"]}]}])
+        "IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+        "PrefixListIds": [{"PrefixListId": pl["PrefixListId"]}]}])
 
 
 def build_world(lab, manifests=SEMINAR, fix_sg=True) -> World:

@@ -109,17 +109,19 @@ def test_reapply_is_idempotent_and_custom_domain_is_fixed(world):
     out = lab.kubectl_apply(str(world.lab and __import__("lattice_world").SEMINAR[-1]), cluster="eks-demo")
     assert "unchanged" in str(out) and lat.list_services()["items"] == before
     from lattice_world import ROOT
-    lab.kubectl_apply(str(ROOT / "lab_helpers/data/manifests/seminar/06-httproute-custom-domain.yaml"), cluster="eks-demo")
+    lab.kubectl_apply(str(ROOT / "lab_helpers/data/manifests/seminar/06-httproute-custom-domain.yaml"),
+                      cluster="eks-demo")
     route = lattice.kubectl_get(lab, "HTTPRoute", "demo-http-route")
     assert "fixed when the service is created" in route.status["warnings"][0]
     lattice.kubectl_delete(lab, "HTTPRoute", "demo-http-route")
-    lab.kubectl_apply(str(ROOT / "lab_helpers/data/manifests/seminar/06-httproute-custom-domain.yaml"), cluster="eks-demo")
+    lab.kubectl_apply(str(ROOT / "lab_helpers/data/manifests/seminar/06-httproute-custom-domain.yaml"),
+                      cluster="eks-demo")
     (svc,) = lat.list_services()["items"]
     assert svc["customDomainName"] == "api.example.com"
 
 
 def test_all_invalid_backends_give_fixed_500(world):
-    lab, lat = world.lab, world.lab.client("vpc-lattice")
+    lab = world.lab
     lab.kubectl_apply("""
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute

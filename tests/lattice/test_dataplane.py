@@ -222,7 +222,7 @@ def test_unhealthy_targets_are_skipped(world):
     lab = world.lab
     # demo-app-a's pods answer /v1/health; give one of them a broken app so its health check fails
     pods = [p for p in lattice.kubectl_get(lab, "pods") if p.deployment == "demo-app-a"]
-    from lab_helpers.fidelity.vpc_lattice.health import HOSTS_KEY
+    from lab_helpers.sim.k8s.health import HOSTS_KEY
     lab.shim_state[HOSTS_KEY][(pods[0].ip, 3000)] = lambda m, p, h: (500, "broken", {"pod": pods[0].name})
     answers = lattice.http_many(lab, world.client_vpc, f"http://{world.domain}/v1/health", 50, seed_value=3)
     assert {r.target for r in answers} == {pods[1].name}

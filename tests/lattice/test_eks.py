@@ -8,7 +8,8 @@ from lab_helpers.fidelity.eks.clusters import node_instances
 
 def test_cluster_security_group_and_nodes(lab):
     ec2, eks = lab.client("ec2"), lab.client("eks")
-    vpc, subnets = make_vpc(ec2, "10.1.0.0/16", [("10.1.1.0/24", "ap-northeast-2a"), ("10.1.2.0/24", "ap-northeast-2c")])
+    vpc, subnets = make_vpc(ec2, "10.1.0.0/16",
+                            [("10.1.1.0/24", "ap-northeast-2a"), ("10.1.2.0/24", "ap-northeast-2c")])
     cluster = lab.eks_cluster("c1", vpc, subnets, node_count=3)
     cfg = eks.describe_cluster(name="c1")["cluster"]["resourcesVpcConfig"]
     sg = cfg["clusterSecurityGroupId"]

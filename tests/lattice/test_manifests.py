@@ -1,4 +1,5 @@
-"""Manifests: the API server's schema checks and the controller's limits give clear errors; the seminar's files parse."""
+"""Manifests: the API server's schema checks and the controller's limits give clear errors; the seminar's files
+parse."""
 from __future__ import annotations
 
 import pytest
@@ -36,7 +37,8 @@ def test_seminar_manifests_parse_unchanged():
     ({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "x"}}, "Unknown kind 'Ingress'"),
     ({"apiVersion": "apps/v1beta1", "kind": "Deployment", "metadata": {"name": "x"}}, "needs apiVersion apps/v1"),
     ({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x"},
-      "spec": {"selector": {"a": "b"}, "ports": [{"port": 80}], "clusterIp": "None"}}, 'unknown field "spec.clusterIp"'),
+      "spec": {"selector": {"a": "b"}, "ports": [{"port": 80}], "clusterIp": "None"}},
+     'unknown field "spec.clusterIp"'),
     ({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x"},
       "spec": {"type": "LoadBalancer", "selector": {"a": "b"}, "ports": [{"port": 80}]}}, "Use ClusterIP"),
     ({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x"},

@@ -1,5 +1,6 @@
-"""VPC Lattice in the sandbox: a served control plane (:mod:`.control_plane`), AWS's rules (:mod:`.rules`) and the
-health checker (:mod:`.health`)."""
+"""VPC Lattice in the sandbox: a served control plane (:mod:`.models`, one module per resource family, served by
+:mod:`.responses`) and AWS's rules (:mod:`.rules`). The health checker it reports from is data-plane simulation:
+:mod:`lab_helpers.sim.k8s.health`."""
 from lab_helpers.fidelity.vpc_lattice.responses import SHIMS, region_model
 
 __all__ = ["SHIMS", "region_model"]

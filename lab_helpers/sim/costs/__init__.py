@@ -5,10 +5,12 @@
   and the path of hops it takes). Plain data, so labs can compare designs they never build.
 * :func:`snapshot` — the :class:`Resource` list of a live lab, from describe calls, to feed :func:`monthly`.
 * :func:`flow_from_trace` — a flow whose path comes from ``lab.trace`` (the engine knows the route taken).
-* :func:`break_even`, :func:`plot_curves`, :func:`plot_stacked` — compare two designs.
-* :mod:`.scenarios` — the source notes' worked examples, with the note's and the complete assumptions.
+* :func:`break_even`, :func:`linear_break_even` — where two designs cost the same (drawn by
+  :func:`lab_helpers.teach.draw.cost_curves` and :func:`~lab_helpers.teach.draw.cost_stacked`).
+* :mod:`lab_helpers.lessons.cost_scenarios` — the source notes' worked examples, with the note's and the complete
+  assumptions.
 """
-from lab_helpers.sim.costs.breakeven import BreakEven, break_even, linear_break_even, plot_curves, plot_stacked
+from lab_helpers.sim.costs.breakeven import BreakEven, break_even, linear_break_even
 from lab_helpers.sim.costs.estimate import Estimate, estimate
 from lab_helpers.sim.costs.inventory import snapshot
 from lab_helpers.sim.costs.model import (
@@ -27,5 +29,5 @@ from lab_helpers.sim.costs.model import (
 from lab_helpers.sim.costs.paths import flow_from_trace, hops_from_trace
 
 __all__ = ["estimate", "Estimate", "monthly", "snapshot", "Resource", "Flow", "Hop", "Bill", "Line", "money",
-           "break_even", "linear_break_even", "BreakEven", "plot_curves", "plot_stacked", "HOURLY", "PER_GB",
+           "break_even", "linear_break_even", "BreakEven", "HOURLY", "PER_GB",
            "HOURS_PER_MONTH", "HOURS_PER_30_DAYS", "flow_from_trace", "hops_from_trace"]

@@ -87,7 +87,7 @@ def elb_resources(elbv2, run_id: str, region: str) -> list[Resource]:
     arns = [lb["LoadBalancerArn"] for lb in lbs]
     tagged = set()
     for i in range(0, len(arns), 20):  # DescribeTags takes at most 20 ARNs
-        for desc in _safe(lambda: elbv2.describe_tags(ResourceArns=arns[i:i + 20])["TagDescriptions"], []):
+        for desc in _safe(lambda i=i: elbv2.describe_tags(ResourceArns=arns[i:i + 20])["TagDescriptions"], []):
             if any(t["Key"] == "vpclab:run" and t["Value"] == run_id for t in desc.get("Tags", [])):
                 tagged.add(desc["ResourceArn"])
     out = []
@@ -108,7 +108,7 @@ def lattice_resources(lattice, run_id: str, region: str) -> list[Resource]:
     services = _safe(lambda: lattice.list_services()["items"], [])
     mine = []
     for s in services:
-        tags = _safe(lambda: lattice.list_tags_for_resource(resourceArn=s["arn"])["tags"], {})
+        tags = _safe(lambda s=s: lattice.list_tags_for_resource(resourceArn=s["arn"])["tags"], {})
         if tags.get("vpclab:run") == run_id:
             mine.append(s)
     if not mine:

@@ -1,4 +1,5 @@
-"""Price an architecture: what exists (resources that bill by the hour) plus where the bytes go (flows that bill per GB).
+"""Price an architecture: what exists (resources that bill by the hour) plus where the bytes go (flows that bill
+per GB).
 
 Everything here is plain data, so a lab can price an architecture it never built::
 
@@ -262,7 +263,7 @@ def monthly(resources: Iterable[Resource] = (), flows: Iterable[Flow] = (), regi
         key = (r.kind, r.region or region)
         q, ids, notes = merged.get(key, (0, (), ()))
         merged[key] = (q + r.quantity, ids + tuple(r.ids), notes + ((r.note,) if r.note else ()))
-    for (kind, where), (count, ids, notes) in merged.items():
+    for (kind, where), (count, _ids, notes) in merged.items():
         item, label = HOURLY[kind]
         p = price(item, where)
         qty = count * hours

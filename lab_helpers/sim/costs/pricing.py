@@ -1,7 +1,7 @@
 """Prices as data: every number carries its source and date; a price nobody has sourced is ``unknown``.
 
-The tables live in ``lab_helpers/data/pricing/<region>.json``. Nothing here guesses: :meth:`Price.usd` is ``None`` when unknown,
-and code that multiplies must handle that (see :mod:`lab_helpers.sim.costs`).
+The tables live in ``lab_helpers/data/pricing/<region>.json``. Nothing here guesses: :meth:`Price.usd` is ``None``
+when unknown, and code that multiplies must handle that (see :mod:`lab_helpers.sim.costs`).
 """
 from __future__ import annotations
 

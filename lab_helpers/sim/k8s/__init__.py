@@ -3,10 +3,12 @@
 No sandbox can run Kubernetes or Lattice's data plane, so this package models both, while every AWS resource is
 made through the real APIs (``eks``, ``ec2``, ``vpc-lattice``):
 
-* :mod:`.cluster` — ``eks_cluster``: the EKS cluster and managed node group, nodes as EC2 instances, pods with VPC IPs.
+* :mod:`.cluster` — the EKS cluster and managed node group, nodes as EC2 instances, pods with VPC IPs.
 * :mod:`.manifests` — parse and validate the YAML you apply (the API server's and the controller's checks).
 * :mod:`.controller` — the AWS Gateway API controller: Gateway API objects → Lattice resources.
 * :mod:`.dataplane` — ``http``: one request through DNS, service network, auth, listener, rules, target groups.
+* :mod:`.health` — Lattice's health checker: what ``ListTargets`` reports for each pod.
+* :mod:`.lattice_names` — the names and addresses Lattice generates (read by the served control plane too).
 * :mod:`.naming`, :mod:`.auth`, :mod:`.resolver`, :mod:`.precedence`, :mod:`.apps` — one concept each.
 
     cluster = lab.eks_cluster("eks-demo", vpc_id, [subnet_a, subnet_b])
@@ -22,7 +24,7 @@ from typing import Optional
 from lab_helpers.errors import LabError
 from lab_helpers.sim.k8s import cluster as _cluster
 from lab_helpers.sim.k8s import controller, manifests
-from lab_helpers.sim.k8s.cluster import Cluster, eks_cluster
+from lab_helpers.sim.k8s.cluster import Cluster
 from lab_helpers.sim.k8s.dataplane import Response, http, http_many, lattice_prefix_list, seed, sign
 from lab_helpers.sim.k8s.manifests import K8sObject, ManifestError
 from lab_helpers.sim.k8s.naming import ASSIGNED_DOMAIN, SERVICE_ARN
@@ -35,6 +37,19 @@ _ALIASES = {"deploy": "Deployment", "deployment": "Deployment", "deployments": "
             "targetgrouppolicy": "TargetGroupPolicy", "targetgrouppolicies": "TargetGroupPolicy",
             "iamauthpolicy": "IAMAuthPolicy", "iamauthpolicies": "IAMAuthPolicy",
             "pod": "Pod", "pods": "Pod", "po": "Pod"}
+
+
+def eks_cluster(lab, name: str, vpc_id: str, subnets, **options) -> Cluster:
+    """Create cluster ``name`` in ``vpc_id`` with a managed node group in ``subnets`` (options: ``version``,
+    ``node_count``, ``instance_type``, ``cluster_role_arn``, ``node_role_arn``, ``default_service_network``).
+
+    ``default_service_network`` models the controller's Helm value ``defaultServiceNetwork``: the controller then
+    creates (or adopts) that service network at start and associates the cluster's VPC with it.
+    """
+    made = _cluster.create(lab, name, vpc_id, subnets, **options)
+    if made.default_service_network:
+        controller.adopt_default_network(lab, made)
+    return made
 
 
 def _kind(kind: str) -> str:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from lab_helpers.errors import LabError
-from lab_helpers.fidelity.vpc_lattice.health import HOSTS_KEY
 from lab_helpers.sim.k8s import apps
+from lab_helpers.sim.k8s.health import HOSTS_KEY
 from lab_helpers.sim.k8s.manifests import K8sObject
 
 STORE = "vpclab.k8s"
@@ -100,20 +100,21 @@ def get(lab, name: Optional[str]) -> Cluster:
     return known[name]
 
 
-def eks_cluster(lab, name: str, vpc_id: str, subnets, version: str = "1.33", node_count: int = 2,
-                instance_type: str = "t3.medium", cluster_role_arn: Optional[str] = None,
-                node_role_arn: Optional[str] = None, default_service_network: Optional[str] = None) -> Cluster:
+def create(lab, name: str, vpc_id: str, subnets, version: str = "1.33", node_count: int = 2,
+           instance_type: str = "t3.medium", cluster_role_arn: Optional[str] = None,
+           node_role_arn: Optional[str] = None, default_service_network: Optional[str] = None) -> Cluster:
     """Create cluster ``name`` in ``vpc_id`` with a managed node group of ``node_count`` nodes in ``subnets``.
 
-    ``default_service_network`` models the controller's Helm value ``defaultServiceNetwork``: the controller then
-    creates (or adopts) that service network at start and associates the cluster's VPC with it.
+    ``default_service_network`` is remembered for the controller (the Helm value ``defaultServiceNetwork``);
+    :func:`lab_helpers.sim.k8s.eks_cluster` then has the controller adopt it.
     """
     subnets = [subnets] if isinstance(subnets, str) else list(subnets)
     ec2, eks = lab.client("ec2"), lab.client("eks")
     found = ec2.describe_subnets(SubnetIds=subnets)["Subnets"]
     strangers = [s["SubnetId"] for s in found if s["VpcId"] != vpc_id]
     if strangers:
-        raise LabError(f"Subnet(s) {', '.join(strangers)} are not in {vpc_id}: a cluster and its nodes live in one VPC.")
+        raise LabError(f"Subnet(s) {', '.join(strangers)} are not in {vpc_id}: a cluster and its nodes live in one "
+                       "VPC.")
     account = lab.client("sts").get_caller_identity()["Account"]
     cluster_role = cluster_role_arn or f"arn:aws:iam::{account}:role/{name}-cluster-role"
     node_role = node_role_arn or f"arn:aws:iam::{account}:role/{name}-node-role"
@@ -134,16 +135,13 @@ def eks_cluster(lab, name: str, vpc_id: str, subnets, version: str = "1.33", nod
     cluster = Cluster(name, lab.region, vpc_id, created["arn"], sg, nodegroup, nodes, described.get("version", version),
                       default_service_network=default_service_network)
     clusters(lab)[name] = cluster
-    if default_service_network:
-        from lab_helpers.sim.k8s import controller
-
-        controller.adopt_default_network(lab, cluster)
     return cluster
 
 
 def _nodes(ec2, cluster: str, nodegroup: str) -> list[Node]:
     found = ec2.describe_instances(Filters=[
-        {"Name": "tag:eks:cluster-name", "Values": [cluster]}, {"Name": "tag:eks:nodegroup-name", "Values": [nodegroup]},
+        {"Name": "tag:eks:cluster-name", "Values": [cluster]},
+        {"Name": "tag:eks:nodegroup-name", "Values": [nodegroup]},
         {"Name": "instance-state-name", "Values": ["pending", "running"]}])
     nodes = []
     for inst in sorted((i for r in found["Reservations"] for i in r["Instances"]), key=lambda i: i["InstanceId"]):

@@ -57,7 +57,8 @@ def reconcile(lab, cluster: Cluster) -> list[str]:
     lattice = lab.client("vpc-lattice")
     log: list[str] = []
     state = cluster.controller
-    ours = {gc.name for gc in _objects(cluster, "GatewayClass") if gc.spec.get("controllerName") == naming.CONTROLLER_NAME}
+    ours = {gc.name for gc in _objects(cluster, "GatewayClass")
+            if gc.spec.get("controllerName") == naming.CONTROLLER_NAME}
     for gc in _objects(cluster, "GatewayClass"):
         gc.status = {"conditions": [_cond("Accepted", gc.name in ours, "Accepted" if gc.name in ours else
                                           "NotOurController")]}
@@ -123,11 +124,13 @@ def _find_service(lattice, name: str) -> Optional[dict]:
 
 
 def _reconcile_route(lab, lattice, cluster: Cluster, route: K8sObject, networks: dict, log: list) -> Optional[str]:
+    # Long on purpose: one route, in the controller's own order (service, networks, target groups, listeners, rules).
     parents = _parents(route, cluster, networks)
     if not parents:
         route.status = {"parents": [{"parentRef": ref, "controllerName": naming.CONTROLLER_NAME, "conditions": [
             _cond("Accepted", False, "NoMatchingParent", "the parent Gateway is missing or not programmed "
-                  "(is there a service network with the Gateway's name?)")]} for ref in route.spec.get("parentRefs", [])]}
+                  "(is there a service network with the Gateway's name?)")]}
+            for ref in route.spec.get("parentRefs", [])]}
         return None
     name = naming.service_name(route.name, route.namespace, route.annotations)
     hostnames = route.spec.get("hostnames", [])
@@ -160,7 +163,7 @@ def _reconcile_route(lab, lattice, cluster: Cluster, route: K8sObject, networks:
 
     # target groups and the actions of each rule
     resolved, actions = True, []
-    for i, rule in enumerate(route.spec.get("rules", [])):
+    for rule in route.spec.get("rules", []):
         groups = []
         for ref in rule.get("backendRefs", []):
             tg = _reconcile_target_group(lattice, cluster, route, ref, log)
@@ -207,8 +210,8 @@ def lattice_match(rule: dict) -> dict:
 
 def _reconcile_rules(lattice, svc_id: str, listener_id: str, svc_name: str, route: K8sObject, actions: list,
                      log: list) -> None:
-    wanted = [(naming.rule_name(svc_name, i), naming.rule_priority(i, route.annotations), lattice_match(rule), actions[i])
-              for i, rule in enumerate(route.spec.get("rules", []))]
+    wanted = [(naming.rule_name(svc_name, i), naming.rule_priority(i, route.annotations), lattice_match(rule),
+               actions[i]) for i, rule in enumerate(route.spec.get("rules", []))]
     ids = {"serviceIdentifier": svc_id, "listenerIdentifier": listener_id}
     have = [r for r in lattice.list_rules(**ids)["items"] if not r.get("isDefault")]
     if sorted((r["name"], r["priority"]) for r in have) != sorted((n, p) for n, p, _, _ in wanted):
@@ -219,7 +222,7 @@ def _reconcile_rules(lattice, svc_id: str, listener_id: str, svc_name: str, rout
             log.append(f"created rule {name} priority {priority}")
         return
     by_name = {r["name"]: r for r in have}
-    for name, priority, match, action in wanted:
+    for name, _priority, match, action in wanted:
         current = lattice.get_rule(**ids, ruleIdentifier=by_name[name]["id"])
         if current["match"] != match or current["action"] != action:
             lattice.update_rule(**ids, ruleIdentifier=current["id"], match=match, action=action)

@@ -27,9 +27,8 @@ from typing import Optional
 from urllib.parse import urlsplit
 
 from lab_helpers.errors import LabError
-from lab_helpers.fidelity.vpc_lattice import health as hc
-from lab_helpers.fidelity.vpc_lattice import rules as lattice_rules
-from lab_helpers.sim.k8s import auth, resolver
+from lab_helpers.sim.k8s import auth, lattice_names, resolver
+from lab_helpers.sim.k8s import health as hc
 
 RNG_KEY = "vpclab.lattice.rng"
 KEYS_KEY = "vpclab.lattice.signing-keys"
@@ -153,7 +152,8 @@ class _Plan:
         lab, req = self.lab, self.req
         ans = resolver.resolve(lab, self.lattice, req.host, self.from_vpc, lab.region)
         if ans.address is None:
-            return self.fail("DNS", f"{req.host} in {self.from_vpc}: {ans.rcode}", error=f"could not resolve {req.host}")
+            return self.fail("DNS", f"{req.host} in {self.from_vpc}: {ans.rcode}",
+                             error=f"could not resolve {req.host}")
         self.hops.append(Hop("DNS", str(ans)))
         if not ans.address.startswith("169.254.171."):
             return self.fail("DNS", f"{ans.address} is not a Lattice address; this model routes Lattice only",
@@ -280,7 +280,7 @@ class _Plan:
         if key not in self.sg_cache:
             eni = hc.eni_for_ip(self.ec2, target["id"], vpc_id)
             groups = [g["GroupId"] for g in (eni or {}).get("Groups", [])]
-            self.sg_cache[key] = hc.sg_allows(self.ec2, groups, hc.lattice_source_ip(self.lab.region),
+            self.sg_cache[key] = hc.sg_allows(self.ec2, groups, lattice_names.lattice_source_ip(self.lab.region),
                                               target["port"], cache=self.sg_cache)
         return self.sg_cache[key]
 
@@ -355,7 +355,7 @@ def lattice_prefix_list(lab, region: Optional[str] = None) -> dict:
     """The managed prefix list Lattice sends from (``com.amazonaws.<region>.vpc-lattice``), looked up by name —
     its ``pl-`` id differs per Region and account, so never type it."""
     region = region or lab.region
-    name = lattice_rules.PREFIX_LIST_IPV4.format(region=region)
+    name = lattice_names.PREFIX_LIST_IPV4.format(region=region)
     found = lab.client("ec2", region).describe_managed_prefix_lists(
         Filters=[{"Name": "prefix-list-name", "Values": [name]}])["PrefixLists"]
     if not found:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from lab_helpers.fidelity.vpc_lattice import rules
+from lab_helpers.sim.k8s.lattice_names import link_local_address
 
 GENERATED_SUFFIX = ".on.aws"
 
@@ -79,5 +79,5 @@ def resolve(lab, lattice, name: str, vpc_id: str, region: str) -> Answer:
         answer.rcode = "NXDOMAIN (no Lattice service has this generated name)"
         return answer
     answer.service = svc
-    answer.address = rules.link_local_address(svc["id"], region)
+    answer.address = link_local_address(svc["id"], region)
     return answer

@@ -11,6 +11,9 @@ A health check is an HTTP request from Lattice's link-local range (the managed p
 We report the steady state — what ``ListTargets`` shows once the healthy/unhealthy thresholds have been crossed —
 because a lab reads health after the fact, not during the first interval.
 
+This is data-plane simulation (packets, security groups, a pod answering), so it lives with the Kubernetes model;
+the served control plane (:mod:`lab_helpers.fidelity.vpc_lattice`) calls :func:`check_target` from ``ListTargets``.
+
 The world is read through EC2 describe calls only. What answers on an IP is the lab's "hosts" table
 (``shim_state[HOSTS_KEY]``): the workloads the lab runs (the Kubernetes model's pods) register a handler per
 ``(ip, port)`` there, as processes listening on a socket.
@@ -21,14 +24,16 @@ import ipaddress
 from collections.abc import Callable
 from typing import Optional
 
-from lab_helpers.fidelity.vpc_lattice import rules
+from lab_helpers.sim.k8s.lattice_names import LINK_LOCAL_IPV4, lattice_source_ip
 
 HOSTS_KEY = "vpclab.hosts"  # shim_state key: {(ip, port): handler(method, path, headers) -> (status, body, meta)}
 
-
-def lattice_source_ip(region: str) -> str:
-    """A representative Lattice source address (targets see one from 169.254.171.0/24)."""
-    return "169.254.171.7"
+# Lattice's health-check defaults for IP/instance targets (user guide, "Health checks for your target groups").
+DEFAULT_HEALTH_CHECK = {
+    "enabled": True, "protocol": "HTTP", "protocolVersion": "HTTP1", "path": "/",
+    "healthCheckIntervalSeconds": 30, "healthCheckTimeoutSeconds": 5,
+    "healthyThresholdCount": 5, "unhealthyThresholdCount": 2, "matcher": {"httpCode": "200"},
+}
 
 
 def prefix_list_cidrs(ec2, prefix_list_id: str, cache: Optional[dict] = None) -> list[str]:
@@ -72,7 +77,7 @@ def sg_allows(ec2, group_ids: list[str], source_ip: str, port: int, protocol: st
                        for c in prefix_list_cidrs(ec2, pl["PrefixListId"], cache)):
                     return True, f"{group['GroupId']} allows prefix list {pl['PrefixListId']} on {port}"
     names = ", ".join(g["GroupId"] for g in groups) or "no security group"
-    return False, (f"{names} has no inbound rule for {source_ip} (Lattice, {rules.LINK_LOCAL_IPV4}) on "
+    return False, (f"{names} has no inbound rule for {source_ip} (Lattice, {LINK_LOCAL_IPV4}) on "
                    f"{protocol}/{port}")
 
 
@@ -107,7 +112,7 @@ def matcher_accepts(matcher: dict, status: int) -> bool:
 def check_target(ec2, hosts: dict, tg: dict, target: dict, region: str,
                  cache: Optional[dict] = None) -> tuple[str, Optional[str]]:
     """(status, reasonCode) of one IP target of ``tg`` after its health checks have settled."""
-    hc = tg["config"].get("healthCheck", rules.DEFAULT_HEALTH_CHECK)
+    hc = tg["config"].get("healthCheck", DEFAULT_HEALTH_CHECK)
     port = hc.get("port") or target["port"]
     eni = eni_for_ip(ec2, target["id"], tg["config"].get("vpcIdentifier"))
     if eni is None:
