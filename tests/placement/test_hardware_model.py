@@ -79,3 +79,23 @@ def test_plot_draws(lab, world):
 def test_terminated_instances_leave_the_model(lab, ec2, world):
     ec2.terminate_instances(InstanceIds=world["hpc"])
     assert not {s.instance_id for s in hardware.layout(lab)} & set(world["hpc"])
+
+
+def test_draw_placement_draws_every_time(lab, world):
+    # The second call is the one that broke: by then draw.placement is the imported submodule.
+    for _ in range(2):
+        ax = draw.placement(hardware.layout(lab))
+        assert len(ax.patches) == sum(len(v) for v in world.values())
+
+
+def test_the_models_import_no_plotting_or_widgets():
+    import ast
+    import inspect
+
+    from lab_helpers.sim import nat
+
+    for module in (hardware, nat):
+        tree = ast.parse(inspect.getsource(module))
+        names = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                 for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
+        assert not names & {"matplotlib", "ipywidgets", "IPython"}, module.__name__
