@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Optional, Protocol
 
-from lab_helpers.errors import LabError, LabInputError
+from lab_helpers.errors import LabInputError, WaitTimeout
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ def wait_for(lab, kind: str, resource_id: str, *, timeout: float = 900, interval
     ``"vpc_peering_connection"``, ``"transit_gateway"``, ``"instance"``) or a common spelling of one.
     In the sandbox it returns after one describe call. In live mode it polls every ``interval`` seconds for at
     most ``timeout`` seconds; if the resource ends failed (or never gets ready) it raises a
-    :class:`~lab_helpers.errors.LabError` saying what to look at, unless ``raise_on_failure=False``.
+    :class:`~lab_helpers.errors.WaitTimeout` (a ``LabError``) saying what to look at, unless ``raise_on_failure=False``.
     """
     spec = waitable(kind)
     if not resource_id or not isinstance(resource_id, str):
@@ -235,7 +235,7 @@ def wait_for(lab, kind: str, resource_id: str, *, timeout: float = 900, interval
     outcome = poll(lambda: describe_state(client, spec, resource_id), spec, resource_id, reporter,
                    timeout=timeout, interval=interval, once=sandbox)
     if raise_on_failure and not outcome.ready:
-        raise LabError(f"{spec.label} {resource_id} is {outcome.state}, not {spec.ready[0]}, after "
-                       f"{duration(outcome.seconds)}. Look at it in the console or with {spec.operation}; "
-                       "a failed resource usually says why in its StateMessage/FailureMessage.")
+        raise WaitTimeout(f"{spec.label} {resource_id} is {outcome.state}, not {spec.ready[0]}, after "
+                          f"{duration(outcome.seconds)}. Look at it in the console or with {spec.operation}; "
+                          "a failed resource usually says why in its StateMessage/FailureMessage.")
     return outcome

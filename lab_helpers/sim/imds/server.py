@@ -61,7 +61,7 @@ class _Service:
         return expiry is not None and self.clock() < expiry
 
 
-def _handler(service: _Service):
+def _handler(service: _Service):  # long: one HTTP handler class, each verb a short method
     class Handler(BaseHTTPRequestHandler):
         server_version = "EC2ws"
         sys_version = ""
