@@ -11,8 +11,7 @@ import statistics
 import time
 
 import lab_helpers
-from lab_helpers.sim import dns, imds
-from lab_helpers.sim import hardware as placement
+from lab_helpers.sim import dns, hardware, imds
 
 ROUNDS = 20
 
@@ -49,7 +48,7 @@ def main() -> None:
         base = median_seconds(lambda: lab.raw_client("ec2").describe_vpcs(VpcIds=[vpc]))
         results = {"lab.resolve (3 zones, 60 records)": median_seconds(
             lambda: lab.resolve("host5.acc.example.com", vpc))}
-        results["placement.layout (30 instances)"] = median_seconds(lambda: placement.layout(lab))
+        results["hardware.layout (30 instances)"] = median_seconds(lambda: hardware.layout(lab))
         with lab.imds(ids[0]) as url:
             results["IMDS GET over loopback"] = median_seconds(lambda: imds.curl(url + "/latest/meta-data/instance-id"))
         with dns.serve(lab, vpc) as server:

@@ -89,6 +89,11 @@ class Lab(LabSession):
         """Wait for a slow resource (NAT gateway, TGW attachment, endpoint…) with a progress bar in live mode."""
         from lab_helpers.core import waits
 
+        if kwargs.get("reporter") is None and self.mode != "sandbox":
+            # Core only prints; the bar is a teaching widget, shown when a notebook kernel can render it.
+            from lab_helpers.teach import widgets
+
+            kwargs["reporter"] = widgets.wait_reporter()
         return waits.wait_for(self, kind, resource_id, **kwargs)
 
     def solution(self, name: str):

@@ -5,8 +5,9 @@ minutes, a Transit Gateway attachment a little longer, an interface endpoint abo
 long looks hung, so a lab calls this helper, which polls the resource's ``Describe*`` call and shows *what* it is
 waiting for, the state AWS reports now, and the time elapsed:
 
-* in a notebook, an ipywidgets progress bar and a label (the bar fills towards the usual time for that resource);
-* anywhere else (a terminal, ``vpclab run``, CI logs), one plain line per state change.
+* in a notebook, an ipywidgets progress bar and a label (the bar fills towards the usual time for that resource):
+  :class:`lab_helpers.teach.widgets.WidgetReporter`, which ``lab.wait_for`` passes in a live notebook kernel;
+* anywhere else (a terminal, ``vpclab run``, CI logs), one plain line per state change (:class:`TextReporter`).
 
 In the sandbox moto creates everything already available, so the helper makes one describe call and returns at
 once. It reads the resource only through ``lab.client(...)``, so it explains a real account and the sandbox alike.
@@ -20,9 +21,9 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Protocol
 
-from lab_helpers.errors import LabError
+from lab_helpers.errors import LabInputError, WaitTimeout
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,8 @@ def waitable(kind: str) -> Waitable:
     key = kind.strip().lower().replace("-", "_").replace(" ", "_")
     key = ALIASES.get(key, ALIASES.get(key.replace("_", ""), key))
     if key not in WAITABLES:
-        raise LabError(f"wait_for does not know the resource kind {kind!r}. Use one of: "
-                       f"{', '.join(sorted(WAITABLES))}.")
+        raise LabInputError(f"wait_for does not know the resource kind {kind!r}. Use one of: "
+                            f"{', '.join(sorted(WAITABLES))}.")
     return WAITABLES[key]
 
 
@@ -97,7 +98,7 @@ class Outcome:
 
     def __str__(self) -> str:
         mark = "✅" if self.ready else "❌"
-        return f"{mark} {self.label} {self.resource_id} is {self.state} after {_fmt(self.seconds)}"
+        return f"{mark} {self.label} {self.resource_id} is {self.state} after {duration(self.seconds)}"
 
 
 def _dig(item, dotted: str):
@@ -123,12 +124,24 @@ def describe_state(client, spec: Waitable, resource_id: str) -> Optional[str]:
     return _dig(items[0], spec.state_key) if items else None
 
 
-def _fmt(seconds: float) -> str:
+def duration(seconds: float) -> str:
+    """``75`` -> ``"1 min 15 s"``: how a learner reads a wait."""
     seconds = int(round(seconds))
     return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
 
 
 # -- reporters: how progress is shown ---------------------------------------------------------------------------
+class Reporter(Protocol):
+    """What :func:`poll` tells while it waits. Plain text lives here; the notebook progress bar is
+    :class:`lab_helpers.teach.widgets.WidgetReporter` (core never imports ipywidgets)."""
+
+    def start(self, spec: Waitable, resource_id: str) -> None: ...
+
+    def update(self, spec: Waitable, resource_id: str, state: Optional[str], elapsed: float) -> None: ...
+
+    def finish(self, outcome: Outcome) -> None: ...
+
+
 class TextReporter:
     """One line per state change (and a heartbeat every ``every`` seconds): readable in a log, no ``\\r`` tricks."""
 
@@ -139,47 +152,18 @@ class TextReporter:
         self._last_print = -1e9
 
     def start(self, spec: Waitable, resource_id: str) -> None:
-        print(f"⏳ Waiting for {spec.label} {resource_id} (usually ~{_fmt(spec.typical_seconds)} in a real account)",
-              file=self.stream, flush=True)
+        usual = duration(spec.typical_seconds)
+        print(f"⏳ Waiting for {spec.label} {resource_id} (usually ~{usual} in a real account)", file=self.stream,
+              flush=True)
 
     def update(self, spec: Waitable, resource_id: str, state: Optional[str], elapsed: float) -> None:
         if state != self._last_state or elapsed - self._last_print >= self.every:
-            print(f"   {_fmt(elapsed):>10}  {spec.label} {resource_id}: {state or 'not listed yet'}",
+            print(f"   {duration(elapsed):>10}  {spec.label} {resource_id}: {state or 'not listed yet'}",
                   file=self.stream, flush=True)
             self._last_state, self._last_print = state, elapsed
 
     def finish(self, outcome: Outcome) -> None:
         print(outcome, file=self.stream, flush=True)
-
-
-class WidgetReporter:
-    """An ipywidgets bar that fills towards the resource's usual time, with a label showing state and elapsed."""
-
-    def __init__(self):
-        import ipywidgets as widgets
-        from IPython.display import display
-
-        self.bar = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, bar_style="info",
-                                         layout=widgets.Layout(width="40%"))
-        self.label = widgets.HTML()
-        self.box = widgets.HBox([self.bar, self.label])
-        display(self.box)
-
-    def start(self, spec: Waitable, resource_id: str) -> None:
-        self.label.value = f"⏳ <b>{spec.label}</b> <code>{resource_id}</code>: starting…"
-
-    def update(self, spec: Waitable, resource_id: str, state: Optional[str], elapsed: float) -> None:
-        # Never reach 100 % before AWS says ready: the bar shows "usual time", not a promise.
-        self.bar.value = min(0.95, elapsed / max(spec.typical_seconds, 1))
-        self.label.value = (f"⏳ <b>{spec.label}</b> <code>{resource_id}</code>: {state or 'not listed yet'} "
-                            f"— {_fmt(elapsed)}")
-
-    def finish(self, outcome: Outcome) -> None:
-        self.bar.value = 1.0
-        self.bar.bar_style = "success" if outcome.ready else "danger"
-        self.label.value = ("✅" if outcome.ready else "❌") + \
-            f" <b>{outcome.label}</b> <code>{outcome.resource_id}</code> is {outcome.state} after " \
-            f"{_fmt(outcome.seconds)}"
 
 
 class SandboxReporter:
@@ -196,32 +180,13 @@ class SandboxReporter:
         pass
 
     def finish(self, outcome: Outcome) -> None:
-        note = f" (sandbox: moto makes it at once; in a real account this takes ~{_fmt(self.spec.typical_seconds)})" \
-            if outcome.ready else ""
+        usual = duration(self.spec.typical_seconds)
+        note = f" (sandbox: moto makes it at once; in a real account this takes ~{usual})" if outcome.ready else ""
         print(f"{outcome}{note}", file=self.stream, flush=True)
 
 
-def in_notebook() -> bool:
-    """True inside a Jupyter kernel (where widgets render), False in a terminal or plain Python."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
-
-
-def default_reporter():
-    if in_notebook():
-        try:
-            return WidgetReporter()
-        except Exception:  # ipywidgets missing or no comm: plain text still tells the learner what happens
-            pass
-    return TextReporter()
-
-
 # -- the loop ---------------------------------------------------------------------------------------------------
-def poll(describe: Callable[[], Optional[str]], spec: Waitable, resource_id: str, reporter, *,
+def poll(describe: Callable[[], Optional[str]], spec: Waitable, resource_id: str, reporter: Reporter, *,
          timeout: float, interval: float, clock: Callable[[], float] = time.monotonic,
          sleep: Callable[[float], None] = time.sleep, once: bool = False) -> Outcome:
     """Call ``describe()`` until the state is ready or failed, or ``timeout`` seconds pass; report each poll.
@@ -249,26 +214,28 @@ def poll(describe: Callable[[], Optional[str]], spec: Waitable, resource_id: str
 
 
 def wait_for(lab, kind: str, resource_id: str, *, timeout: float = 900, interval: float = 10,
-             region: Optional[str] = None, reporter=None, raise_on_failure: bool = True) -> Outcome:
+             region: Optional[str] = None, reporter: Optional[Reporter] = None,
+             raise_on_failure: bool = True) -> Outcome:
     """Wait until ``resource_id`` of ``kind`` is ready, showing progress; return an :class:`Outcome`.
 
     ``kind`` is one of :data:`WAITABLES` (``"nat_gateway"``, ``"transit_gateway_attachment"``, ``"vpc_endpoint"``,
     ``"vpc_peering_connection"``, ``"transit_gateway"``, ``"instance"``) or a common spelling of one.
     In the sandbox it returns after one describe call. In live mode it polls every ``interval`` seconds for at
     most ``timeout`` seconds; if the resource ends failed (or never gets ready) it raises a
-    :class:`~lab_helpers.errors.LabError` saying what to look at, unless ``raise_on_failure=False``.
+    :class:`~lab_helpers.errors.WaitTimeout` (a ``LabError``) saying what to look at, unless ``raise_on_failure=False``.
     """
     spec = waitable(kind)
     if not resource_id or not isinstance(resource_id, str):
-        raise LabError(f"wait_for needs the {spec.label}'s id as a string (got {resource_id!r}).")
+        raise LabInputError(f"wait_for needs the {spec.label}'s id as a string (got {resource_id!r}).")
     client = lab.client(spec.service, region)
     sandbox = lab.mode == "sandbox"
-    # The sandbox never waits, so a bar would only flash (and leave widget noise in saved notebooks): one line.
-    reporter = reporter or (SandboxReporter() if sandbox else default_reporter())
+    # The sandbox never waits, so one line says what a real account would cost in time. (Lab.wait_for passes the
+    # notebook progress bar in live mode; core itself only prints.)
+    reporter = reporter or (SandboxReporter() if sandbox else TextReporter())
     outcome = poll(lambda: describe_state(client, spec, resource_id), spec, resource_id, reporter,
                    timeout=timeout, interval=interval, once=sandbox)
     if raise_on_failure and not outcome.ready:
-        raise LabError(f"{spec.label} {resource_id} is {outcome.state}, not {spec.ready[0]}, after "
-                       f"{_fmt(outcome.seconds)}. Look at it in the console or with {spec.operation}; "
-                       "a failed resource usually says why in its StateMessage/FailureMessage.")
+        raise WaitTimeout(f"{spec.label} {resource_id} is {outcome.state}, not {spec.ready[0]}, after "
+                          f"{duration(outcome.seconds)}. Look at it in the console or with {spec.operation}; "
+                          "a failed resource usually says why in its StateMessage/FailureMessage.")
     return outcome

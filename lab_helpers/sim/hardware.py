@@ -12,8 +12,10 @@ placement group, strategy and partition. It follows the strategies as AWS docume
 
 Typical use::
 
-    layout = placement.layout(lab)                  # [Slot(instance_id, az, rack, host, group, strategy, partition)]
-    hit = placement.fail(lab, rack=layout[0].rack)   # BlastRadius: .lost, .survivors, .plot()
+    layout = hardware.layout(lab)                  # [Slot(instance_id, az, rack, host, group, strategy, partition)]
+    hit = hardware.fail(lab, rack=layout[0].rack)   # BlastRadius: .lost, .survivors, .by_group()
+
+The pictures are :func:`lab_helpers.teach.draw.placement` and :func:`lab_helpers.teach.draw.failure`.
 """
 from __future__ import annotations
 
@@ -67,10 +69,6 @@ class BlastRadius:
         for group, (lost, total) in sorted(self.by_group().items()):
             lines.append(f"  {group:<24} lost {lost} of {total}")
         return "\n".join(lines)
-
-    def plot(self, ax=None):
-        """Racks as columns, instances as boxes; lost ones in red."""
-        return plot(self.layout, failed=self.failed, lost={s.instance_id for s in self.lost}, ax=ax)
 
 
 def _instances(lab) -> list:
@@ -160,8 +158,8 @@ def _place_az(az: str, instances: list, strategies: dict) -> list[Slot]:
 def fail(lab, rack: str = None, host: str = None, slots: list = None) -> BlastRadius:
     """Fail one rack (its power or top-of-rack switch) or one host, and return who is lost and who survives."""
     if bool(rack) == bool(host):
-        raise LabInputError("Fail exactly one thing: placement.fail(lab, rack='us-east-1a-rack07') or host='...'. "
-                         "Names come from placement.layout(lab).")
+        raise LabInputError("Fail exactly one thing: hardware.fail(lab, rack='us-east-1a-rack07') or host='...'. "
+                            "Names come from hardware.layout(lab).")
     slots = slots if slots is not None else layout(lab)
     known = {s.rack for s in slots} | {s.host for s in slots}
     target = rack or host
@@ -170,37 +168,3 @@ def fail(lab, rack: str = None, host: str = None, slots: list = None) -> BlastRa
     lost = [s for s in slots if (s.rack if rack else s.host) == target]
     return BlastRadius(target, lost, [s for s in slots if s not in lost], slots)
 
-
-COLOURS = {"default": "#8c959f", "cluster": "#0969da", "partition": "#8250df", "spread": "#1a7f37"}
-
-
-def plot(slots: list, failed: str = None, lost=(), ax=None):
-    """Draw racks as columns (grouped by AZ) and instances as boxes coloured by strategy."""
-    import matplotlib.pyplot as plt
-
-    racks = sorted({s.rack for s in slots})
-    if ax is None:
-        _, ax = plt.subplots(figsize=(max(6, 0.9 * len(racks)), 3.6))
-    height = defaultdict(int)
-    for slot in slots:
-        x = racks.index(slot.rack)
-        y = height[slot.rack]
-        height[slot.rack] += 1
-        dead = slot.instance_id in lost
-        ax.add_patch(plt.Rectangle((x + 0.08, y + 0.08), 0.84, 0.84, color="#cf222e" if dead else
-                                   COLOURS.get(slot.strategy, "#8c959f"), alpha=0.9))
-        label = (slot.group or "default")[:10] + (f"\np{slot.partition}" if slot.partition else "")
-        ax.text(x + 0.5, y + 0.5, label, ha="center", va="center", fontsize=7, color="white")
-    for x, rack in enumerate(racks):
-        if failed and (rack == failed or failed.startswith(rack + "-")):
-            ax.axvspan(x, x + 1, color="#cf222e", alpha=0.12)
-    ax.set_xlim(0, len(racks))
-    ax.set_ylim(0, max(height.values(), default=1) + 0.5)
-    ax.set_xticks([i + 0.5 for i in range(len(racks))])
-    ax.set_xticklabels([r.replace("-rack", "\nrack") for r in racks], fontsize=7)
-    ax.set_yticks([])
-    title = "Instances per rack (model)" + (f" — {failed} failed, lost in red" if failed else "")
-    ax.set_title(title, fontsize=10)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in COLOURS.values()]
-    ax.legend(handles, COLOURS.keys(), loc="upper right", fontsize=7, ncol=4)
-    return ax

@@ -142,8 +142,8 @@ class PatTable:
         An existing mapping is reused (and its idle timer reset); a new flow gets a public address and port, or
         raises :class:`PortAllocationError` when every address has 55,000 flows to this destination.
         """
-        src_ip, src_port = _split(source, "source")
-        dst_ip, dst_port = _split(destination, "destination")
+        src_ip, src_port = split_ip_port(source, "source")
+        dst_ip, dst_port = split_ip_port(destination, "destination")
         protocol = protocol.lower()
         if protocol not in PROTOCOLS:
             raise LabInputError(f"A NAT gateway translates only TCP, UDP and ICMP (rule 20), not {protocol!r}.")
@@ -192,8 +192,8 @@ class PatTable:
 
     def close(self, source: str, destination: str, protocol: str = "tcp") -> None:
         """The flow ended (FIN/RST): its port is free again."""
-        src_ip, src_port = _split(source, "source")
-        dst_ip, dst_port = _split(destination, "destination")
+        src_ip, src_port = split_ip_port(source, "source")
+        dst_ip, dst_port = split_ip_port(destination, "destination")
         row = self.rows.pop((src_ip, src_port, Destination(dst_ip, dst_port, protocol.lower())), None)
         if row is not None:
             self._used[(row.public_ip, row.destination)].discard(row.public_port)
@@ -217,15 +217,15 @@ class PatTable:
 
     # -- views -----------------------------------------------------------------------------------------------
     def lookup(self, source: str, destination: str, protocol: str = "tcp") -> Optional[Translation]:
-        src_ip, src_port = _split(source, "source")
-        dst_ip, dst_port = _split(destination, "destination")
+        src_ip, src_port = split_ip_port(source, "source")
+        dst_ip, dst_port = split_ip_port(destination, "destination")
         return self.rows.get((src_ip, src_port, Destination(dst_ip, dst_port, protocol.lower())))
 
     def reply(self, public: str, from_destination: str, protocol: str = "tcp") -> Optional[Translation]:
         """Which private flow a reply arriving at ``public`` from ``from_destination`` belongs to (None: dropped —
         this is also why unsolicited inbound traffic never gets in)."""
-        ip, port = _split(public, "public address")
-        dst_ip, dst_port = _split(from_destination, "destination")
+        ip, port = split_ip_port(public, "public address")
+        dst_ip, dst_port = split_ip_port(from_destination, "destination")
         dest = Destination(dst_ip, dst_port, protocol.lower())
         for row in self.rows.values():
             if row.public_ip == ip and row.public_port == port and row.destination == dest:
@@ -271,7 +271,8 @@ class PatTable:
                 f"<small>Highlighted: the host's own port was taken, so another was chosen. {metrics}</small></div>")
 
 
-def _split(text: str, what: str) -> tuple[str, int]:
+def split_ip_port(text: str, what: str) -> tuple[str, int]:
+    """``"10.40.2.101:40001"`` -> ``("10.40.2.101", 40001)``; ``what`` names the value in the error message."""
     try:
         ip, port = str(text).rsplit(":", 1)
         return str(ipaddress.ip_address(ip)), int(port)
@@ -302,73 +303,3 @@ def for_nat_gateway(lab, nat_gateway_id: str, region: Optional[str] = None) -> P
         if ip not in table.addresses:
             table.add_address(ip)
     return table
-
-
-# -- pictures --------------------------------------------------------------------------------------------------
-def plot_port_usage(table: PatTable, ax=None):
-    """Flows per (address, destination) against the 55,000 limit."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3))
-    usage = table.usage()
-    labels = [f"{ip}\n→ {dest}" for ip, dest in usage] or ["(no flows)"]
-    values = list(usage.values()) or [0]
-    bars = ax.barh(labels, values, color=["#cf222e" if v >= table.max_per_destination else "#0969da"
-                                          for v in values])
-    ax.axvline(table.max_per_destination, color="black", linestyle="--")
-    ax.text(table.max_per_destination, len(values) - 0.5, f" limit {table.max_per_destination:,}", va="top",
-            fontsize=8)
-    ax.set_xlim(0, PORT_MAX - PORT_MIN + 1)
-    ax.set_xlabel("simultaneous connections (ports in use)")
-    ax.set_title(f"{table.name}: port usage per address and destination (t={table.now:g}s)")
-    ax.bar_label(bars, fmt="{:,.0f}", fontsize=8)
-    return ax
-
-
-def widget(table: PatTable):
-    """An ipywidgets panel: add flows, advance the clock, add an address; the table and the plot redraw."""
-    import ipywidgets as w
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-
-    src = w.Text(value="10.40.2.101:40001", description="source")
-    dst = w.Text(value="93.184.216.34:443", description="destination")
-    many = w.BoundedIntText(value=1000, min=1, max=120_000, description="bulk flows")
-    add = w.Button(description="Add flow")
-    bulk = w.Button(description="Add bulk flows")
-    wait = w.Button(description="Wait 60 s")
-    extra = w.Text(value="", placeholder="e.g. 3.5.0.11", description="new address")
-    add_ip = w.Button(description="Add address")
-    out = w.Output()
-
-    def redraw(message=""):
-        out.clear_output(wait=True)
-        with out:
-            if message:
-                print(message)
-            display(table)
-            plot_port_usage(table)
-            plt.show()
-
-    def act(fn):
-        def handler(_):
-            try:
-                redraw(fn())
-            except (PortAllocationError, ValueError) as exc:
-                redraw(f"⚠️ {exc}")
-        return handler
-
-    def add_bulk():
-        base_ip, base_port = _split(src.value, "source")
-        net = ipaddress.ip_address(base_ip)
-        for i in range(many.value):
-            table.open(f"{net + i // 50000}:{PORT_MIN + (base_port + i) % 50000}", dst.value)
-        return f"added {many.value:,} flows"
-
-    add.on_click(act(lambda: str(table.open(src.value, dst.value).public)))
-    bulk.on_click(act(add_bulk))
-    wait.on_click(act(lambda: f"{len(table.advance(60))} flow(s) timed out"))
-    add_ip.on_click(act(lambda: table.add_address(extra.value) or f"added {extra.value}"))
-    redraw()
-    return w.VBox([w.HBox([src, dst, add]), w.HBox([many, bulk, wait]), w.HBox([extra, add_ip]), out])

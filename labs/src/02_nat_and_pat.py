@@ -31,7 +31,7 @@ import datetime as dt
 
 import matplotlib.pyplot as plt
 
-from lab_helpers.teach import check, compute, draw
+from lab_helpers.teach import check, compute, draw, widgets
 
 from lab_helpers.sim import costs, nat
 
@@ -325,10 +325,10 @@ print(f"after 349 s: {'kept' if still_there else 'dropped'}; after 350 s: "
 
 # %%
 playground = nat.PatTable([nat_ip], name=nat_id)
-nat.widget(playground)
+widgets.pat_table(playground)
 
 # %%
-nat.plot_port_usage(table)
+draw.port_usage(table)
 plt.show()
 
 # %% [markdown]

@@ -42,8 +42,8 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 import matplotlib.pyplot as plt
 
 import lab_helpers
-from lab_helpers.teach import check
-from lab_helpers.sim import hardware as placement
+from lab_helpers.teach import check, draw
+from lab_helpers.sim import hardware
 from lab_helpers.sim.costs import pricing
 from lab_helpers.teach.compute import launch
 
@@ -85,8 +85,8 @@ def show_placement(instance_ids):
 # %%
 web = [launch(lab, subnet[AZ_A], f"web-{n}", instance_type=SMALL) for n in range(8)]
 show_placement(web)
-layout = placement.layout(lab)
-placement.plot(layout)
+layout = hardware.layout(lab)
+draw.placement(layout)
 plt.show()
 
 # %% [markdown]
@@ -223,8 +223,8 @@ check.equal("One node in each partition, in order", lambda: [partitions_of(ring)
 # Here is the model's view of every instance now running. Columns are racks; colours are strategies.
 
 # %%
-layout = placement.layout(lab)
-placement.plot(layout)
+layout = hardware.layout(lab)
+draw.placement(layout)
 plt.show()
 
 # %% [markdown]
@@ -240,8 +240,8 @@ def rack_of(instance_id):
 
 fig, axes = plt.subplots(1, 3, figsize=(16, 3.6))
 for ax, (label, victim) in zip(axes, [("hpc", hpc[0]), ("kafka", kafka[0]), ("critical", critical[0])]):
-    hit = placement.fail(lab, rack=rack_of(victim), slots=layout)
-    hit.plot(ax=ax)
+    hit = hardware.fail(lab, rack=rack_of(victim), slots=layout)
+    draw.failure(hit, ax=ax)
     ax.set_title(f"rack of the first {label} node fails", fontsize=9)
     print(hit, "\n")
 plt.show()

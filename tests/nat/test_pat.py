@@ -3,6 +3,7 @@ import pytest
 
 from lab_helpers.sim import nat
 from lab_helpers.sim.nat import PatTable, PortAllocationError
+from lab_helpers.teach import draw, widgets
 
 DEST = "203.0.113.10:443"
 
@@ -111,9 +112,9 @@ def test_views_and_plot_and_widget():
     table.open("10.40.2.101:40001", DEST)
     table.open("10.40.2.201:40001", DEST)
     assert "50001" in str(table) and "fff8c5" in table._repr_html_()
-    ax = nat.plot_port_usage(table)
+    ax = draw.port_usage(table)
     assert ax.patches[0].get_width() == 2
-    box = nat.widget(table)
+    box = widgets.pat_table(table)
     assert box.children
 
 

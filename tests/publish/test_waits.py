@@ -6,6 +6,7 @@ import pytest
 from lab_helpers import start_lab
 from lab_helpers.core import waits
 from lab_helpers.errors import LabError
+from lab_helpers.teach import widgets
 
 
 @pytest.fixture
@@ -82,7 +83,7 @@ def test_poll_stops_on_failure_and_on_timeout():
 
 def test_widget_reporter_fills_the_bar_and_colours_the_result():
     pytest.importorskip("ipywidgets")
-    reporter = waits.WidgetReporter()
+    reporter = widgets.WidgetReporter()
     spec = waits.waitable("vpc_endpoint")
     reporter.start(spec, "vpce-1")
     reporter.update(spec, "vpce-1", "pending", 60)

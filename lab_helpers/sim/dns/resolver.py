@@ -21,6 +21,9 @@ list a function ``"package.module:function"`` in :data:`ZONE_SOURCES`. It is cal
 (``attrs`` = the two DNS attributes) and returns a list of :class:`Zone` — a name, record sets in Route 53's
 ``ResourceRecordSets`` shape, and a label saying where they come from. They then compete with private hosted zones
 for the most specific match, like the hidden zones AWS creates for interface endpoints.
+
+What the Resolver can see is read in :mod:`lab_helpers.sim.dns.zones`; :mod:`lab_helpers.sim.dns.server` serves
+these answers to ``dig`` over UDP.
 """
 from __future__ import annotations
 
@@ -30,7 +33,17 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Optional
 
-from lab_helpers.errors import LabError
+from lab_helpers.sim.dns.zones import (
+    Zone,
+    associated_rules,
+    describe_vpc,
+    dns_attributes,
+    endpoint_zones,
+    fqdn,
+    in_domain,
+    most_specific,
+    private_zones,
+)
 
 # The Resolver also listens on a link-local address every instance can reach (rule 60).
 LINK_LOCAL_RESOLVER = "169.254.169.253"
@@ -87,157 +100,15 @@ class Answer:
                 f"<details open><summary>why</summary><ol>{steps}</ol></details></div>")
 
 
-def fqdn(name: str) -> str:
-    """Lower-case with the trailing dot, as Route 53 stores names."""
-    name = (name or "").strip().lower()
-    if not name:
-        raise LabError("Give a DNS name to resolve, e.g. lab.resolve('api.my-app.internal', vpc_id).")
-    return name if name.endswith(".") else name + "."
-
-
-def in_domain(name: str, domain: str) -> bool:
-    """True when ``name`` is ``domain`` or below it (label boundaries, not string suffixes)."""
-    return name == domain or name.endswith("." + domain)
-
 
 def resolver_addresses(lab, vpc_id: str) -> list[str]:
     """Where instances in ``vpc_id`` send DNS queries: the primary CIDR's base + 2, and 169.254.169.253 (rule 60).
 
     The +2 address belongs to the VPC's *primary* CIDR even for subnets in a secondary CIDR.
     """
-    vpc = _vpc(lab, vpc_id)
+    vpc = describe_vpc(lab, vpc_id)
     base = ipaddress.IPv4Network(vpc["CidrBlock"]).network_address
     return [str(base + 2), LINK_LOCAL_RESOLVER]
-
-
-# -- reading the world ---------------------------------------------------------------------------------------------
-def _vpc(lab, vpc_id: str) -> dict:
-    try:
-        found = lab.raw_client("ec2").describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
-    except Exception as exc:  # a typo'd id: say what to pass instead of a botocore stack
-        raise LabError(f"There is no VPC {vpc_id!r} in {lab.region}: pass a VpcId such as vpc['VpcId'] "
-                       f"({_short(exc)}).") from None
-    if not found:
-        raise LabError(f"There is no VPC {vpc_id!r} in {lab.region}.")
-    return found[0]
-
-
-def _short(exc) -> str:
-    return getattr(exc, "response", {}).get("Error", {}).get("Code") or type(exc).__name__
-
-
-def dns_attributes(lab, vpc_id: str) -> dict:
-    """``{"enableDnsSupport": bool, "enableDnsHostnames": bool}`` as DescribeVpcAttribute reports them."""
-    ec2 = lab.raw_client("ec2")
-    support = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsSupport")["EnableDnsSupport"]["Value"]
-    hostnames = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")
-    return {"enableDnsSupport": bool(support), "enableDnsHostnames": bool(hostnames["EnableDnsHostnames"]["Value"])}
-
-
-@dataclass
-class Zone:
-    """A private hosted zone (or an endpoint's hidden zone) the VPC can read."""
-
-    zone_id: str
-    name: str
-    records: list  # ResourceRecordSets
-    label: str
-
-
-def _private_zones(lab, vpc_id: str) -> list[Zone]:
-    r53 = lab.raw_client("route53")
-    zones, token = [], None
-    while True:
-        kw = {"VPCId": vpc_id, "VPCRegion": lab.region}
-        if token:
-            kw["NextToken"] = token
-        page = r53.list_hosted_zones_by_vpc(**kw)
-        for summary in page.get("HostedZoneSummaries", []):
-            zid = summary["HostedZoneId"].split("/")[-1]
-            zones.append(Zone(zid, fqdn(summary["Name"]), zone_records(r53, zid),
-                              f"private hosted zone {fqdn(summary['Name'])} ({zid})"))
-        token = page.get("NextToken")
-        if not token:
-            return zones
-
-
-def zone_records(r53, zone_id: str) -> list:
-    """Every record set of a hosted zone, across pages (list_resource_record_sets returns 300 at a time)."""
-    found, kw = [], {"HostedZoneId": zone_id}
-    while True:
-        page = r53.list_resource_record_sets(**kw)
-        found.extend(page["ResourceRecordSets"])
-        if not page.get("IsTruncated"):
-            return found
-        kw.update(StartRecordName=page["NextRecordName"], StartRecordType=page["NextRecordType"])
-
-
-def _endpoint_zones(lab, vpc_id: str) -> list[Zone]:
-    """Interface endpoints with private DNS on: a hidden zone for the service's regional name → the ENI IPs."""
-    ec2 = lab.raw_client("ec2")
-    endpoints = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
-                                                    {"Name": "vpc-endpoint-type", "Values": ["Interface"]}])
-    zones = []
-    for ep in endpoints["VpcEndpoints"]:
-        if ep.get("State", "available").lower() not in ("available", "pendingacceptance", "pending"):
-            continue
-        ips = _eni_ips(ec2, ep.get("NetworkInterfaceIds", []))
-        a_set = lambda n: {"Name": fqdn(n), "Type": "A", "ResourceRecords": [{"Value": ip} for ip in ips]}
-        # The endpoint-specific names (vpce-….vpce.amazonaws.com) are public records: they resolve from anywhere.
-        for entry in ep.get("DnsEntries", []):
-            if entry.get("DnsName"):
-                zones.append(Zone(ep["VpcEndpointId"], fqdn(entry["DnsName"]), [a_set(entry["DnsName"])],
-                                  f"endpoint {ep['VpcEndpointId']} DNS name"))
-        if ep.get("PrivateDnsEnabled"):
-            name = _private_dns_name(ec2, ep)
-            if name:
-                zones.append(Zone(ep["VpcEndpointId"], fqdn(name), [a_set(name)],
-                                  f"private DNS of interface endpoint {ep['VpcEndpointId']} ({ep['ServiceName']})"))
-    return zones
-
-
-def _eni_ips(ec2, eni_ids) -> list[str]:
-    if not eni_ids:
-        return []
-    enis = ec2.describe_network_interfaces(NetworkInterfaceIds=list(eni_ids))["NetworkInterfaces"]
-    return [eni["PrivateIpAddress"] for eni in enis if eni.get("PrivateIpAddress")]
-
-
-def _private_dns_name(ec2, endpoint: dict) -> Optional[str]:
-    try:
-        details = ec2.describe_vpc_endpoint_services(ServiceNames=[endpoint["ServiceName"]])["ServiceDetails"]
-        if details and details[0].get("PrivateDnsName"):
-            return details[0]["PrivateDnsName"]
-    except Exception:  # a custom endpoint service another account owns: fall back to the AWS naming pattern
-        pass
-    parts = endpoint["ServiceName"].split(".")  # com.amazonaws.<region>.<service>
-    if len(parts) >= 4 and parts[0] == "com" and parts[1] == "amazonaws":
-        return f"{'.'.join(parts[3:])}.{parts[2]}.amazonaws.com"
-    return None
-
-
-def _rules(lab, vpc_id: str) -> list[dict]:
-    """Resolver rules associated with the VPC (SYSTEM or FORWARD), with their DomainName."""
-    rr = lab.raw_client("route53resolver")
-    try:
-        pages = rr.get_paginator("list_resolver_rule_associations").paginate(
-            Filters=[{"Name": "VPCId", "Values": [vpc_id]}])
-        assocs = [a for page in pages for a in page.get("ResolverRuleAssociations", [])]
-    except Exception:  # Resolver not reachable in this backend: no rules
-        return []
-    rules = []
-    for assoc in assocs:
-        if assoc.get("VPCId") != vpc_id or assoc.get("Status", "COMPLETE") not in ("COMPLETE", "CREATING"):
-            continue
-        rule = rr.get_resolver_rule(ResolverRuleId=assoc["ResolverRuleId"])["ResolverRule"]
-        if rule.get("RuleType") in ("FORWARD", "SYSTEM") and rule.get("DomainName"):
-            rules.append(rule)
-    return rules
-
-
-def _most_specific(candidates, name: str, key):
-    matching = [c for c in candidates if in_domain(name, key(c))]
-    return max(matching, key=lambda c: len(key(c))) if matching else None
 
 
 # -- the algorithm --------------------------------------------------------------------------------------------------
@@ -245,7 +116,7 @@ def resolve(lab, name: str, vpc_id: str, rtype: str = "A") -> Answer:
     """Answer ``name``/``rtype`` as the Route 53 Resolver of ``vpc_id`` would. See the module docstring."""
     rtype = (rtype or "A").upper()
     qname = fqdn(name)
-    vpc = _vpc(lab, vpc_id)
+    vpc = describe_vpc(lab, vpc_id)
     answer = Answer(qname, rtype, vpc_id, "NOERROR")
     attrs = dns_attributes(lab, vpc_id)
     base = resolver_addresses(lab, vpc_id)[0]
@@ -279,13 +150,13 @@ class _Context:
     @property
     def rules(self) -> list[dict]:
         if self._rules is None:
-            self._rules = _rules(self.lab, self.vpc_id)
+            self._rules = associated_rules(self.lab, self.vpc_id)
         return self._rules
 
     def _load_zones(self) -> list[Zone]:
         both = self.attrs["enableDnsSupport"] and self.attrs["enableDnsHostnames"]
-        zones = _private_zones(self.lab, self.vpc_id) if both else []
-        for zone in _endpoint_zones(self.lab, self.vpc_id):
+        zones = private_zones(self.lab, self.vpc_id) if both else []
+        for zone in endpoint_zones(self.lab, self.vpc_id):
             private = zone.label.startswith("private DNS")
             if private and not both:
                 continue  # rule 39: endpoint private DNS needs both attributes
@@ -296,7 +167,7 @@ class _Context:
         return zones
 
     def private_zone_count(self) -> int:
-        return len(_private_zones(self.lab, self.vpc_id))
+        return len(private_zones(self.lab, self.vpc_id))
 
 
 def _answer(ctx: _Context, qname: str, rtype: str, answer: Answer, depth: int) -> None:
@@ -304,8 +175,8 @@ def _answer(ctx: _Context, qname: str, rtype: str, answer: Answer, depth: int) -
         answer.rcode = "SERVFAIL"
         answer.steps.append(f"CNAME chain longer than {MAX_CNAME_DEPTH}: the Resolver gives up (SERVFAIL).")
         return
-    rule = _most_specific(ctx.rules, qname, lambda r: fqdn(r["DomainName"]))
-    zone = _most_specific(ctx.zones, qname, lambda z: z.name)
+    rule = most_specific(ctx.rules, qname, lambda r: fqdn(r["DomainName"]))
+    zone = most_specific(ctx.zones, qname, lambda z: z.name)
     if rule is not None and (zone is None or len(fqdn(rule["DomainName"])) >= len(zone.name)):
         if rule["RuleType"] == "FORWARD":
             targets = [f"{t.get('Ip') or t.get('Ipv6')}:{t.get('Port', 53)}" for t in rule.get("TargetIps", [])]
@@ -484,79 +355,3 @@ def _lb_node_ips(ctx: _Context, lb: dict) -> list[str]:
     return sorted(e["PrivateIpAddress"] for e in enis if e.get("PrivateIpAddress"))
 
 
-# -- a real DNS server for one VPC's view (optional: `dig @127.0.0.1 -p PORT name`) -----------------------------
-class DnsServer:
-    """A UDP DNS server on 127.0.0.1 answering as ``vpc_id``'s Resolver (see :func:`serve`)."""
-
-    def __init__(self, lab, vpc_id: str, port: int = 0):
-        import socket
-        import threading
-
-        _vpc(lab, vpc_id)  # a bad id fails here, clearly, not inside the server thread
-        self.lab, self.vpc_id = lab, vpc_id
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", port))
-        self.sock.settimeout(0.2)
-        self.address = self.sock.getsockname()
-        self.log: list = []  # (name, type, rcode) per query answered
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name=f"dns-{vpc_id}", daemon=True)
-        self._thread.start()
-
-    @property
-    def port(self) -> int:
-        return self.address[1]
-
-    def _loop(self) -> None:
-        from lab_helpers.sim.dns import wire as dnswire
-
-        while not self._stop.is_set():
-            try:
-                data, peer = self.sock.recvfrom(4096)
-            except OSError:  # timeout (to re-check the stop flag) or the socket closed
-                continue
-            try:
-                query = dnswire.parse_query(data)
-            except (ValueError, IndexError, UnicodeError):
-                continue  # not a DNS query we can read: drop it, as a resolver drops garbage
-            try:
-                answer = resolve(self.lab, query.name, self.vpc_id, query.rtype)
-                rcode, records = answer.rcode, answer.records
-            except Exception:  # the simulator failed: say SERVFAIL, as a real resolver would
-                rcode, records = "SERVFAIL", []
-            self.log.append((query.name, query.rtype, rcode))
-            self.sock.sendto(dnswire.build_response(query, rcode, records), peer)
-
-    def query(self, name: str, rtype: str = "A", timeout: float = 5.0) -> tuple[str, list]:
-        """Ask this server over UDP like ``dig`` would; returns (rcode, [(name, type, value)])."""
-        import socket
-
-        from lab_helpers.sim.dns import wire as dnswire
-
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.settimeout(timeout)
-            s.sendto(dnswire.build_query(fqdn(name), rtype.upper()), self.address)
-            return dnswire.parse_response(s.recvfrom(4096)[0])
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self.sock.close()
-
-    def __enter__(self) -> DnsServer:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"<DnsServer for {self.vpc_id} at 127.0.0.1:{self.port} — try: dig @127.0.0.1 -p {self.port} NAME>"
-
-
-def serve(lab, vpc_id: str, port: int = 0) -> DnsServer:
-    """Serve ``vpc_id``'s view of DNS on 127.0.0.1 (UDP, a free port unless ``port`` is given).
-
-    Use as a context manager; ``dig @127.0.0.1 -p <server.port> api.my-app.internal`` then gets the same answer
-    as :func:`resolve` (A, AAAA and CNAME records; forwarded and public names come back SERVFAIL).
-    """
-    return DnsServer(lab, vpc_id, port)
