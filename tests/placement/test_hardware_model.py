@@ -82,7 +82,7 @@ def test_terminated_instances_leave_the_model(lab, ec2, world):
 
 
 def test_draw_placement_draws_every_time(lab, world):
-    # The second call is the one that broke: by then draw.placement is the imported submodule.
+    # A second call once broke: a submodule named like the function hid it from the package's lazy lookup.
     for _ in range(2):
         ax = draw.placement(hardware.layout(lab))
         assert len(ax.patches) == sum(len(v) for v in world.values())

@@ -14,12 +14,14 @@ import importlib
 
 _WHERE = {
     "vpc": "topology", "trace": "topology", "matrix": "topology", "Drawing": "topology",
-    "placement": "placement", "failure": "placement",
+    "placement": "hardware", "failure": "hardware",
     "port_usage": "nat",
     "cost_curves": "costs", "cost_stacked": "costs",
 }
 
 
+# No submodule shares a name with a function here: importing a submodule sets the package attribute of its name,
+# which would hide the function of that name from this lazy lookup.
 def __getattr__(name: str):
     # Lazy: drawing the topology must not import the cost plots (or matplotlib) before they are needed.
     if name in _WHERE:

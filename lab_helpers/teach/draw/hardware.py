@@ -2,8 +2,6 @@
 grouped by AZ, instances as boxes coloured by placement strategy; after a failure, what was lost is red."""
 from __future__ import annotations
 
-import sys
-import types
 from collections import defaultdict
 
 COLOURS = {"default": "#8c959f", "cluster": "#0969da", "partition": "#8250df", "spread": "#1a7f37"}
@@ -48,15 +46,3 @@ def _racks(slots: list, failed, lost, ax):
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in COLOURS.values()]
     ax.legend(handles, COLOURS.keys(), loc="upper right", fontsize=7, ncol=4)
     return ax
-
-
-class _DrawsWhenCalled(types.ModuleType):
-    """Once imported, this module *is* ``draw.placement`` (Python sets a package's attribute to its submodule, and
-    the package's lazy ``__getattr__`` is then no longer asked), so calling the module draws, as the function does.
-    Remove when ``teach/draw/__init__.py`` keeps the names it resolves."""
-
-    def __call__(self, layout: list, ax=None):
-        return placement(layout, ax=ax)
-
-
-sys.modules[__name__].__class__ = _DrawsWhenCalled
