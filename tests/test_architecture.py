@@ -153,7 +153,9 @@ def _long_functions(path: Path) -> list[str]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             length = node.end_lineno - node.lineno + 1
             first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
-            said = "#" in source[node.lineno - 1] or (first >= 2 and source[first - 2].strip().startswith("#"))
+            body = node.body[0].lineno  # a comment may also open the body, before the first statement
+            said = "#" in source[node.lineno - 1] or (first >= 2 and source[first - 2].strip().startswith("#")) or \
+                any(line.strip().startswith("#") for line in source[node.lineno:body - 1])
             if length > MAX_FUNCTION_LINES and not said:
                 long.append(f"{node.name} (line {node.lineno}, {length} lines)")
     return long
