@@ -8,6 +8,7 @@ declare them): a wheel install has no labs/ folder, and that file is how it stil
 """
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -23,7 +24,10 @@ def build(src: Path) -> nbformat.NotebookNode:
     nb.metadata.pop("jupytext", None)
     nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
     nb.metadata.setdefault("language_info", {"name": "python"})
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
+        # Stable ids (position + content), not nbformat's random ones: a rebuild changes only the cells that changed.
+        digest = hashlib.sha1(f"{src.stem}\n{cell.cell_type}\n{cell.source}".encode()).hexdigest()[:8]
+        cell.id = f"c{index:03d}-{digest}"
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         cell.metadata.pop("lines_to_next_cell", None)
