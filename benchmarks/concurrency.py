@@ -125,8 +125,8 @@ def full_lab_peak_rss(lab: str, workdir: Path) -> float | None:
         return None
     nb = nbformat.read(str(source), as_version=4)
     record = Path(workdir) / f"{lab}.rss"
-    nb.cells.append(new_code_cell("import resource, pathlib\npathlib.Path(%r).write_text(str("
-                                  "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))" % str(record)))
+    nb.cells.append(new_code_cell(f"import resource, pathlib\npathlib.Path({str(record)!r}).write_text(str("
+                                  "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))"))
     copy = Path(workdir) / f"{lab}.ipynb"
     nbformat.write(nb, str(copy))
     try:

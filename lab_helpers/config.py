@@ -6,9 +6,10 @@ running kernel — ``confirm_live()`` gives consent that way — and a test may 
 | variable | meaning | default |
 |---|---|---|
 | ``VPCLAB_MODE`` | ``sandbox`` (moto on this machine) or ``live`` (your AWS account) | ``sandbox`` |
-| ``VPCLAB_REGION`` | the lab's Region when the notebook's ``REGION`` is ``None`` | ``us-east-1`` in the sandbox; live mode then tries ``AWS_REGION``, ``AWS_DEFAULT_REGION`` |
+| ``VPCLAB_REGION`` | the lab's Region when the notebook's ``REGION`` is ``None`` | sandbox: ``us-east-1``; live: then |
+|  |  | ``AWS_REGION``, then ``AWS_DEFAULT_REGION`` |
 | ``VPCLAB_LIVE_OK`` | ``yes`` gives consent to create (billed) resources in a real account | unset: live mode refuses |
-| ``VPCLAB_STRICT`` | ``1`` makes a failed check raise :class:`~lab_helpers.errors.CheckFailed` (the test suite's setting) | unset |
+| ``VPCLAB_STRICT`` | ``1``: a failed check raises :class:`~lab_helpers.errors.CheckFailed` (tests set it) | unset |
 | ``VPCLAB_HOME`` | where ledgers and the progress record live | ``~/.vpclab`` |
 | ``VPCLAB_LABS_DIR`` | the folder of lab notebooks (and ``solutions/``) | the repository's ``labs/`` |
 | ``VPCLAB_NO_PROGRESS`` | any value: checks are not recorded in the progress file | unset |

@@ -33,4 +33,5 @@ def all_shims() -> list[Shim]:
     return shims
 
 
-__all__ = ["Refusal", "refuse", "Shim", "ShimContext", "aws_error", "aws_response", "install", "install_on", "all_shims", "SERVICE_MODULES"]
+__all__ = ["Refusal", "refuse", "Shim", "ShimContext", "aws_error", "aws_response", "install", "install_on",
+           "all_shims", "SERVICE_MODULES"]

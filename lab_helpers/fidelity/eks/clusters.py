@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 
 from lab_helpers.fidelity.base import Shim, request_region
+from lab_helpers.sim.k8s.cluster import node_instances
 
 STORE = __name__  # shim-state key: this module owns its served state
 CLUSTER_SG_DESCRIPTION = ("EKS created security group applied to ENI that is attached to EKS Control Plane master "
@@ -73,14 +74,6 @@ def launch_nodes(parsed, ctx, params=None, context=None, **_):
                 {"Key": "eks:nodegroup-name", "Value": group["nodegroupName"]},
                 {"Key": f"kubernetes.io/cluster/{group['clusterName']}", "Value": "owned"},
                 {"Key": "Name", "Value": f"{group['clusterName']}-{group['nodegroupName']}-node"}]}])
-
-
-def node_instances(ec2, cluster: str, nodegroup: str) -> list[dict]:
-    """The running nodes of a managed node group, found by the tags EKS puts on them."""
-    found = ec2.describe_instances(Filters=[
-        {"Name": "tag:eks:cluster-name", "Values": [cluster]}, {"Name": "tag:eks:nodegroup-name", "Values": [nodegroup]},
-        {"Name": "instance-state-name", "Values": ["pending", "running"]}])
-    return [i for r in found["Reservations"] for i in r["Instances"]]
 
 
 def terminate_nodes(parsed, ctx, params=None, context=None, **_):

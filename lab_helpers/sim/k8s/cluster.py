@@ -138,13 +138,18 @@ def create(lab, name: str, vpc_id: str, subnets, version: str = "1.33", node_cou
     return cluster
 
 
-def _nodes(ec2, cluster: str, nodegroup: str) -> list[Node]:
+def node_instances(ec2, cluster: str, nodegroup: str) -> list[dict]:
+    """The running nodes of a managed node group, found by the tags EKS puts on them."""
     found = ec2.describe_instances(Filters=[
         {"Name": "tag:eks:cluster-name", "Values": [cluster]},
         {"Name": "tag:eks:nodegroup-name", "Values": [nodegroup]},
         {"Name": "instance-state-name", "Values": ["pending", "running"]}])
+    return [i for r in found["Reservations"] for i in r["Instances"]]
+
+
+def _nodes(ec2, cluster: str, nodegroup: str) -> list[Node]:
     nodes = []
-    for inst in sorted((i for r in found["Reservations"] for i in r["Instances"]), key=lambda i: i["InstanceId"]):
+    for inst in sorted(node_instances(ec2, cluster, nodegroup), key=lambda i: i["InstanceId"]):
         eni = next(e for e in inst["NetworkInterfaces"] if e.get("Attachment", {}).get("DeviceIndex", 0) == 0)
         nodes.append(Node(inst["InstanceId"], inst["SubnetId"], inst["Placement"]["AvailabilityZone"],
                           eni["NetworkInterfaceId"], inst["PrivateIpAddress"]))
