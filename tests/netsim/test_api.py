@@ -3,41 +3,15 @@
 Shapes are checked against botocore's own ec2 service model: every key the sandbox returns must be a member of
 the AWS output shape, recursively, with the right kind of value.
 """
-import datetime
 from pathlib import Path
 
 import botocore.session
 import pytest
+from aws_shapes import assert_conforms
 from botocore.exceptions import ClientError
 from netsim_builders import igw, instance, route_table, sg, subnet, verify, vpc
 
 MODEL = botocore.session.get_session().get_service_model("ec2")
-
-
-def conforms(value, shape, where="$"):
-    """Assert ``value`` fits botocore ``shape`` (structure members, lists, scalars)."""
-    t = shape.type_name
-    if t == "structure":
-        assert isinstance(value, dict), where
-        for k, v in value.items():
-            if k == "ResponseMetadata" and where == "$":
-                continue
-            assert k in shape.members, f"{where}.{k} is not in AWS shape {shape.name}"
-            conforms(v, shape.members[k], f"{where}.{k}")
-    elif t == "list":
-        assert isinstance(value, list), where
-        for n, item in enumerate(value):
-            conforms(item, shape.member, f"{where}[{n}]")
-    elif t == "string":
-        assert isinstance(value, str), where
-        if shape.enum:
-            assert value in shape.enum, f"{where}={value!r} not in {shape.enum}"
-    elif t == "integer":
-        assert isinstance(value, int) and not isinstance(value, bool), where
-    elif t == "boolean":
-        assert isinstance(value, bool), where
-    elif t == "timestamp":
-        assert isinstance(value, datetime.datetime), where
 
 
 def output(op):
@@ -61,21 +35,21 @@ def test_create_start_describe_shapes(lab, w):
     ec2 = lab.client("ec2")
     created = ec2.create_network_insights_path(Source=w["igw"], Destination=w["a"], Protocol="tcp",
                                                FilterAtSource={"DestinationPortRange": {"FromPort": 22, "ToPort": 22}})
-    conforms(created, output("CreateNetworkInsightsPath"))
+    assert_conforms(created, output("CreateNetworkInsightsPath"))
     path = created["NetworkInsightsPath"]
     assert path["NetworkInsightsPathId"].startswith("nip-") and path["SourceArn"].endswith(w["igw"])
     assert path["FilterAtSource"]["DestinationPortRange"] == {"FromPort": 22, "ToPort": 22}
     started = ec2.start_network_insights_analysis(NetworkInsightsPathId=path["NetworkInsightsPathId"])
-    conforms(started, output("StartNetworkInsightsAnalysis"))
+    assert_conforms(started, output("StartNetworkInsightsAnalysis"))
     assert started["NetworkInsightsAnalysis"]["Status"] == "running"  # as AWS: the result comes from describe
     aid = started["NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]
     described = ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[aid])
-    conforms(described, output("DescribeNetworkInsightsAnalyses"))
+    assert_conforms(described, output("DescribeNetworkInsightsAnalyses"))
     a = described["NetworkInsightsAnalyses"][0]
     assert a["Status"] == "succeeded" and a["NetworkPathFound"] is False  # port 22 is closed (rule 26)
     exp = a["Explanations"][0]
     assert exp["ExplanationCode"] == "ENI_SG_RULES_MISMATCH" and exp["SecurityGroups"][0]["Id"] == w["web"]
-    conforms(ec2.describe_network_insights_paths(NetworkInsightsPathIds=[path["NetworkInsightsPathId"]]),
+    assert_conforms(ec2.describe_network_insights_paths(NetworkInsightsPathIds=[path["NetworkInsightsPathId"]]),
              output("DescribeNetworkInsightsPaths"))
 
 
@@ -214,6 +188,6 @@ def test_analysis_that_cannot_start_reports_failed(lab, w):
     aid = ec2.start_network_insights_analysis(NetworkInsightsPathId=pid)["NetworkInsightsAnalysis"][
         "NetworkInsightsAnalysisId"]
     got = ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[aid])
-    conforms(got, output("DescribeNetworkInsightsAnalyses"))
+    assert_conforms(got, output("DescribeNetworkInsightsAnalyses"))
     a = got["NetworkInsightsAnalyses"][0]
     assert a["Status"] == "failed" and "source_ip" in a["StatusMessage"]
