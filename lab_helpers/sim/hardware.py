@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Optional
 
+from lab_helpers.core import tagging
 from lab_helpers.errors import LabInputError
 
 SHARED_RACKS = 6  # racks per AZ that instances without a placement group land on
@@ -91,7 +92,7 @@ def _strategies(lab) -> dict:
 
 
 def _name(instance: dict) -> str:
-    return next((t["Value"] for t in instance.get("Tags", []) if t["Key"] == "Name"), instance["InstanceId"])
+    return tagging.name_of(instance.get("Tags"), default=instance["InstanceId"])
 
 
 def layout(lab) -> list[Slot]:

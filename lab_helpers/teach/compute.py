@@ -30,7 +30,3 @@ def launch(lab, subnet_id: str, name: str, *, public_ip: bool = False, security_
         NetworkInterfaces=[nic], TagSpecifications=[{"ResourceType": "instance",
                                                      "Tags": [{"Key": "Name", "Value": name}]}], **extra)
     return response["Instances"][0]["InstanceId"]
-
-
-def name_of(tags) -> str:
-    return next((t["Value"] for t in tags or [] if t["Key"] == "Name"), "")

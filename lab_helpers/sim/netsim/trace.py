@@ -169,7 +169,8 @@ def run(snap: Snapshot, source, destination, port: Optional[int] = 443, protocol
     src = resolve(snap, source, "source", region, ip_override=source_ip)
     dst = resolve(snap, destination, "destination", region, near=src, ip_override=destination_ip)
     if src.kind in ("internet", "igw") and dst.kind == "eni" and not destination_ip:
-        dst.ip = dst.interface.public_ip or dst.interface.private_ips[0]  # from the internet you can only aim at a public IP
+        # From the internet you can only aim at a public IP.
+        dst.ip = dst.interface.public_ip or dst.interface.private_ips[0]
         if _is_v6(src.ip) and dst.interface.ipv6_ips:
             dst.ip = dst.interface.ipv6_ips[0]
     # IPv6 (rule 2): when one end is an IPv6 address, the ENI end uses its IPv6 address

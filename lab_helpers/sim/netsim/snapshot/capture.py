@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Optional
 
+from lab_helpers.core.tagging import name_of
 from lab_helpers.sim.netsim.snapshot.model import (
     EgressOnlyInternetGateway,
     Eni,
@@ -87,13 +88,6 @@ def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints:
 
 
 # ---------------------------------------------------------------------------------------------- describe helpers
-def _name(tags) -> str:
-    for t in tags or []:
-        if t.get("Key") == "Name":
-            return t.get("Value", "")
-    return ""
-
-
 def _pages(client, op: str, key: str, **kw) -> list:
     """All items of a describe call, following NextToken (botocore paginators cost more than the call here)."""
     out, token = [], None
@@ -140,7 +134,7 @@ def _vpcs(ec2, region: str, snap: Snapshot) -> None:
         v6 = [a["Ipv6CidrBlock"] for a in v.get("Ipv6CidrBlockAssociationSet", [])
               if a.get("Ipv6CidrBlockState", {}).get("State", "associated") == "associated"]
         snap.account = snap.account or v.get("OwnerId", "")
-        snap.vpcs[v["VpcId"]] = Vpc(v["VpcId"], region, cidrs, v6, bool(v.get("IsDefault")), _name(v.get("Tags")))
+        snap.vpcs[v["VpcId"]] = Vpc(v["VpcId"], region, cidrs, v6, bool(v.get("IsDefault")), name_of(v.get("Tags")))
 
 
 def _subnets(ec2, region: str, snap: Snapshot) -> None:
@@ -148,7 +142,7 @@ def _subnets(ec2, region: str, snap: Snapshot) -> None:
         v6 = [a["Ipv6CidrBlock"] for a in s.get("Ipv6CidrBlockAssociationSet", [])]
         snap.subnets[s["SubnetId"]] = Subnet(s["SubnetId"], s["VpcId"], region, s["CidrBlock"],
                                              s.get("AvailabilityZone", ""), v6[0] if v6 else "",
-                                             bool(s.get("MapPublicIpOnLaunch")), _name(s.get("Tags")))
+                                             bool(s.get("MapPublicIpOnLaunch")), name_of(s.get("Tags")))
 
 
 def _route_tables(ec2, region: str, snap: Snapshot) -> None:
@@ -157,7 +151,7 @@ def _route_tables(ec2, region: str, snap: Snapshot) -> None:
         snap.route_tables[rt["RouteTableId"]] = RouteTable(
             rt["RouteTableId"], rt["VpcId"], region, any(a.get("Main") for a in assoc),
             [a["SubnetId"] for a in assoc if a.get("SubnetId")], [_route(r) for r in rt.get("Routes", [])],
-            [a["GatewayId"] for a in assoc if a.get("GatewayId")], _name(rt.get("Tags")))
+            [a["GatewayId"] for a in assoc if a.get("GatewayId")], name_of(rt.get("Tags")))
 
 
 # ------------------------------------------------------------------------------------------------------- filters
@@ -221,7 +215,8 @@ def _instances(ec2, region: str, snap: Snapshot) -> None:
                                key=lambda x: x.get("Attachment", {}).get("DeviceIndex", 0))
             enis = [x["NetworkInterfaceId"] for x in by_device]
             snap.instances[i["InstanceId"]] = Instance(i["InstanceId"], region, i["State"]["Name"], enis,
-                                                       i.get("SubnetId", ""), i.get("VpcId", ""), _name(i.get("Tags")))
+                                                       i.get("SubnetId", ""), i.get("VpcId", ""),
+                                                       name_of(i.get("Tags")))
             for x in i.get("NetworkInterfaces", []):
                 eni = snap.enis.get(x["NetworkInterfaceId"])
                 if eni is not None:
@@ -242,7 +237,7 @@ def _internet_gateways(ec2, region: str, snap: Snapshot) -> None:
         snap.igws[g["InternetGatewayId"]] = InternetGateway(
             g["InternetGatewayId"], region,
             [a["VpcId"] for a in g.get("Attachments", []) if a.get("State") in ("available", "attached")],
-            _name(g.get("Tags")))
+            name_of(g.get("Tags")))
 
 
 def _egress_only_gateways(ec2, region: str, snap: Snapshot) -> None:
@@ -262,7 +257,7 @@ def _nat_gateways(ec2, region: str, snap: Snapshot) -> None:
             n.get("ConnectivityType", "public"),
             [a["NetworkInterfaceId"] for a in addrs if a.get("NetworkInterfaceId")],
             [a["PrivateIp"] for a in addrs if a.get("PrivateIp")], [a["PublicIp"] for a in addrs if a.get("PublicIp")],
-            _name(n.get("Tags")))
+            name_of(n.get("Tags")))
 
 
 def _vpc_endpoints(ec2, region: str, snap: Snapshot) -> None:
@@ -327,7 +322,7 @@ def _transit_gateways(ec2, region: str, snap: Snapshot, hints: dict) -> set[str]
             t["TransitGatewayId"], region, t.get("State", ""),
             o.get("AssociationDefaultRouteTableId", "") if o.get("DefaultRouteTableAssociation") == "enable" else "",
             o.get("PropagationDefaultRouteTableId", "") if o.get("DefaultRouteTablePropagation") == "enable" else "",
-            o.get("DefaultRouteTablePropagation") == "enable", _name(t.get("Tags")))
+            o.get("DefaultRouteTablePropagation") == "enable", name_of(t.get("Tags")))
     _tgw_attachments(ec2, region, snap)
     more = _tgw_peering_attachments(ec2, region, snap)
     _tgw_route_tables(ec2, region, snap)
