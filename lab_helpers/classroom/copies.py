@@ -50,6 +50,7 @@ def _load_solutions(lab: str, directory: Path):
     if not path.exists():
         return None, None
     spec = importlib.util.spec_from_file_location(f"vpclab_solutions_{lab}_classroom", path)
+    assert spec is not None and spec.loader is not None, f"{path} is a .py file, which has a source loader"
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module, path.read_text()
@@ -60,12 +61,12 @@ def _solution_calls(node: ast.If) -> Optional[list[tuple[str, str]]]:
     test = node.test
     if not (isinstance(test, ast.Name) and test.id == "SOLUTIONS") or node.orelse:
         return None
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for stmt in node.body:
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
                 and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
                 and stmt.value.func.attr == SOLUTION_CALL and stmt.value.args
-                and isinstance(stmt.value.args[0], ast.Constant)):
+                and isinstance(stmt.value.args[0], ast.Constant) and isinstance(stmt.value.args[0].value, str)):
             return None
         pairs.append((stmt.targets[0].id, stmt.value.args[0].value))
     return pairs
@@ -74,10 +75,11 @@ def _solution_calls(node: ast.If) -> Optional[list[tuple[str, str]]]:
 def _module_parts(source: str) -> dict[str, tuple[int, str]]:
     """Top-level names of a solutions module → (line, source of the statement that defines them)."""
     tree = ast.parse(source)
-    parts = {}
+    parts: dict[str, tuple[int, str]] = {}
     for stmt in tree.body:
         text = ast.get_source_segment(source, stmt)
-        if stmt.decorator_list if isinstance(stmt, (ast.FunctionDef, ast.ClassDef)) else False:
+        assert text is not None, "a statement parsed from source knows where it is in that source"
+        if isinstance(stmt, (ast.FunctionDef, ast.ClassDef)) and stmt.decorator_list:
             text = "\n".join(source.splitlines()[stmt.decorator_list[0].lineno - 1:stmt.end_lineno])
         names = []
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -140,6 +142,11 @@ def _keep_docstring(text: str, name: str, stub) -> str:
     return "\n".join(lines)
 
 
+def _end_line(node: ast.stmt) -> int:
+    assert node.end_lineno is not None, "ast.parse sets every statement's end line (the type allows None)"
+    return node.end_lineno
+
+
 def _rewrite_cell(source: str, solutions, module_source: Optional[str], lab: str, shown: set[str],
                   solved: list, missing: list, instructor: bool) -> str:
     """Replace stubs with solutions (instructor) or just drop the ``if SOLUTIONS:`` switch (student)."""
@@ -148,14 +155,14 @@ def _rewrite_cell(source: str, solutions, module_source: Optional[str], lab: str
     except SyntaxError:
         return source  # IPython magics (``!aws ...``): leave the cell alone
     lines = source.splitlines()
-    edits = []  # (first_line, last_line, replacement_lines), 1-based inclusive
+    edits: list[tuple[int, int, list[str]]] = []  # (first_line, last_line, replacement_lines), 1-based inclusive
     defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     for node in tree.body:
         pairs = _solution_calls(node) if isinstance(node, ast.If) else None
         if pairs is None:
             continue
         # the switch goes in both copies; trailing blank lines before it go too
-        edits.append((node.lineno, node.end_lineno, []))
+        edits.append((node.lineno, _end_line(node), []))
         if not instructor:
             continue
         for target, name in pairs:
@@ -173,7 +180,7 @@ def _rewrite_cell(source: str, solutions, module_source: Optional[str], lab: str
             replacement = [banner] + text.splitlines() + ([f"{target} = {name}"] if target != name else [])
             if stub is not None:
                 first = stub.decorator_list[0].lineno if stub.decorator_list else stub.lineno
-                edits.append((first, stub.end_lineno, replacement))
+                edits.append((first, _end_line(stub), replacement))
             else:
                 edits.append((node.lineno, node.lineno - 1, replacement))  # insert where the switch was
             solved.append(name)
@@ -188,7 +195,9 @@ def _copy(nb, lab: str, solutions, module_source, instructor: bool) -> tuple:
     import copy
 
     nb = copy.deepcopy(nb)
-    solved, missing, shown = [], [], set()
+    solved: list[str] = []
+    missing: list[str] = []
+    shown: set[str] = set()
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None

@@ -64,7 +64,7 @@ class ServiceNetworks(LatticeTables):
     def create_service_network_vpc_association(self, p: dict) -> dict:
         net = self.find(self.networks, p["serviceNetworkIdentifier"], "Service network")
         existing = next((a for a in self.vpc_associations.values() if a["vpcId"] == p["vpcIdentifier"]), None)
-        refuse(rules.vpc_already_associated(p["vpcIdentifier"], existing and existing["serviceNetworkId"]))
+        refuse(rules.vpc_already_associated(p["vpcIdentifier"], existing["serviceNetworkId"] if existing else None))
         aid = new_id("snva")
         now = utc_now()
         assoc = {"id": aid, "arn": self.arn(f"servicenetworkvpcassociation/{aid}"), "status": "ACTIVE",

@@ -50,7 +50,10 @@ def break_even(first: CostFn, second: CostFn, lo: float = 0.0, hi: float = 1_000
         else:
             hi = mid
     gb = round((lo + hi) / 2, 2)
-    return BreakEven(gb, round(first(gb).total, 2))
+    cost = first(gb).total
+    if cost is None:  # priced at both ends yet not here: only a cost function with gaps in its prices
+        return BreakEven(None, None, "a price on one of the paths is unknown")
+    return BreakEven(gb, round(cost, 2))
 
 
 def linear_break_even(fixed_a: float, per_gb_a: float, fixed_b: float, per_gb_b: float) -> Optional[float]:

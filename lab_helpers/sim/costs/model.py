@@ -280,10 +280,10 @@ def monthly(resources: Iterable[Resource] = (), flows: Iterable[Flow] = (), regi
             gb, names = volume.get(key, (0.0, ()))
             volume[key] = (gb + f.gb_per_month, names + (f.name,))
     for (kind, where), (gb, names) in volume.items():
-        item, mult, label = PER_GB[kind]
-        if item is None:
+        gb_item, mult, label = PER_GB[kind]
+        if gb_item is None:
             continue
-        p = price(item, where)
+        p = price(gb_item, where)
         qty = gb * mult
         amount, tier_note = _tiered(p, qty)
         who = ", ".join(dict.fromkeys(names))

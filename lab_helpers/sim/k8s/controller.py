@@ -17,7 +17,7 @@ Reconciling is idempotent: it compares what Lattice has with what the objects as
 from __future__ import annotations
 
 import json
-from typing import Optional
+from typing import Any, Optional
 
 from lab_helpers.sim.k8s import naming
 from lab_helpers.sim.k8s.cluster import Cluster, endpoints
@@ -41,10 +41,12 @@ def _find_network(lattice, name: str) -> Optional[dict]:
 
 def adopt_default_network(lab, cluster: Cluster) -> dict:
     """Helm ``defaultServiceNetwork``: create (or adopt) the network and associate the cluster VPC with it."""
+    name = cluster.default_service_network
+    assert name, "eks_cluster adopts a default network only when the Helm value names one"
     lattice = lab.client("vpc-lattice")
-    net = _find_network(lattice, cluster.default_service_network)
+    net = _find_network(lattice, name)
     if net is None:
-        net = lattice.create_service_network(name=cluster.default_service_network, authType="NONE")
+        net = lattice.create_service_network(name=name, authType="NONE")
     assoc = lattice.list_service_network_vpc_associations(vpcIdentifier=cluster.vpc_id)["items"]
     if not assoc:
         lattice.create_service_network_vpc_association(serviceNetworkIdentifier=net["id"],
@@ -199,7 +201,7 @@ def lattice_match(rule: dict) -> dict:
     match = (rule.get("matches") or [{}])[0]
     path = match.get("path") or {"type": "PathPrefix", "value": "/"}
     kind = "exact" if path.get("type") == "Exact" else "prefix"
-    http = {"pathMatch": {"match": {kind: path.get("value", "/")}, "caseSensitive": True}}
+    http: dict[str, Any] = {"pathMatch": {"match": {kind: path.get("value", "/")}, "caseSensitive": True}}
     if match.get("method"):
         http["method"] = match["method"].upper()
     if match.get("headers"):

@@ -89,7 +89,7 @@ class K8sObject:
         return (self.kind, self.namespace, self.name)
 
     def to_dict(self) -> dict:
-        meta = {"name": self.name, "namespace": self.namespace}
+        meta: dict[str, Any] = {"name": self.name, "namespace": self.namespace}
         if self.labels:
             meta["labels"] = dict(self.labels)
         if self.annotations:

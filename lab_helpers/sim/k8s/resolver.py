@@ -45,7 +45,7 @@ def lattice_service_for(lattice, name: str) -> Optional[dict]:
                  if _norm(s.get("dnsEntry", {}).get("domainName", "")) == name), None)
 
 
-def resolver_lookup(lab, name: str, vpc_id: str) -> tuple[list[str], Optional[str], Optional[str], str]:
+def resolver_lookup(lab, name: str, vpc_id: str) -> tuple[list[str], str, Optional[str], str]:
     """Ask the VPC's Route 53 Resolver (``lab.resolve``, private hosted zones and rules) about ``name``.
 
     Returns (CNAME chain, last name reached, address if the zone gave one, rcode text). The Resolver follows a

@@ -133,6 +133,7 @@ def _start(w: Walker, source: Endpoint, dest: Endpoint, pkt: Packet, source_port
             return
         w.sg(eni, True, pkt)
         # Rule 31: within one subnet the packet never crosses a NACL, but the route table still applies (local).
+        assert sub is not None, f"capture records the subnet of every ENI ({eni.id})"
         return w.route(sub, pkt, "eni", sender=eni)
     if source.kind in ("internet", "igw"):
         pkt.sport = source_ports or filters.EPHEMERAL_ANY
@@ -167,17 +168,17 @@ def _start(w: Walker, source: Endpoint, dest: Endpoint, pkt: Packet, source_port
         if not peering.peer_contains(w.idx, pcx, pcx.accepter_vpc, pkt.dst):
             w.stop("VPCLAB_PEERING_NOT_TRANSITIVE", f"{pkt.dst} is not inside {pcx.accepter_vpc}: "
                    f"{peering.why_not_transitive(w.idx, pcx.accepter_vpc, pkt.dst)}.", pcx.id, "vpc-peering-connection")
-        eni = w.idx.eni_by_ip.get((pcx.accepter_vpc, pkt.dst))
-        if eni is None:
+        peer_eni = w.idx.eni_by_ip.get((pcx.accepter_vpc, pkt.dst))
+        if peer_eni is None:
             w.stop("VPCLAB_NO_DESTINATION", f"No interface in {pcx.accepter_vpc} has {pkt.dst}.", pcx.id,
                    "vpc-peering-connection")
-        w.nacl(snap.subnets[eni.subnet_id], False, pkt)
-        return w.deliver(eni, pkt, "pcx")
+        w.nacl(snap.subnets[peer_eni.subnet_id], False, pkt)
+        return w.deliver(peer_eni, pkt, "pcx")
     if source.kind == "ip":
         vpc = w.idx.vpc_of_ip(pkt.src)
-        eni = w.idx.eni_by_ip.get((vpc, pkt.src)) if vpc else None
-        if eni is not None:
-            source.eni = eni
+        src_eni = w.idx.eni_by_ip.get((vpc, pkt.src)) if vpc else None
+        if src_eni is not None:
+            source.eni = src_eni
             source.kind = "eni"
             return _start(w, source, dest, pkt, source_ports)
         sub = w.idx.subnet_of_ip(vpc, pkt.src) if vpc else None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Optional
+from typing import Any, Optional
 
 from lab_helpers.sim.netsim import filters
 from lab_helpers.sim.netsim.packets import Packet
@@ -58,7 +58,7 @@ def route_aws(r, state: Optional[str] = None) -> dict:
 
 
 def packet_header(p: Packet) -> dict:
-    out = {"SourceAddresses": [p.src], "DestinationAddresses": [p.dst], "Protocol": p.proto}
+    out: dict[str, Any] = {"SourceAddresses": [p.src], "DestinationAddresses": [p.dst], "Protocol": p.proto}
     if p.proto in filters.PORTED:
         out["DestinationPortRanges"] = [{"From": p.dport[0], "To": p.dport[1]}]
         out["SourcePortRanges"] = [{"From": p.sport[0], "To": p.sport[1]}]

@@ -69,6 +69,7 @@ def sg_rule_matches(idx: SnapshotIndex, rule: SgRule, proto: str, port: Optional
     if rule.protocol != "-1" and rule.protocol != proto:
         return False
     if rule.protocol in PORTED and rule.port_from is not None and port is not None:
+        assert rule.port_to is not None, "AWS gives FromPort and ToPort together"
         if not rule.port_from <= port <= rule.port_to:
             return False
     if rule.protocol == "1" and rule.port_from not in (None, -1) and port is not None and rule.port_from != port:
@@ -128,6 +129,7 @@ def _entry_matches(e: NaclEntry, proto: str, remote_ip, icmp_type=None) -> bool:
 
 def _entry_ports(e: NaclEntry) -> tuple[int, int]:
     if e.protocol in PORTED and e.port_from is not None:
+        assert e.port_to is not None, "a network ACL PortRange has From and To together"
         return e.port_from, e.port_to
     return 0, 65535
 
@@ -170,7 +172,7 @@ def nacl_evaluate(acl: NetworkAcl, egress: bool, proto: str, ports: tuple[int, i
     """First-match evaluation of ``acl`` for every destination port in ``ports`` (inclusive)."""
     if proto not in PORTED:
         ports = (0, 0)
-    remaining = [tuple(ports)]
+    remaining: list[tuple[int, int]] = [(ports[0], ports[1])]
     pieces: list[NaclPiece] = []
     for e in _ordered(acl, egress, memo):
         if not remaining:

@@ -143,23 +143,23 @@ def resolve(snap: Snapshot, spec, role: str, region: str, near: Optional[Endpoin
             raise TraceInputError(f"Tracing to or from transit gateway {s} needs an address: pass {which}_ip=... "
                                   f"to lab.trace ({which.capitalize()}Ip in create_network_insights_path).")
         return Endpoint("tgw", s, ip_override, t.region, resource_type="transit-gateway")
-    ip = _ip(s)
-    if ip is None:
+    addr = _ip(s)
+    if addr is None:
         raise TraceInputError(f"Cannot trace {role} {spec!r}: use an id (i-, eni-, igw-, nat-, vpce-, pcx-, tgw-, "
                               "tgw-attach-), an IP address, 'internet', or 's3'/'dynamodb'.")
     for (vpc, pip), eni in idx.eni_by_ip.items():
-        if pip == ip:
-            return Endpoint("eni", eni.instance_id or eni.id, ip, eni.region, vpc, eni,
+        if pip == addr:
+            return Endpoint("eni", eni.instance_id or eni.id, addr, eni.region, vpc, eni,
                             resource_type="instance" if eni.instance_id else "network-interface")
-    if role == "destination" and ip in idx.eni_by_public_ip:
-        return Endpoint("ip", ip, ip, region, resource_type="ip")
-    svc = gateways.service_of_address(idx, ip)
+    if role == "destination" and addr in idx.eni_by_public_ip:
+        return Endpoint("ip", addr, addr, region, resource_type="ip")
+    svc = gateways.service_of_address(idx, addr)
     if svc is not None:
-        return Endpoint("service", ip, ip, svc.region, service=svc.name, resource_type="aws-service")
-    vpc = idx.vpc_of_ip(ip)
+        return Endpoint("service", addr, addr, svc.region, service=svc.name, resource_type="aws-service")
+    vpc = idx.vpc_of_ip(addr)
     if vpc is not None:
-        return Endpoint("ip", ip, ip, snap.vpcs[vpc].region, vpc, resource_type="ip")
-    return Endpoint("internet", ip, ip, region, resource_type="internet")
+        return Endpoint("ip", addr, addr, snap.vpcs[vpc].region, vpc, resource_type="ip")
+    return Endpoint("internet", addr, addr, region, resource_type="internet")
 
 
 def run(snap: Snapshot, source, destination, port: Optional[int] = 443, protocol: str = "tcp", region: str = "",
@@ -197,9 +197,9 @@ class TraceResult:
     hops: list[Hop]
     explanation: str
     analysis: dict
-    engine: Analysis = field(repr=False, default=None)
+    engine: Optional[Analysis] = field(repr=False, default=None)
     lab: object = field(repr=False, default=None)  # kept so a picture of the result can name what it saw
-    snapshot: Snapshot = field(repr=False, default=None)
+    snapshot: Optional[Snapshot] = field(repr=False, default=None)
 
     @property
     def forward_hops(self) -> list[Hop]:
@@ -252,6 +252,7 @@ def _explanation(a: Analysis) -> str:
     if a.reachable:
         return f"Reachable{' via ' + a.via if a.via else ''}; the reply gets back too."
     b = a.blocked
+    assert b is not None, "analyze names where an unreachable path was blocked"
     leg = "On the way back, " if b.direction == "return" else ""
     return f"{leg}{b.sentence} [{b.code}]"
 

@@ -68,13 +68,13 @@ class EdgeHops(WalkState):
         owner = gateways.ingress_owner(idx, pkt.dst)
         if owner is None:
             vpc = idx.vpc_of_ip(pkt.dst)
-            igw = igw_id or (idx.igw_of_vpc[vpc].id if vpc in idx.igw_of_vpc else "")
-            self.hop(igw or "internet", "internet-gateway", "gateway", f"{pkt.dst} is not a public address here",
+            igw_name = igw_id or (idx.igw_of_vpc[vpc].id if vpc in idx.igw_of_vpc else "")
+            self.hop(igw_name or "internet", "internet-gateway", "gateway", f"{pkt.dst} is not a public address here",
                      "drop")
             self.stop("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
                       f"Traffic from the internet is addressed to {pkt.dst}, which no public IPv4/EIP maps to: give "
                       "the destination a public IP or Elastic IP (an internet gateway only forwards to public "
-                      "addresses, rule 15).", igw or pkt.dst, "internet-gateway", Address=pkt.dst)
+                      "addresses, rule 15).", igw_name or pkt.dst, "internet-gateway", Address=pkt.dst)
         kind, thing = owner
         vpc_id = thing.vpc_id
         igw = idx.igw_of_vpc.get(vpc_id)
@@ -91,6 +91,7 @@ class EdgeHops(WalkState):
             private = gateways.nat_source_ip(nat)
             self.hop(igw.id, "internet-gateway", "gateway", f"1:1 NAT {pkt.dst} -> {private}", "forward", sub)
             inner = Packet(pkt.src, private, pkt.proto, pkt.dport, pkt.sport)
+            assert sub is not None, f"capture records the subnet of every NAT gateway ({nat.id})"
             self.nacl(sub, False, inner)
             if self.mode == "return" and private in self.translations:
                 return self.untranslate(inner, "internet")
@@ -117,6 +118,7 @@ class EdgeHops(WalkState):
                 mid = self.target_eni(m.route)
                 if mid is not None:
                     return self.appliance(mid, inner, "internet")
+        assert sub is not None, f"capture records the subnet of every ENI ({eni.id})"
         self.nacl(sub, False, inner)
         return self.deliver(eni, inner, "internet")
 

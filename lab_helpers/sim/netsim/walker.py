@@ -32,6 +32,7 @@ class Walker(EdgeHops, TransitHops):
         v = filters.sg_evaluate(self.idx, eni.sg_ids, egress, pkt.proto, pkt.port, remote)
         proto = filters.PROTO_NAMES.get(pkt.proto, pkt.proto)
         if v.allowed:
+            assert v.rule is not None, "an allowing verdict names the rule that allowed"
             self.hop(v.group_id, "security-group", "security group rule", filters.sg_rule_text(v.rule), "allow", sub,
                      SecurityGroupRule=sg_rule_aws(v.group_id, v.rule))
             return
@@ -150,6 +151,7 @@ class Walker(EdgeHops, TransitHops):
                      "forwards (SourceDestCheck=false)", "forward", sub)
         if self.mode == "forward":
             self.sg(eni, True, out)
+        assert sub is not None, f"capture records the subnet of every ENI ({eni.id})"
         return self.route(sub, out, "appliance", sender=eni)
 
     def untranslate(self, pkt: Packet, origin: str):
@@ -160,6 +162,7 @@ class Walker(EdgeHops, TransitHops):
         self.hop(device, "nat-gateway" if where else "network-interface", "gateway",
                  f"reverse translation {pkt.dst} -> {orig_ip}", "forward", sub)
         back = Packet(pkt.src, orig_ip, pkt.proto, orig_ports, pkt.sport)
+        assert sub is not None, f"capture records the subnet of every NAT device ({device})"
         return self.route(sub, back, "nat")
 
     # -- routing -----------------------------------------------------------------------------------------------
@@ -187,6 +190,7 @@ class Walker(EdgeHops, TransitHops):
                       f"{' (the reply)' if self.mode == 'return' else ''}: {hint}.",
                       rid, "route-table", RouteTable=component(rid, "route-table", self.snap, region),
                       Subnet=component(subnet.id, "subnet", self.snap, region), Address=pkt.dst)
+        assert rt is not None, "routing.lookup matches only in a route table"
         r = match.route
         text = f"{r.destination}{' (' + match.matched_cidr + ')' if r.is_prefix_list else ''} -> {r.target_id}"
         problem = routing.target_problem(idx, subnet.vpc_id, r)

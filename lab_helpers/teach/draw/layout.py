@@ -245,17 +245,19 @@ def _subnet_box(snap, idx, s: Subnet, ax0: float, sy: float, pos) -> SubnetBox:
 
 def _eni_mark(snap, s: Subnet, e, ex: float, ey: float, pos) -> Mark:
     """An ENI drawn as what owns it: a NAT gateway, an interface endpoint, or an instance."""
-    under = dict(size=5.5, ha="center", va="top")
+    def under(x: float, y: float, text: str) -> Label:  # the small caption centred under a mark
+        return Label(x, y, text, size=5.5, ha="center", va="top")
+
     nat = next((g for g in snap.nat_gateways.values() if e.id in g.eni_ids or
                 (g.subnet_id == s.id and e.private_ips and e.private_ips[0] in g.private_ips)), None)
     if nat is not None:
         pos[nat.id] = (ex, ey)
         return Mark(nat.id, ex, ey, "D", 9, "#6a1b9a" if nat.state == "available" else "#bdbdbd",
-                    label=Label(ex, ey - 0.32, "NAT", **under))
+                    label=under(ex, ey - 0.32, "NAT"))
     endpoint = next((p for p in snap.endpoints.values() if e.id in p.eni_ids), None)
     if endpoint is not None:
         pos.setdefault(endpoint.id, (ex, ey))
-        return Mark(endpoint.id, ex, ey, "s", 8, "#00838f", label=Label(ex, ey - 0.32, "vpce", **under))
+        return Mark(endpoint.id, ex, ey, "s", 8, "#00838f", label=under(ex, ey - 0.32, "vpce"))
     inst = snap.instances.get(e.instance_id) if e.instance_id else None
     colour = "#37474f" if not inst or inst.state in ("running", "pending") else "#bdbdbd"
     tag = (inst.name if inst and inst.name else short(e.instance_id or e.id, 4))
@@ -263,7 +265,7 @@ def _eni_mark(snap, s: Subnet, e, ex: float, ey: float, pos) -> Mark:
     if e.instance_id:
         pos[e.instance_id] = (ex, ey)
     return Mark(e.id, ex, ey, "o", 8, colour, "white",
-                Label(ex, ey - 0.32, tag + ("\n" + e.public_ip if e.public_ip else ""), **under))
+                under(ex, ey - 0.32, tag + ("\n" + e.public_ip if e.public_ip else "")))
 
 
 def _peering_arcs(snap, tops, pos) -> list[PeeringArc]:
@@ -314,7 +316,7 @@ class TracePath:
 def trace_path(layout: Topology, result) -> TracePath:
     """The anchor points of each hop of ``result`` (a TraceResult) that has a place on the picture."""
     pos = layout.positions
-    points = []
+    points: list[tuple[float, float]] = []
     for h in result.forward_hops:
         cid = h.component_id.split(",")[0]
         if h.component_type in ("route-table", "network-acl", "security-group", "subnet") or (

@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 
 @lru_cache(maxsize=65536)
@@ -257,8 +257,10 @@ _KINDS = {
     "tgws": TransitGateway, "tgw_attachments": TgwAttachment, "tgw_route_tables": TgwRouteTable,
     "prefix_lists": PrefixList,
 }
-_NESTED = {RouteTable: {"routes": Route}, NetworkAcl: {"entries": NaclEntry}, SecurityGroup: {"rules": SgRule},
-           TgwRouteTable: {"routes": TgwRoute}}
+_NESTED: dict[type, dict[str, type]] = {
+    RouteTable: {"routes": Route}, NetworkAcl: {"entries": NaclEntry}, SecurityGroup: {"rules": SgRule},
+    TgwRouteTable: {"routes": TgwRoute},
+}
 
 
 @dataclass
@@ -291,7 +293,7 @@ class Snapshot:
 
     # -- persistence -------------------------------------------------------------------------------------------
     def to_dict(self) -> dict:
-        out = {"regions": self.regions, "notes": self.notes, "account": self.account}
+        out: dict[str, Any] = {"regions": self.regions, "notes": self.notes, "account": self.account}
         for name in _KINDS:
             out[name] = [asdict(obj) for obj in getattr(self, name).values()]
         return out
