@@ -196,7 +196,8 @@ def poll(describe: Callable[[], Optional[str]], spec: Waitable, resource_id: str
     """
     start = clock()
     reporter.start(spec, resource_id)
-    history, polls, state = [], 0, None
+    history: list = []
+    polls, state = 0, None
     while True:
         state = describe()
         polls += 1

@@ -57,7 +57,7 @@ class BlastRadius:
 
     def by_group(self) -> dict:
         """``{group or "(no group)": (lost, total)}`` — the number a team cares about."""
-        out = defaultdict(lambda: [0, 0])
+        out: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
         for slot in self.layout:
             key = slot.group or "(no group)"
             out[key][1] += 1
@@ -75,7 +75,7 @@ class BlastRadius:
 def _instances(lab) -> list:
     # lab.client, not raw_client: in the sandbox the placement group lives in the fidelity layer's describe
     # results (moto drops Placement.GroupName); against AWS the same call returns it natively.
-    found = []
+    found: list[dict] = []
     for page in lab.client("ec2").get_paginator("describe_instances").paginate():
         for res in page["Reservations"]:
             found.extend(i for i in res["Instances"] if i["State"]["Name"] in ALIVE)
@@ -109,7 +109,8 @@ def layout(lab) -> list[Slot]:
 
 def _place_az(az: str, instances: list, strategies: dict) -> list[Slot]:
     next_rack = [SHARED_RACKS]  # racks 1..SHARED_RACKS are the shared pool; groups get fresh racks after it
-    fill = defaultdict(int)  # (rack, host) -> instances placed
+    # (rack, host) -> instances placed on that host; (rack, "n") -> instances placed on the rack
+    fill: defaultdict[tuple[int, int | str], int] = defaultdict(int)
     group_racks: dict = {}  # (group, key) -> rack number
     shared_turn = [0]
 
@@ -124,7 +125,7 @@ def _place_az(az: str, instances: list, strategies: dict) -> list[Slot]:
                 return host
         return 0
 
-    out = []
+    out: list[Slot] = []
     for inst in instances:
         p = inst.get("Placement", {})
         group, partition = p.get("GroupName") or "", p.get("PartitionNumber")
@@ -163,7 +164,7 @@ def fail(lab, rack: str = None, host: str = None, slots: list = None) -> BlastRa
                             "Names come from hardware.layout(lab).")
     slots = slots if slots is not None else layout(lab)
     known = {s.rack for s in slots} | {s.host for s in slots}
-    target = rack or host
+    target = rack or host or ""
     if target not in known:
         raise LabInputError(f"No instance runs on {target!r} in the model; pick one of {sorted(known)[:6]}...")
     lost = [s for s in slots if (s.rack if rack else s.host) == target]

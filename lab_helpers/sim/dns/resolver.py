@@ -31,7 +31,7 @@ import html
 import importlib
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from lab_helpers.sim.dns.zones import (
     Zone,
@@ -135,7 +135,7 @@ def resolve(lab, name: str, vpc_id: str, rtype: str = "A") -> Answer:
 
 @dataclass
 class _Context:
-    lab: object
+    lab: Any  # a lab: what the Resolver reads goes through its describe calls
     vpc_id: str
     attrs: dict
     _zones: Optional[list] = None

@@ -33,7 +33,8 @@ class Query:
 
 def read_name(data: bytes, offset: int) -> tuple[str, int]:
     """Read a (possibly compressed) domain name; return it with a trailing dot and the offset after it."""
-    labels, jumped, end = [], False, offset
+    labels: list[str] = []
+    jumped, end = False, offset
     for _ in range(128):  # a pointer loop must not hang the server
         length = data[offset]
         if length & 0xC0 == 0xC0:

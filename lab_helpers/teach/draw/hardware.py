@@ -23,7 +23,7 @@ def _racks(slots: list, failed, lost, ax):
     racks = sorted({s.rack for s in slots})
     if ax is None:
         _, ax = plt.subplots(figsize=(max(6, 0.9 * len(racks)), 3.6))
-    height = defaultdict(int)
+    height: defaultdict[str, int] = defaultdict(int)
     for slot in slots:
         x = racks.index(slot.rack)
         y = height[slot.rack]
