@@ -80,6 +80,8 @@ def test_wheel_runs_lab_01_outside_the_repository(tmp_path):
     wheel = build_wheel(tmp_path / "dist")
     with zipfile.ZipFile(wheel) as zf:
         assert "lab_helpers/data/catalog.json" in zf.namelist(), "pyproject's package-data must ship catalog.json"
+        assert {"lab_helpers/data/labs/01_vpc_basics.ipynb", "lab_helpers/data/labs/solutions.json"} <= \
+            set(zf.namelist()), "pyproject's package-data must ship the course's notebooks for `vpclab labs --copy`"
     env = clean_env(tmp_path)
     venv = fresh_venv(tmp_path / "venv", env)
     run([venv.python, "-m", "pip", "install", "--no-deps", "--no-index", "--no-cache-dir", str(wheel)], env, tmp_path)
@@ -104,6 +106,10 @@ def test_wheel_runs_lab_01_outside_the_repository(tmp_path):
     assert seen["nat_hour_usd"] and "kind: Deployment" in seen["deployments"]
     listing = run([str(venv.root / "bin" / "vpclab"), "list"], env, cwd=elsewhere)
     assert "01_vpc_basics" in listing and "total" in listing
+    copied = run([str(venv.root / "bin" / "vpclab"), "labs", "--copy", "course"], env, cwd=elsewhere)
+    assert "from the installed package" in copied
+    assert (elsewhere / "course" / "09_capstone.ipynb").read_text() == (ROOT / "labs" / "09_capstone.ipynb").read_text()
+    assert (elsewhere / "course" / "solutions" / "01_vpc_basics.py").is_file()
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ class LabSession:
     _raw_clients: dict = field(default_factory=dict)
     shim_state: dict = field(default_factory=dict)
     closed: bool = False
+    course: bool = True  # False for your own notebook's lab: start_lab("our-network-notes")
 
     # -- clients ----------------------------------------------------------------------------------------------
     def client(self, service: str, region: Optional[str] = None):
@@ -150,7 +151,7 @@ def open_session(name: str, mode: Optional[str] = None, region: Optional[str] = 
     server), so the layer above decides which AWS rules the sandbox enforces. In live mode
     ``price_notice(service, operation, params, region)`` may return a line to print before a billed create.
     """
-    info = catalog.find(name)
+    info = catalog.resolve(name)
     mode = config.mode(mode)
     if mode not in config.MODES:
         raise LabError(f"Unknown mode {mode!r}. Use MODE='sandbox' (free, offline) or MODE='live' (your account).")
@@ -159,13 +160,27 @@ def open_session(name: str, mode: Optional[str] = None, region: Optional[str] = 
         lab = _start_sandbox(cls, info.name, config.sandbox_region(region), run_id, server)
     else:
         lab = _start_live(cls, info.name, region, run_id, live_ok)
+    lab.course = info.course
     kernel.open_lab(lab)
     _install_hooks(lab, price_notice)
     if lab.uses_fidelity and install_fidelity is not None:
         install_fidelity(lab)
     if not quiet:
         _announce(lab)
+        if not info.course:
+            _note_own_lab(lab)
     return lab
+
+
+_NOTED_OWN: set[str] = set()  # own labs already told, so re-running a notebook's first cell says it once
+
+
+def _note_own_lab(lab: LabSession) -> None:
+    if lab.name in _NOTED_OWN:
+        return
+    _NOTED_OWN.add(lab.name)
+    print(f"📓 {lab.name} is your own lab, not one of the course's (`vpclab list` shows those): it is tagged and "
+          f"torn down the same way (vpclab:lab={lab.name}), and has no reference solutions.")
 
 
 def _start_sandbox(cls: type, name: str, region: str, run_id: str, server: bool) -> LabSession:
