@@ -127,7 +127,8 @@ def _config() -> Config:
 
 
 def _new_run_id(lab: str) -> str:
-    return f"{lab[:2]}-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
+    prefix = "".join(c for c in lab if c.isalnum())[:2].lower()  # a course lab's number; an own lab's initials
+    return f"{prefix}-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
 
 
 def _boto_session(region: str, sandbox: bool) -> boto3.Session:
