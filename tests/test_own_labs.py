@@ -91,7 +91,10 @@ def test_vpclab_run_executes_any_notebook_with_the_labs_parameters(tmp_path, cap
     body = ("import json, lab_helpers\n"
             "lab = lab_helpers.start_lab('our-network-notes', mode=MODE, region=REGION)\n"
             "vpc = lab.client('ec2').create_vpc(CidrBlock='10.30.0.0/16')['Vpc']['VpcId']\n"
-            "print('SEEN ' + json.dumps({'mode': MODE, 'region': lab.region, 'solutions': SOLUTIONS}))\n"
+            "import socket\n"
+            "try:\n    socket.create_connection(('192.0.2.1', 443), timeout=1); guard = 'open'\n"
+            "except ConnectionRefusedError as err:\n    guard = 'vpc-labs test guard' in str(err)\n"
+            "print('SEEN ' + json.dumps({'mode': MODE, 'region': lab.region, 'solutions': SOLUTIONS, 'guard': guard}))\n"
             "lab.teardown()")
     notebook = own_notebook(tmp_path / "our-network-notes.ipynb", body)
     out = tmp_path / "runs"
@@ -100,7 +103,7 @@ def test_vpclab_run_executes_any_notebook_with_the_labs_parameters(tmp_path, cap
     executed = nbformat.read(out / "our-network-notes.ipynb", as_version=4)
     text = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
     seen = json.loads(next(line for line in text.splitlines() if line.startswith("SEEN "))[5:])
-    assert seen == {"mode": "sandbox", "region": "eu-west-1", "solutions": False}
+    assert seen == {"mode": "sandbox", "region": "eu-west-1", "solutions": False, "guard": True}  # guard in the kernel
     assert "not one of the course's" in text
 
 

@@ -129,6 +129,11 @@ def test_marker_refuses_unknown_options(vpc_sandbox):
 def test_live_mode_in_the_environment_never_reaches_a_test(vpc_sandbox, monkeypatch):
     assert vpc_sandbox.mode == "sandbox" and vpc_sandbox.backend == "moto"
 
+def test_the_suites_socket_guard_holds_here(vpc_sandbox):
+    import socket
+    with pytest.raises(ConnectionRefusedError, match="vpc-labs test guard"):
+        socket.create_connection(("192.0.2.1", 443), timeout=1)
+
 def test_failure_shows_the_trace(vpc_sandbox):
     ec2 = vpc_sandbox.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
@@ -143,7 +148,7 @@ def test_the_fixture_in_a_project_of_its_own(tmp_path, monkeypatch):
     monkeypatch.setenv("VPCLAB_MODE", "live")  # a CI machine's setting must not send tests to an account
     done = run_pytest(tmp_path)
     out = done.stdout + done.stderr
-    assert "1 failed, 4 passed, 1 error" in out, out[-4000:]
+    assert "1 failed, 5 passed, 1 error" in out, out[-4000:]
     assert "FAILED test_ours.py::test_failure_shows_the_trace" in out
     assert "expected i-" in out and "8.8.8.8" in out and "Why:" in out, out[-4000:]
     assert "ERROR test_ours.py::test_marker_refuses_unknown_options" in out and "keyword options" in out
