@@ -53,7 +53,7 @@ def cmd_run(args) -> int:
         if not notebook.is_file() or notebook.suffix != ".ipynb":
             raise NotebookNotFound(f"No notebook at {notebook}. Give the path of an .ipynb file, or a course lab's "
                                    "name or number (`vpclab list`).")
-        return _execute(notebook.resolve(), notebook.stem, "your notebook", args)
+        return _execute(notebook.resolve(), notebook.stem, _heading(notebook) or "your notebook", args)
     info = catalog.find(args.lab)
     if info.path is None:
         raise LabError(f"`vpclab run` needs {info.name}'s notebook, and this install has no labs folder "
@@ -65,6 +65,22 @@ def cmd_run(args) -> int:
 def _is_notebook_path(arg: str) -> bool:
     """``path/x.ipynb`` or ``x.ipynb`` that exists here: a notebook; ``01`` or ``01_vpc_basics``: a course lab."""
     return arg.endswith(".ipynb") and (os.sep in arg or "/" in arg or Path(arg).exists())
+
+
+def _heading(notebook: Path) -> str:
+    """The notebook's first Markdown heading (its title, as a lab's metadata gives one), or ``""``."""
+    import json
+
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return ""
+    for cell in cells:
+        source = "".join(cell.get("source", "")) if cell.get("cell_type") == "markdown" else ""
+        for line in source.splitlines():
+            if line.startswith("#"):
+                return line.lstrip("#").strip()
+    return ""
 
 
 def _execute(notebook: Path, name: str, title: str, args) -> int:

@@ -46,7 +46,8 @@ def test_a_widened_rule_fails_them_with_the_trace_that_gets_through(project):
 def test_the_examples_notebook_documents_the_network(project, capsys):
     out = project / "build" / "docs"
     assert cli.main(["run", str(project / "network_notes.ipynb"), "--out", str(out), "--html", "--no-progress"]) == 0
-    assert "✅ network_notes ran to the end." in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "Running network_notes (Our network: ournet)" in said and "✅ network_notes ran to the end." in said
     executed = nbformat.read(out / "network_notes.ipynb", as_version=4)
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
