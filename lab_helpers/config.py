@@ -76,5 +76,10 @@ def record_progress() -> bool:
     return not _get("VPCLAB_NO_PROGRESS")
 
 
+# Names for setting a variable in another process's environment (a classroom's single-user servers), never read.
+HOME_VAR = "VPCLAB_HOME"
+LABS_DIR_VAR = "VPCLAB_LABS_DIR"
+STRICT_VAR = "VPCLAB_STRICT"
+
 VARIABLES = ("VPCLAB_MODE", "VPCLAB_REGION", "VPCLAB_LIVE_OK", "VPCLAB_STRICT", "VPCLAB_HOME", "VPCLAB_LABS_DIR",
              "VPCLAB_NO_PROGRESS")

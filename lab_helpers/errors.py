@@ -63,6 +63,10 @@ class PortAllocationError(LabError):
         return {"Error": {"Code": self.code, "Message": str(self)}}
 
 
+class HubError(LabError):
+    """A classroom's JupyterHub (or a learner's server behind it) refused or failed a request."""
+
+
 class LabInputError(LabError, ValueError):
     """A value given to a helper or simulator is wrong; the message says what to give instead."""
 

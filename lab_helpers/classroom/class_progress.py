@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Optional
 
 from lab_helpers.core import catalog
-from lab_helpers.errors import LabInputError
 from lab_helpers.teach import progress
 
 
@@ -107,20 +106,29 @@ def progress_report(paths: Optional[Iterable] = None, labs_dir: Optional[Path] =
     """
     own = not paths
     paths = [Path(p) for p in (paths or [progress.path()])]
-    learners, problems, seen_labs = {}, [], []
+    records, origin, problems = {}, {}, []
     for path in paths:
         name = "you" if own else learner_name(path)
-        if name in learners:  # two files called progress.json under different folders of the same name
+        if name in records:  # two files called progress.json under different folders of the same name
             name = f"{name} ({path})"
         try:
-            data = json.loads(path.read_text())
-            if not isinstance(data, dict):
-                raise LabInputError("not a JSON object")
+            records[name], origin[name] = json.loads(path.read_text()), path
         except FileNotFoundError:
             problems.append(f"{path}: no such file (has this learner run a check yet?)")
-            continue
         except (OSError, ValueError) as err:
             problems.append(f"{path}: cannot read it ({err})")
+    return report_from_records(records, problems, labs_dir, where=lambda name: origin[name])
+
+
+def report_from_records(records: dict, problems: Optional[list] = None, labs_dir: Optional[Path] = None,
+                        where=str) -> ProgressReport:
+    """One report from learners' progress records already read (``{learner: parsed progress.json}``), wherever
+    they came from: files (:func:`progress_report`) or a JupyterHub (:mod:`lab_helpers.classroom.hub_client`).
+    ``where(name)`` says where a learner's record came from, for the problem list."""
+    learners, problems, seen_labs = {}, list(problems or []), []
+    for name, data in records.items():
+        if not isinstance(data, dict):
+            problems.append(f"{where(name)}: cannot read it (not a JSON object)")
             continue
         learners[name] = {lab: checks for lab, checks in data.items() if isinstance(checks, dict)}
         seen_labs += [lab for lab in learners[name] if lab not in seen_labs]
