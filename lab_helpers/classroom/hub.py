@@ -157,11 +157,12 @@ class Hub:
         except psutil.NoSuchProcess:
             return []
 
-    def stop(self, grace: float = 20) -> None:
+    def stop(self, grace: float = 20) -> list:
         """SIGTERM the hub (it stops the servers and the proxy), then SIGKILL whatever of its tree is left.
 
         The tree is listed first: the proxy and the servers run in sessions of their own, so a process-group kill
-        would miss them, and once the hub is gone they would belong to init."""
+        would miss them, and once the hub is gone they would belong to init. Returns what is still alive (nothing,
+        unless a process cannot be killed)."""
         import psutil
 
         tree = self.processes()
@@ -176,8 +177,18 @@ class Hub:
                 proc.kill()
             except psutil.NoSuchProcess:
                 pass
-        psutil.wait_procs(tree, timeout=5)
+        _, alive = psutil.wait_procs(tree, timeout=5)
         self.process.poll()
+        return [p for p in alive if _status(p) not in (psutil.STATUS_ZOMBIE, None)]
+
+
+def _status(proc):
+    import psutil
+
+    try:
+        return proc.status()
+    except psutil.NoSuchProcess:
+        return None
 
 
 def configure(c, settings_json: str) -> None:

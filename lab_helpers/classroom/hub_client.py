@@ -6,7 +6,9 @@ learner's session driven from a script (how the tests and ``benchmarks/classroom
 
     learner = HubClient.login("http://127.0.0.1:8000", "learner01", password)   # the shared password
     learner.start_server()
-    learner.run_notebook("labs/01_vpc_basics.ipynb", inject="SOLUTIONS = True")
+    with learner.kernel("labs/01_vpc_basics.ipynb") as kernel:
+        learner.run_notebook("labs/01_vpc_basics.ipynb", kernel, inject="SOLUTIONS = True")
+        print(kernel.execute("print(lab.client('ec2').describe_vpcs())")["text"])
 
 Every learner's record is read where it lies, ``~/.vpclab/progress.json`` in their home, through the hub's proxy and
 their own Jupyter server's contents API (``/user/<name>/api/contents/...``) with the instructor's token: nothing is
@@ -20,6 +22,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Optional
 
@@ -73,35 +76,29 @@ class HubClient:
         quoted = urllib.parse.quote(path)
         return self.api("GET", f"{self.server(user)}/api/contents/{quoted}?content=1&type=file&format=text")["content"]
 
-    def run_notebook(self, path: str, inject: str = "", timeout: float = 600) -> list[dict]:
-        """Execute a notebook's code cells in a new kernel of this learner's server, ``inject`` run right after the
-        cell tagged ``parameters`` (as papermill does). Returns each cell's outputs; raises on the first error."""
-        notebook = json.loads(self.read_text(path))
-        session = self.api("POST", f"{self.server()}/api/sessions",
-                           {"path": path, "type": "notebook", "name": path, "kernel": {"name": "python3"}})
-        kernel = session["kernel"]["id"]
-        try:
-            with KernelChannel(self.url, self.server(), kernel, self.token, timeout) as channel:
-                results = []
-                for cell in notebook["cells"]:
-                    if cell["cell_type"] != "code":
-                        continue
-                    results.append(channel.execute("".join(cell["source"])))
-                    if "parameters" in cell.get("metadata", {}).get("tags", []) and inject:
-                        results.append(channel.execute(inject))
-                return results
-        finally:
-            self.api("DELETE", f"{self.server()}/api/sessions/{session['id']}")
-
-    def execute(self, code: str, path: str = "scratch.ipynb", timeout: float = 300) -> dict:
-        """Run one snippet in a fresh kernel (a scratch notebook's session), returning its outputs."""
+    @contextmanager
+    def kernel(self, path: str = "scratch.ipynb", timeout: float = 600):
+        """A new kernel for the notebook at ``path`` (a session of this learner's server, its folder as the working
+        directory), as an open :class:`KernelChannel`; the session and its kernel are deleted on exit."""
         session = self.api("POST", f"{self.server()}/api/sessions",
                            {"path": path, "type": "notebook", "name": path, "kernel": {"name": "python3"}})
         try:
             with KernelChannel(self.url, self.server(), session["kernel"]["id"], self.token, timeout) as channel:
-                return channel.execute(code)
+                yield channel
         finally:
             self.api("DELETE", f"{self.server()}/api/sessions/{session['id']}")
+
+    def run_notebook(self, path: str, channel: KernelChannel, inject: str = "") -> list[dict]:
+        """Execute the notebook's code cells (read through the contents API) in ``channel``'s kernel, ``inject`` run
+        right after the cell tagged ``parameters`` (as papermill does). Each cell's outputs; raises on an error."""
+        results = []
+        for cell in json.loads(self.read_text(path))["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            results.append(channel.execute("".join(cell["source"])))
+            if inject and "parameters" in cell.get("metadata", {}).get("tags", []):
+                results.append(channel.execute(inject))
+        return results
 
 
 class KernelChannel:
