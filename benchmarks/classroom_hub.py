@@ -6,8 +6,8 @@ cell (``SOLUTIONS = True`` injected, so every check passes) through the hub's RE
 sessions API and the kernel's websocket. Then each kernel creates a VPC named after its learner and keeps it,
 so every learner's world exists at the same moment, and lists the VPCs it sees.
 
-1. one learner alone (the baseline), then the whole class at once (one thread per learner, their kernels in
-   parallel on this machine's cores);
+1. one learner alone (the baseline, their server started cold), then the whole class at once (one thread per
+   learner, their servers and kernels in parallel on this machine's cores);
 2. memory per learner: the resident memory of their Jupyter server plus the peak of their kernel
    (``ru_maxrss``), and the hub with its proxy, which the class shares.
 
@@ -92,7 +92,10 @@ class Learner:
         return self.kernel.execute(GUARD)["text"].strip()
 
     def close(self) -> None:
-        self.stack.close()
+        try:
+            self.stack.close()
+        except Exception as err:  # the hub already stopped: the session went with it
+            print(f"{self.user}: could not close the kernel's session ({err})", file=sys.stderr)
 
 
 def run_class(room: Classroom, users: list[str]) -> tuple[list[Learner], list[dict], float]:
@@ -100,8 +103,14 @@ def run_class(room: Classroom, users: list[str]) -> tuple[list[Learner], list[di
     learners = [Learner(room, user) for user in users]
     started = time.monotonic()
     with ThreadPoolExecutor(len(learners)) as pool:
-        results = list(pool.map(Learner.run_lab, learners))
-    return learners, results, time.monotonic() - started
+        futures = [pool.submit(learner.run_lab) for learner in learners]
+    failed = [(learner.user, f.exception()) for learner, f in zip(learners, futures) if f.exception()]
+    if failed:
+        for learner in learners:
+            learner.close()
+        user, error = failed[0]
+        raise RuntimeError(f"{user} could not run lab 01: {error}") from error
+    return learners, [f.result() for f in futures], time.monotonic() - started
 
 
 def server_rss_mib(hub: Hub) -> dict:
@@ -122,12 +131,12 @@ def server_rss_mib(hub: Hub) -> dict:
 
 def measure(users: int) -> None:
     with tempfile.TemporaryDirectory(prefix="vpclab-hub-bench-") as tmp:
-        room, hub = start_classroom(Path(tmp), users)
+        room, hub = start_classroom(Path(tmp), users + 1)  # the last one is the baseline, alone in the room
         try:
-            alone, [solo], alone_s = run_class(room, room.users[:1])
+            alone, [solo], alone_s = run_class(room, room.users[-1:])
             for learner in alone:
                 learner.close()
-            together, results, class_s = run_class(room, room.users[1:] + room.users[:1])
+            together, results, class_s = run_class(room, room.users[:-1])
             memory = server_rss_mib(hub)
             for learner in together:
                 learner.close()

@@ -80,8 +80,8 @@ class HubClient:
     def kernel(self, path: str = "scratch.ipynb", timeout: float = 600):
         """A new kernel for the notebook at ``path`` (a session of this learner's server, its folder as the working
         directory), as an open :class:`KernelChannel`; the session and its kernel are deleted on exit."""
-        session = self.api("POST", f"{self.server()}/api/sessions",
-                           {"path": path, "type": "notebook", "name": path, "kernel": {"name": "python3"}})
+        session = self.api("POST", f"{self.server()}/api/sessions",  # waits for the kernel: slow on a busy machine
+                           {"path": path, "type": "notebook", "name": path, "kernel": {"name": "python3"}}, timeout=180)
         try:
             with KernelChannel(self.url, self.server(), session["kernel"]["id"], self.token, timeout) as channel:
                 yield channel
