@@ -5,11 +5,14 @@
     print(classroom.timing_sheet(start="14:00"))        # Markdown; fmt="csv" for a spreadsheet
     classroom.progress_report(["alice/progress.json", "bob/progress.json"])   # one summary table
 
-The same from a shell: ``vpclab instructor 01``, ``vpclab timing``, ``vpclab progress FILES...``.
+The same from a shell: ``vpclab instructor 01``, ``vpclab timing``, ``vpclab progress FILES...``; a class on a
+real JupyterHub: ``vpclab classroom serve --users N`` and ``vpclab progress --hub URL --token T``.
 
 * :mod:`.copies` — instructor and student copies of a lab.
 * :mod:`.timing` — the seminar timing sheet.
 * :mod:`.class_progress` — the class progress table.
+* :mod:`.hub` — a JupyterHub on this machine: a server and home per learner, a shared password.
+* :mod:`.hub_client` — the hub's REST and kernel APIs: the live progress table, a learner's session from a script.
 * :mod:`.commands` — the ``vpclab`` subcommands.
 """
 from lab_helpers.classroom.class_progress import ProgressReport, learner_name, progress_report

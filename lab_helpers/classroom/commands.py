@@ -23,7 +23,7 @@ def cmd_progress(args) -> int:
 
         token = args.token or os.environ.get("JUPYTERHUB_API_TOKEN")
         if not token:
-            print("--hub needs the instructor's token: --token T (see classroom/instructor-token).", file=sys.stderr)
+            print("--hub needs the instructor's token: --token T (see build/hub/instructor-token).", file=sys.stderr)
             return 2
         report = hub_progress_report(args.hub, token)
     else:
@@ -94,7 +94,7 @@ def add_classroom_commands(subparsers) -> None:
     serve.add_argument("--users", type=int, required=True, metavar="N", help="learners learner01 … learnerNN")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--password", help="the shared password (8+ characters; default: a random one, printed)")
-    serve.add_argument("--dir", default="classroom", help="folder for homes, the hub's database and token "
+    serve.add_argument("--dir", default="build/hub", help="folder for homes, the hub's database and token "
                        "(default: %(default)s)")
     serve.add_argument("--no-solutions", action="store_true", help="leave labs/solutions/ out of the homes")
     serve.add_argument("--verbose", action="store_true", help="show JupyterHub's log")

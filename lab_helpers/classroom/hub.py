@@ -1,7 +1,7 @@
 """A classroom on a real JupyterHub on this machine: one single-user server and one home per learner.
 
     vpclab classroom serve --users 12 --password seminar-room-2026     # http://127.0.0.1:8000
-    vpclab progress --hub http://127.0.0.1:8000 --token "$(cat classroom/instructor-token)"
+    vpclab progress --hub http://127.0.0.1:8000 --token "$(cat build/hub/instructor-token)"
 
 What runs (all bound to 127.0.0.1):
 
@@ -16,7 +16,7 @@ What runs (all bound to 127.0.0.1):
   progress record and ledgers. The sandbox lives inside each learner's kernel, so worlds are separate; the *files*
   are not (every server runs as the same Unix user). For real isolation use Zero to JupyterHub
   (``binder/z2jh-values.yaml``);
-* an **instructor service** with an API token (``classroom/instructor-token``) allowed to list the learners and
+* an **instructor service** with an API token (``build/hub/instructor-token``) allowed to list the learners and
   read their servers — what ``vpclab progress --hub`` uses to read each ``~/.vpclab/progress.json`` live.
 """
 from __future__ import annotations

@@ -30,3 +30,12 @@ def test_postbuild_installs_the_project_with_the_lock():
     assert (ROOT / "requirements.lock").exists()
     extras = (ROOT / "pyproject.toml").read_text()
     assert "lab = [" in extras
+
+
+def test_the_zero_to_jupyterhub_values_use_the_binder_image_and_measured_resources():
+    values = yaml.safe_load((BINDER / "z2jh-values.yaml").read_text())
+    single = values["singleuser"]
+    assert single["defaultUrl"].endswith("labs/00_start_here.ipynb") and (ROOT / "labs" / "00_start_here.ipynb").exists()
+    assert single["memory"]["guarantee"] == "512M" and single["cpu"]["guarantee"] == 0.5
+    assert "vpclab labs --copy" in " ".join(single["lifecycleHooks"]["postStart"]["exec"]["command"])
+    assert values["hub"]["config"]["JupyterHub"]["authenticator_class"] == "shared-password"

@@ -152,3 +152,31 @@ def test_cli_subcommands(toy_labs, tmp_path, capsys):
     assert cli.main(["progress", str(learner), "--csv"]) == 0
     assert "ann,01_toy_vpc,x,True,t" in capsys.readouterr().out
     assert cli.main(["progress", str(tmp_path / "nobody.json")]) == 1
+
+
+def test_a_classroom_folder_has_a_home_per_learner_with_the_labs(tmp_path, monkeypatch):
+    from lab_helpers.classroom import hub
+
+    monkeypatch.setattr(hub, "find_proxy", lambda: "/usr/bin/true")
+    room = hub.Classroom(tmp_path / "room", hub.learner_names(2), password="seminar-room")
+    config = room.write()
+    for user in ("learner01", "learner02"):
+        assert (tmp_path / "room" / "homes" / user / "labs" / "01_vpc_basics.ipynb").exists()
+        assert (tmp_path / "room" / "homes" / user / ".vpclab").is_dir()
+    assert (tmp_path / "room" / "instructor-token").stat().st_mode & 0o077 == 0  # the token is the instructor's
+    assert "from lab_helpers.classroom.hub import configure" in config.read_text()
+    with pytest.raises(LabError, match="at least 8"):
+        hub.Classroom(tmp_path / "r2", ["learner01"], password="short").settings()
+    with pytest.raises(LabError, match="between 1 and 200"):
+        hub.learner_names(0)
+    monkeypatch.setattr(hub, "find_proxy", lambda: None)
+    with pytest.raises(LabError, match="make classroom"):
+        room.settings()
+
+
+def test_progress_from_a_hub_needs_the_instructors_token(capsys, monkeypatch):
+    monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
+    assert cli.main(["progress", "--hub", "http://127.0.0.1:9"]) == 2
+    assert "instructor's token" in capsys.readouterr().err
+    assert cli.main(["progress", "--hub", "http://127.0.0.1:9", "--token", "t"]) == 2  # nothing listens: a LabError
+    assert "127.0.0.1:9" in capsys.readouterr().err
