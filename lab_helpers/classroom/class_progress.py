@@ -78,7 +78,10 @@ class ProgressReport:
         return "\n".join(rows + ["", legend])
 
     def __str__(self) -> str:
-        text = self.detail(next(iter(self.learners))) if len(self.learners) == 1 else self.table()
+        if not self.learners:
+            text = "No learner's progress could be read."
+        else:
+            text = self.detail(next(iter(self.learners))) if len(self.learners) == 1 else self.table()
         if self.problems:
             text += "\n\n" + "\n".join(f"⚠️ {p}" for p in self.problems)
         return text
