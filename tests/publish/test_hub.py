@@ -103,3 +103,12 @@ def test_a_wrong_password_or_token_is_refused(classroom):
         HubClient.login(hub.url, room.users[0], "not-the-password")
     with pytest.raises(HubError, match="403"):
         hub_progress_report(hub.url, "0" * 48)
+
+
+def test_the_instructors_aws_credentials_do_not_reach_the_learners(class_ran):
+    # The suite sets AWS keys; the spawner passes only its env_keep (PATH, PYTHONPATH, LANG...) and ours. A fresh
+    # kernel, because once a lab has started moto's sandbox sets fake keys of its own.
+    learner = class_ran[2][0]
+    with learner.client.kernel("scratch.ipynb") as kernel:
+        seen = kernel.execute("import os; print(sorted(k for k in os.environ if k.startswith('AWS_')))")["text"]
+    assert seen.strip() == "[]"
