@@ -49,7 +49,7 @@ lint: $(STAMP)  ## ruff (lint + import order) and mypy, configured in pyproject.
 test-fast: $(STAMP)  ## unit tests only, no notebooks
 	$(BIN)/python -m pytest -m "not notebook and not live" $(ARGS)
 
-bench: $(STAMP)  ## benchmark scripts: print ratios, never assert times
+bench: proxy  ## benchmark scripts: print ratios, never assert times
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 notebooks: $(STAMP)  ## rebuild labs/*.ipynb from labs/src/*.py (outputs stripped)

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lab_helpers.classroom.hub import Classroom, Hub, free_port, learner_names  # noqa: E402
+from lab_helpers.classroom.hub import Classroom, Hub, find_proxy, free_port, learner_names  # noqa: E402
 from lab_helpers.classroom.hub_client import HubClient  # noqa: E402
 
 LAB = "labs/01_vpc_basics.ipynb"
@@ -157,7 +157,16 @@ def measure(users: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=3)
-    measure(parser.parse_args().users)
+    users = parser.parse_args().users
+    try:
+        import jupyterhub  # noqa: F401
+    except ImportError:
+        print("skipped: JupyterHub is not installed (pip install -e '.[classroom]')")
+        return
+    if find_proxy() is None:
+        print("skipped: configurable-http-proxy is not installed (npm missing?); `make classroom` installs it")
+        return
+    measure(users)
 
 
 if __name__ == "__main__":
