@@ -13,6 +13,7 @@ Two layers of checking, like a real cluster:
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,20 @@ from typing import Any
 import yaml
 
 from lab_helpers.errors import ManifestError
+from lab_helpers.sim.k8s.naming import SERVICE_NAME_OVERRIDE
 
 GATEWAY_API = ("gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1")
 AWS_POLICY = ("application-networking.k8s.aws/v1alpha1",)
 API_VERSIONS = {
     "Deployment": ("apps/v1",), "Service": ("v1",), "GatewayClass": GATEWAY_API, "Gateway": GATEWAY_API,
     "HTTPRoute": GATEWAY_API, "TargetGroupPolicy": AWS_POLICY, "IAMAuthPolicy": AWS_POLICY,
+    "ServiceExport": AWS_POLICY, "ServiceImport": AWS_POLICY, "Secret": ("v1",),
 }
+# Kinds the real controller handles that this model does not (yet): a clear refusal instead of a wrong answer.
+NOT_MODELLED = {"GRPCRoute": "gRPC routes", "TLSRoute": "TLS passthrough routes",
+                "VpcAssociationPolicy": "security groups on the VPC association",
+                "AccessLogPolicy": "access-log subscriptions", "ServiceNetwork": "the ServiceNetwork CRD"}
+SECRET_FIELDS = ("data", "stringData", "type", "immutable")
 KINDS = tuple(API_VERSIONS)
 
 # A tiny schema language: dict = object with these fields, [x] = list of x, a type = scalar, ANY = free-form.
@@ -61,11 +69,15 @@ SPECS: dict[str, Any] = {
                                           "statusMatch": str, "path": str, "port": int, "protocol": str,
                                           "protocolVersion": str}},
     "IAMAuthPolicy": {"targetRef": _TARGET_REF, "policy": ANY},
+    "ServiceExport": {},
+    "ServiceImport": {"type": str, "ports": [{"name": str, "port": int, "protocol": str, "appProtocol": str}],
+                      "ips": [str]},
+    "Secret": {"data": dict, "stringData": dict, "type": str, "immutable": bool},
 }
 REQUIRED = {
     "Deployment": ("selector", "template"), "Service": ("ports",), "GatewayClass": ("controllerName",),
     "Gateway": ("gatewayClassName", "listeners"), "HTTPRoute": (), "TargetGroupPolicy": ("targetRef",),
-    "IAMAuthPolicy": ("targetRef", "policy"),
+    "IAMAuthPolicy": ("targetRef", "policy"), "ServiceExport": (), "ServiceImport": (), "Secret": (),
 }
 PATH_TYPES = ("Exact", "PathPrefix", "RegularExpression")
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
@@ -83,6 +95,7 @@ class K8sObject:
     labels: dict = field(default_factory=dict)
     annotations: dict = field(default_factory=dict)
     status: dict = field(default_factory=dict)
+    created: int = 0  # creation order in its cluster: the oldest policy wins a conflict
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -160,6 +173,13 @@ def parse(doc: dict) -> K8sObject:
     if not isinstance(doc, dict):
         raise ManifestError(f"Each YAML document must be a mapping with apiVersion/kind/metadata/spec, got {doc!r}.")
     kind = doc.get("kind")
+    if kind in NOT_MODELLED:
+        raise ManifestError(f"{kind} ({NOT_MODELLED[kind]}) is handled by the real AWS Gateway API controller but "
+                            f"not by this lab's model. Remove it from the manifest; the model accepts "
+                            f"{', '.join(KINDS)}.")
+    if kind == "Secret":  # a Secret's content sits at the top level; keep it as the spec
+        doc = {k: v for k, v in doc.items() if k not in SECRET_FIELDS} | {
+            "spec": {k: doc[k] for k in SECRET_FIELDS if k in doc}}
     if kind not in API_VERSIONS:
         raise ManifestError(f"Unknown kind {kind!r}. This cluster model accepts: {', '.join(KINDS)} "
                             "(the objects of the Lattice seminar).")
@@ -204,6 +224,18 @@ def _service(obj: K8sObject) -> None:
         raise ManifestError(f"Service {obj.name}: spec.selector is required here (it picks the pods).")
 
 
+def _service_name_override(obj: K8sObject) -> None:
+    """Lattice service names: 3-40 characters of a-z, 0-9 and '-', not starting or ending with '-'."""
+    name = obj.annotations.get(SERVICE_NAME_OVERRIDE)
+    if name is None:
+        return
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,38}[a-z0-9]", str(name)) or "--" in str(name):
+        raise ManifestError(f"{obj.kind} {obj.name}: annotation {SERVICE_NAME_OVERRIDE} {name!r} is not a valid "
+                            "Lattice service name (3-40 characters: lower-case letters, digits and single '-', "
+                            "not at either end). Lattice would refuse CreateService and the controller would "
+                            "report it; choose a name like 'my-service'.")
+
+
 def _gateway(obj: K8sObject) -> None:
     for lst in obj.spec["listeners"]:
         if lst.get("protocol", "").upper() not in ("HTTP", "HTTPS", "TLS"):
@@ -213,6 +245,7 @@ def _gateway(obj: K8sObject) -> None:
 
 def _httproute(obj: K8sObject) -> None:
     """The controller's limits (it maps each rule onto exactly one Lattice rule)."""
+    _service_name_override(obj)
     for i, rule in enumerate(obj.spec.get("rules", [])):
         where = f"HTTPRoute {obj.name} rule {i}"
         matches = rule.get("matches", [])
