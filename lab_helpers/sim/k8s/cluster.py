@@ -15,6 +15,7 @@ import copy
 import random
 import secrets
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -45,10 +46,32 @@ class Pod:
     labels: dict
     ports: list[int]
     env: dict
+    image: str = ""
+    readiness: Optional[dict] = None  # the first container's readinessProbe
+    handlers: dict = field(default_factory=dict)  # port -> what answers there (the pod's listening sockets)
+    named_ports: dict = field(default_factory=dict)  # containerPort name -> number
+    app: Optional[Callable] = None  # the first container's server, for a port no manifest declares
 
     @property
     def ready(self) -> bool:
+        """The kubelet's readiness probe: an httpGet answered 200-399, or a tcpSocket port something listens on.
+
+        Without a probe a running container is ready; an ``exec`` probe is taken to pass (nothing runs here).
+        Only ready pods are in the Service's endpoints, so only they become Lattice targets.
+        """
+        probe = self.readiness or {}
+        if "httpGet" in probe:
+            handler = self.handlers.get(self.probe_port(probe["httpGet"].get("port")))
+            return handler is not None and 200 <= handler("GET", probe["httpGet"].get("path", "/"),
+                                                           {"user-agent": "kube-probe/1.33"})[0] < 400
+        if "tcpSocket" in probe:
+            return self.probe_port(probe["tcpSocket"].get("port")) in self.handlers
         return True
+
+    def probe_port(self, port) -> Optional[int]:
+        if isinstance(port, int):
+            return port
+        return self.named_ports.get(port) if port is not None else None
 
 
 @dataclass
@@ -204,17 +227,55 @@ def run_deployment(lab, cluster: Cluster, dep: K8sObject) -> list[Pod]:
         node = cluster.nodes[i % len(cluster.nodes)]
         ip = _assign_ip(lab, node)
         name = _pod_name(dep.name, template_hash, cluster.rng)
-        ports, env = [], {}
+        pod = Pod(name, dep.namespace, dep.name, node, ip, labels, [], {}, image=containers[0].get("image", ""),
+                  readiness=containers[0].get("readinessProbe"))
         for container in containers:
             cenv = _container_env(container, name, dep.namespace, ip, node)
-            env.update(cenv)
-            for port in container.get("ports", []):
-                ports.append(port["containerPort"])
-                handler = apps.demo_app(name, cenv)
-                hosts[(ip, port["containerPort"])] = _named(handler, name)
-        pods.append(Pod(name, dep.namespace, dep.name, node, ip, labels, ports, env))
+            pod.env.update(cenv)
+            image = container.get("image", "")
+            handler = _named(apps.app_for(image, name, cenv), name)
+            declared = [p["containerPort"] for p in container.get("ports", [])]
+            pod.named_ports.update({p["name"]: p["containerPort"] for p in container.get("ports", []) if "name" in p})
+            if not declared and apps.is_seminar_image(image):
+                declared = [int(cenv.get("PORT", 3000))]  # the app listens on PORT whether declared or not
+            for port in declared:
+                listen(hosts, pod, port, handler)
+            pod.app = pod.app or handler
+        pods.append(pod)
     cluster.pods[(dep.namespace, dep.name)] = pods
     return pods
+
+
+def listen(hosts: dict, pod: Pod, port: int, handler) -> None:
+    """The pod answers on ``port`` (its socket, in the lab's hosts table)."""
+    pod.handlers[port] = handler
+    hosts[(pod.ip, port)] = handler
+    if port not in pod.ports:
+        pod.ports.append(port)
+
+
+def listen_on_target_ports(lab, cluster: Cluster) -> None:
+    """A container that declares no port still listens on one: the one its Services send traffic to.
+
+    For a generic image we do not know that port, so we take the Service's numeric ``targetPort`` (named ports
+    need a declared containerPort, as in Kubernetes).
+    """
+    hosts = lab.shim_state.setdefault(HOSTS_KEY, {})
+    for (kind, _, _), service in list(cluster.objects.items()):
+        if kind != "Service":
+            continue
+        selector = service.spec.get("selector", {})
+        for spec in service.spec["ports"]:
+            target = spec.get("targetPort", spec["port"])
+            if not isinstance(target, int):
+                continue
+            for pod in cluster.all_pods():
+                if pod.namespace != service.namespace or any(pod.labels.get(k) != v for k, v in selector.items()):
+                    continue
+                if pod.app is None or apps.is_seminar_image(pod.image) or _pod_ports(cluster, pod) or \
+                        target in pod.handlers:
+                    continue
+                listen(hosts, pod, target, pod.app)
 
 
 def _named(handler, pod_name: str):

@@ -20,7 +20,7 @@ from typing import Optional
 
 from lab_helpers.errors import ControllerRefused
 from lab_helpers.sim.k8s import backends, naming, policies, routes
-from lab_helpers.sim.k8s.cluster import Cluster
+from lab_helpers.sim.k8s.cluster import Cluster, listen_on_target_ports
 from lab_helpers.sim.k8s.conditions import cond, objects
 from lab_helpers.sim.k8s.manifests import K8sObject
 
@@ -68,6 +68,7 @@ def reconcile(lab, cluster: Cluster) -> list[str]:
         gc.status = {"conditions": [cond("Accepted", gc.name in ours, "Accepted" if gc.name in ours else
                                          "NotOurController")]}
     networks = _reconcile_gateways(lattice, cluster, ours)
+    listen_on_target_ports(lab, cluster)
     wanted_services, used = set(), set()
     for obj in objects(cluster, "ServiceExport"):
         used.add(_guarded(obj, lambda o=obj: _reconcile_export(lattice, cluster, o, log)))
