@@ -113,10 +113,20 @@ def kubectl_apply(lab, manifest, cluster: Optional[str] = None) -> ApplyResult:
             if obj.kind == "Deployment":
                 _cluster.run_deployment(lab, target, obj)
         result.controller_log = controller.reconcile(lab, target)
+        if any(obj.kind == "ServiceExport" for obj in changed):
+            _reconcile_importers(lab, target)
     except ControllerRefused:
         _undo(lab, target, before, changed)
         raise
     return result
+
+
+def _reconcile_importers(lab, exporter: Cluster) -> None:
+    """Other clusters' controllers notice a new exported target group (the real one re-lists on a timer)."""
+    for other in _cluster.clusters(lab).values():
+        if other is not exporter and any(k == "ServiceImport" or (k == "HTTPRoute" and "ServiceImport" in str(o.spec))
+                                         for (k, _, _), o in other.objects.items()):
+            controller.reconcile(lab, other)
 
 
 def _next_serial(target: Cluster) -> int:
