@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Optional
 
-from lab_helpers.errors import LabError
+from lab_helpers.errors import LabError, LiveModeRefused
 from lab_helpers.sim.k8s import apps
 from lab_helpers.sim.k8s.health import HOSTS_KEY
 from lab_helpers.sim.k8s.manifests import K8sObject
@@ -109,6 +109,22 @@ class Cluster:
         return [p for pods in self.pods.values() for p in pods]
 
 
+REAL_ENDPOINT = ".amazonaws.com"
+INSTALL_HINT = ("This model plays Kubernetes and the controller; against a real account it would bill an EKS cluster "
+                "and write Lattice targets (modelled pod addresses) that no real pod answers on. Drive the real thing "
+                "instead: install eksctl, kubectl and helm; create the cluster (eksctl create cluster); install the "
+                "Gateway API CRDs and the AWS Gateway API controller with Helm (chart "
+                "oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart); then "
+                "`kubectl apply -f` the same manifests (lab_helpers/data/manifests/seminar/).")
+
+
+def refuse_real_account(client) -> None:
+    """Stop before the model touches a real AWS endpoint (the live-path tests use a loopback server instead)."""
+    endpoint = str(getattr(getattr(client, "meta", None), "endpoint_url", "") or "")
+    if endpoint.split("?")[0].rstrip("/").endswith(REAL_ENDPOINT):
+        raise LiveModeRefused(f"Not modelling Kubernetes against {endpoint}. {INSTALL_HINT}")
+
+
 def clusters(lab) -> dict:
     return lab.shim_state.setdefault(STORE, {})
 
@@ -133,6 +149,7 @@ def create(lab, name: str, vpc_id: str, subnets, version: str = "1.33", node_cou
     """
     subnets = [subnets] if isinstance(subnets, str) else list(subnets)
     ec2, eks = lab.client("ec2"), lab.client("eks")
+    refuse_real_account(eks)
     found = ec2.describe_subnets(SubnetIds=subnets)["Subnets"]
     strangers = [s["SubnetId"] for s in found if s["VpcId"] != vpc_id]
     if strangers:

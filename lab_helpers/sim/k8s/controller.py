@@ -20,7 +20,7 @@ from typing import Optional
 
 from lab_helpers.errors import ControllerRefused
 from lab_helpers.sim.k8s import backends, naming, policies, routes
-from lab_helpers.sim.k8s.cluster import Cluster, listen_on_target_ports
+from lab_helpers.sim.k8s.cluster import Cluster, listen_on_target_ports, refuse_real_account
 from lab_helpers.sim.k8s.conditions import cond, objects
 from lab_helpers.sim.k8s.manifests import K8sObject
 
@@ -61,6 +61,7 @@ def _refused(obj: K8sObject, exc) -> ControllerRefused:
 def reconcile(lab, cluster: Cluster) -> list[str]:
     """Bring Lattice in line with the cluster's objects; returns a log of what changed (for the learner)."""
     lattice = lab.client("vpc-lattice")
+    refuse_real_account(lattice)  # never write modelled pod targets into a real account
     log: list[str] = []
     ours = {gc.name for gc in objects(cluster, "GatewayClass")
             if gc.spec.get("controllerName") == naming.CONTROLLER_NAME}
