@@ -307,3 +307,19 @@ spec:
         if "demo-app-a" in tg["name"]:
             paths[source] = full["config"]["healthCheck"]["path"]
     assert paths == {"HTTPRoute": "/v1/health", "ServiceExport": "/exported"}
+
+
+@pytest.mark.parametrize("manifest, message", [
+    (route("no-parent-name", parent="{sectionName: http}"), r"parentRefs\[0\].name is required"),
+    (route("no-backend-name", "    - backendRefs: [{port: 80}]"), r"backendRefs\[0\].name is required"),
+    ("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n"
+     "  gatewayClassName: amazon-vpc-lattice\n  listeners: [{name: http, protocol: HTTP}]\n",
+     r"listeners\[0\].port is required"),
+    ("apiVersion: application-networking.k8s.aws/v1alpha1\nkind: TargetGroupPolicy\nmetadata: {name: t}\nspec:\n"
+     "  targetRef: {kind: Service, name: demo-app-a}\n  healthCheck: {statusMatch: INVALID}\n", "statusMatch"),
+])
+def test_missing_fields_are_refused_before_anything_is_stored(world, manifest, message):
+    """Found by mutating every field of the seminar's manifests: each mistake is a ManifestError, none a KeyError."""
+    with pytest.raises(ManifestError, match=message):
+        world.lab.kubectl_apply(manifest, cluster="eks-demo")
+    assert world.get("/v1/health").status == 200

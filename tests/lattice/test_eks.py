@@ -43,7 +43,7 @@ def test_subnets_of_another_vpc_are_refused(lab):
 
 def test_the_model_refuses_a_real_aws_endpoint():
     """Live mode against AWS itself: stop with what to install, before a billed cluster or a modelled target."""
-    real = SimpleNamespace(meta=SimpleNamespace(endpoint_url="https://vpc-lattice.us-east-1.amazonaws.com"))
     with pytest.raises(LiveModeRefused, match="install eksctl, kubectl and helm"):
-        refuse_real_account(real)
-    refuse_real_account(SimpleNamespace(meta=SimpleNamespace(endpoint_url="http://127.0.0.1:5000")))
+        refuse_real_account(SimpleNamespace(mode="live", backend="aws"))
+    refuse_real_account(SimpleNamespace(mode="live", backend="moto"))  # the loopback emulator of the live tests
+    refuse_real_account(SimpleNamespace(mode="sandbox", backend="moto"))

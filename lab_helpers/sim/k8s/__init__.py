@@ -115,7 +115,7 @@ def kubectl_apply(lab, manifest, cluster: Optional[str] = None) -> ApplyResult:
         result.controller_log = controller.reconcile(lab, target)
         if any(obj.kind == "ServiceExport" for obj in changed):
             _reconcile_importers(lab, target)
-    except ControllerRefused:
+    except Exception:  # Lattice refused (ControllerRefused) or the model failed: either way, store nothing
         _undo(lab, target, before, changed)
         raise
     return result

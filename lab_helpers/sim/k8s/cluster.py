@@ -109,7 +109,6 @@ class Cluster:
         return [p for pods in self.pods.values() for p in pods]
 
 
-REAL_ENDPOINT = ".amazonaws.com"
 INSTALL_HINT = ("This model plays Kubernetes and the controller; against a real account it would bill an EKS cluster "
                 "and write Lattice targets (modelled pod addresses) that no real pod answers on. Drive the real thing "
                 "instead: install eksctl, kubectl and helm; create the cluster (eksctl create cluster); install the "
@@ -118,11 +117,10 @@ INSTALL_HINT = ("This model plays Kubernetes and the controller; against a real 
                 "`kubectl apply -f` the same manifests (lab_helpers/data/manifests/seminar/).")
 
 
-def refuse_real_account(client) -> None:
-    """Stop before the model touches a real AWS endpoint (the live-path tests use a loopback server instead)."""
-    endpoint = str(getattr(getattr(client, "meta", None), "endpoint_url", "") or "")
-    if endpoint.split("?")[0].rstrip("/").endswith(REAL_ENDPOINT):
-        raise LiveModeRefused(f"Not modelling Kubernetes against {endpoint}. {INSTALL_HINT}")
+def refuse_real_account(lab) -> None:
+    """Stop before the model touches a real AWS account (the live-path tests use a loopback emulator instead)."""
+    if getattr(lab, "mode", "sandbox") == "live" and getattr(lab, "backend", "") == "aws":
+        raise LiveModeRefused(f"Not modelling Kubernetes in a real AWS account. {INSTALL_HINT}")
 
 
 def clusters(lab) -> dict:
@@ -149,7 +147,7 @@ def create(lab, name: str, vpc_id: str, subnets, version: str = "1.33", node_cou
     """
     subnets = [subnets] if isinstance(subnets, str) else list(subnets)
     ec2, eks = lab.client("ec2"), lab.client("eks")
-    refuse_real_account(eks)
+    refuse_real_account(lab)
     found = ec2.describe_subnets(SubnetIds=subnets)["Subnets"]
     strangers = [s["SubnetId"] for s in found if s["VpcId"] != vpc_id]
     if strangers:

@@ -61,7 +61,7 @@ def _refused(obj: K8sObject, exc) -> ControllerRefused:
 def reconcile(lab, cluster: Cluster) -> list[str]:
     """Bring Lattice in line with the cluster's objects; returns a log of what changed (for the learner)."""
     lattice = lab.client("vpc-lattice")
-    refuse_real_account(lattice)  # never write modelled pod targets into a real account
+    refuse_real_account(lab)  # never write modelled pod targets into a real account
     log: list[str] = []
     ours = {gc.name for gc in objects(cluster, "GatewayClass")
             if gc.spec.get("controllerName") == naming.CONTROLLER_NAME}

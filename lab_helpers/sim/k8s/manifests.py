@@ -37,30 +37,33 @@ NOT_MODELLED = {"GRPCRoute": "gRPC routes", "TLSRoute": "TLS passthrough routes"
 SECRET_FIELDS = ("data", "stringData", "type", "immutable")
 KINDS = tuple(API_VERSIONS)
 
-# A tiny schema language: dict = object with these fields, [x] = list of x, a type = scalar, ANY = free-form.
+# A tiny schema language: dict = object with these fields ("name!" = required), [x] = list of x, a type = scalar,
+# ANY = free-form.
 ANY = object()
 _META = {"name": str, "namespace": str, "labels": dict, "annotations": dict}
-_TARGET_REF = {"group": str, "kind": str, "name": str, "namespace": str, "sectionName": str}
-_CONTAINER = {"name": str, "image": str, "ports": [{"containerPort": int, "name": str, "protocol": str}],
-              "env": [{"name": str, "value": ANY, "valueFrom": ANY}], "resources": ANY, "readinessProbe": ANY,
+_TARGET_REF = {"group": str, "kind!": str, "name!": str, "namespace": str, "sectionName": str}
+_VALUE_FROM = {"fieldRef": {"fieldPath!": str, "apiVersion": str}, "secretKeyRef": ANY, "configMapKeyRef": ANY,
+               "resourceFieldRef": ANY}
+_CONTAINER = {"name": str, "image": str, "ports": [{"containerPort!": int, "name": str, "protocol": str}],
+              "env": [{"name!": str, "value": ANY, "valueFrom": _VALUE_FROM}], "resources": ANY, "readinessProbe": ANY,
               "livenessProbe": ANY, "imagePullPolicy": str, "args": [str], "command": [str]}
 SPECS: dict[str, Any] = {
     "Deployment": {"replicas": int, "selector": {"matchLabels": dict}, "strategy": ANY,
                    "template": {"metadata": _META, "spec": {"containers": [_CONTAINER],
                                                             "serviceAccountName": str}}},
-    "Service": {"type": str, "selector": dict, "ports": [{"name": str, "port": int, "targetPort": ANY,
+    "Service": {"type": str, "selector": dict, "ports": [{"name": str, "port!": int, "targetPort": ANY,
                                                           "protocol": str, "appProtocol": str}]},
     "GatewayClass": {"controllerName": str, "description": str, "parametersRef": ANY},
     "Gateway": {"gatewayClassName": str, "addresses": ANY,
-                "listeners": [{"name": str, "protocol": str, "port": int, "hostname": str, "allowedRoutes": ANY,
+                "listeners": [{"name!": str, "protocol!": str, "port!": int, "hostname": str, "allowedRoutes": ANY,
                                "tls": ANY}]},
-    "HTTPRoute": {"parentRefs": [{"name": str, "namespace": str, "sectionName": str, "group": str, "kind": str,
+    "HTTPRoute": {"parentRefs": [{"name!": str, "namespace": str, "sectionName": str, "group": str, "kind": str,
                                   "port": int}],
                   "hostnames": [str],
                   "rules": [{"matches": [{"path": {"type": str, "value": str},
                                           "headers": [{"type": str, "name": str, "value": str}],
                                           "queryParams": ANY, "method": str}],
-                             "backendRefs": [{"name": str, "namespace": str, "kind": str, "group": str,
+                             "backendRefs": [{"name!": str, "namespace": str, "kind": str, "group": str,
                                               "port": int, "weight": int}],
                              "filters": ANY, "timeouts": ANY}]},
     "TargetGroupPolicy": {"targetRef": _TARGET_REF, "protocol": str, "protocolVersion": str,
@@ -79,6 +82,7 @@ REQUIRED = {
     "Gateway": ("gatewayClassName", "listeners"), "HTTPRoute": (), "TargetGroupPolicy": ("targetRef",),
     "IAMAuthPolicy": ("targetRef", "policy"), "ServiceExport": (), "ServiceImport": (), "Secret": (),
 }
+STATUS_MATCH = re.compile(r"\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*")  # Lattice matchers: 200 / 200,202 / 200-299
 PATH_TYPES = ("Exact", "PathPrefix", "RegularExpression")
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
 
@@ -148,11 +152,16 @@ def _check(value, schema, where: str, kind: str) -> None:
     if isinstance(schema, dict):
         if not isinstance(value, dict):
             raise ManifestError(f"{kind}: {where} must be a mapping (key: value), not {type(value).__name__}.")
+        fields = {k.rstrip("!"): sub for k, sub in schema.items()}
         for key, sub in value.items():
-            if key not in schema:
+            if key not in fields:
                 raise ManifestError(f"{kind}: unknown field \"{where}.{key}\" (strict decoding error). Known fields "
-                                    f"there: {', '.join(sorted(schema))}.")
-            _check(sub, schema[key], f"{where}.{key}", kind)
+                                    f"there: {', '.join(sorted(fields))}.")
+            _check(sub, fields[key], f"{where}.{key}", kind)
+        missing = [k.rstrip("!") for k in schema if k.endswith("!") and value.get(k.rstrip("!")) is None]
+        if missing:
+            raise ManifestError(f"{kind}: {where}.{missing[0]} is required (the API server rejects the object "
+                                "without it).")
         return
     if isinstance(schema, list):
         if not isinstance(value, list):
@@ -294,6 +303,9 @@ def _target_group_policy(obj: K8sObject) -> None:
         if key in hc and not low <= hc[key] <= high:
             raise ManifestError(f"TargetGroupPolicy {obj.name}: healthCheck.{key} must be {low}-{high} "
                                 f"(got {hc[key]}).")
+    if "statusMatch" in hc and not STATUS_MATCH.fullmatch(hc["statusMatch"].replace(" ", "")):
+        raise ManifestError(f"TargetGroupPolicy {obj.name}: healthCheck.statusMatch {hc['statusMatch']!r} must be "
+                            "HTTP codes like \"200\", \"200,202\" or a range \"200-299\".")
     if "path" in hc and not hc["path"].startswith("/"):
         raise ManifestError(f"TargetGroupPolicy {obj.name}: healthCheck.path must start with '/'.")
 
