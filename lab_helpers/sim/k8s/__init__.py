@@ -124,9 +124,13 @@ def kubectl_apply(lab, manifest, cluster: Optional[str] = None) -> ApplyResult:
 def _reconcile_importers(lab, exporter: Cluster) -> None:
     """Other clusters' controllers notice a new exported target group (the real one re-lists on a timer)."""
     for other in _cluster.clusters(lab).values():
-        if other is not exporter and any(k == "ServiceImport" or (k == "HTTPRoute" and "ServiceImport" in str(o.spec))
-                                         for (k, _, _), o in other.objects.items()):
+        if other is not exporter and any(_imports(obj) for obj in other.objects.values()):
             controller.reconcile(lab, other)
+
+
+def _imports(obj: K8sObject) -> bool:
+    return obj.kind == "HTTPRoute" and any(ref.get("kind") == "ServiceImport" for rule in obj.spec.get("rules", [])
+                                           for ref in rule.get("backendRefs", []))
 
 
 def _next_serial(target: Cluster) -> int:
@@ -158,12 +162,18 @@ def kubectl_delete(lab, kind: str, name: str, cluster: Optional[str] = None, nam
     """Delete one object; the controller then removes what it had made for it (e.g. the Lattice service)."""
     target = _cluster.get(lab, cluster)
     kind = _kind(kind)
-    obj = target.objects.pop((kind, namespace, name), None)
+    obj = target.objects.get((kind, namespace, name))
     if obj is None:
         raise LabError(f'{kind} "{name}" not found in namespace {namespace}.')
-    if kind == "Deployment":
-        _cluster.stop_deployment(lab, target, namespace, name)
-    controller.reconcile(lab, target)
+    before = copy.deepcopy(target.objects)
+    del target.objects[obj.key]
+    try:
+        if kind == "Deployment":
+            _cluster.stop_deployment(lab, target, namespace, name)
+        controller.reconcile(lab, target)
+    except Exception:  # as for apply: a delete the controller cannot carry out changes nothing
+        _undo(lab, target, before, [obj])
+        raise
     return f'{kind.lower()} "{name}" deleted'
 
 
