@@ -35,7 +35,7 @@ _ALIASES = {"deploy": "Deployment", "deployment": "Deployment", "deployments": "
             "svc": "Service", "service": "Service", "services": "Service",
             "gatewayclass": "GatewayClass", "gatewayclasses": "GatewayClass",
             "gateway": "Gateway", "gateways": "Gateway", "gtw": "Gateway",
-            "httproute": "HTTPRoute", "httproutes": "HTTPRoute",
+            "httproute": "HTTPRoute", "httproutes": "HTTPRoute", "grpcroute": "GRPCRoute", "grpcroutes": "GRPCRoute",
             "targetgrouppolicy": "TargetGroupPolicy", "targetgrouppolicies": "TargetGroupPolicy",
             "iamauthpolicy": "IAMAuthPolicy", "iamauthpolicies": "IAMAuthPolicy",
             "serviceexport": "ServiceExport", "serviceexports": "ServiceExport",
@@ -129,8 +129,8 @@ def _reconcile_importers(lab, exporter: Cluster) -> None:
 
 
 def _imports(obj: K8sObject) -> bool:
-    return obj.kind == "HTTPRoute" and any(ref.get("kind") == "ServiceImport" for rule in obj.spec.get("rules", [])
-                                           for ref in rule.get("backendRefs", []))
+    refs = [ref for rule in obj.spec.get("rules", []) for ref in rule.get("backendRefs", [])]
+    return obj.kind in controller.ROUTE_KINDS and any(ref.get("kind") == "ServiceImport" for ref in refs)
 
 
 def _next_serial(target: Cluster) -> int:

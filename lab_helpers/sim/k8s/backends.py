@@ -58,9 +58,12 @@ def route_target_group(lattice, cluster: Cluster, route: K8sObject, ref: dict, l
     tags = {TAG + "K8SServiceName": ref["name"], TAG + "K8SServiceNamespace": ns, SOURCE_TYPE: route.kind,
             TAG + "K8SRouteName": route.name, TAG + "K8SRouteNamespace": route.namespace,
             TAG + "K8SClusterName": cluster.name}
-    key = ("route", route.namespace, route.name, ns, ref["name"])
+    key = ("route", route.kind, route.namespace, route.name, ns, ref["name"])
     port = ref.get("port") or service.spec["ports"][0]["port"]
-    return ensure(lattice, cluster, key, service, policy_for(cluster, ns, ref["name"], "Service"), port, tags, log)
+    # A GRPCRoute's target groups speak gRPC (model_build_targetgroup.go sets protocolVersion GRPC for them).
+    version = "GRPC" if route.kind == "GRPCRoute" else "HTTP1"
+    return ensure(lattice, cluster, key, service, policy_for(cluster, ns, ref["name"], "Service"), port, tags, log,
+                  version)
 
 
 def export_target_group(lattice, cluster: Cluster, export: K8sObject, log: list) -> Optional[str]:
@@ -108,10 +111,10 @@ def _current(lattice, tgs: dict, key: tuple) -> Optional[dict]:
 
 
 def ensure(lattice, cluster: Cluster, key: tuple, service: K8sObject, policy: Optional[K8sObject], port: int,
-           tags: dict, log: list) -> str:
+           tags: dict, log: list, default_version: str = "HTTP1") -> str:
     """Create or fix the target group ``key`` (protocol, health check, targets); returns its id."""
     protocol = (policy.spec.get("protocol") if policy else None) or "HTTP"
-    version = (policy.spec.get("protocolVersion") if policy else None) or "HTTP1"
+    version = (policy.spec.get("protocolVersion") if policy else None) or default_version
     tgs = cluster.controller.setdefault("target_groups", {})
     tg = _current(lattice, tgs, key)
     if tg is not None and (tg["config"]["protocol"] != protocol or tg["config"].get("protocolVersion") != version):

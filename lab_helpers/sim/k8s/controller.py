@@ -25,7 +25,7 @@ from lab_helpers.sim.k8s.conditions import cond, objects
 from lab_helpers.sim.k8s.manifests import K8sObject
 
 lattice_match = routes.lattice_match
-ROUTE_KINDS = ("HTTPRoute",)
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute")
 
 
 def _find_network(lattice, name: str) -> Optional[dict]:
@@ -89,7 +89,7 @@ def reconcile(lab, cluster: Cluster) -> list[str]:
 
 def _route_backends(route: K8sObject) -> set:
     """The keys of the target groups a route's Service backendRefs own (see backends.route_target_group)."""
-    return {("route", route.namespace, route.name, ref.get("namespace", route.namespace), ref["name"])
+    return {("route", route.kind, route.namespace, route.name, ref.get("namespace", route.namespace), ref["name"])
             for rule in route.spec.get("rules", []) for ref in rule.get("backendRefs", [])
             if ref.get("kind", "Service") == "Service"}
 

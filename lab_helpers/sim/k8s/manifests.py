@@ -29,9 +29,10 @@ API_VERSIONS = {
     "Deployment": ("apps/v1",), "Service": ("v1",), "GatewayClass": GATEWAY_API, "Gateway": GATEWAY_API,
     "HTTPRoute": GATEWAY_API, "TargetGroupPolicy": AWS_POLICY, "IAMAuthPolicy": AWS_POLICY,
     "ServiceExport": AWS_POLICY, "ServiceImport": AWS_POLICY, "Secret": ("v1",),
+    "GRPCRoute": GATEWAY_API + ("gateway.networking.k8s.io/v1alpha2",),
 }
 # Kinds the real controller handles that this model does not (yet): a clear refusal instead of a wrong answer.
-NOT_MODELLED = {"GRPCRoute": "gRPC routes", "TLSRoute": "TLS passthrough routes",
+NOT_MODELLED = {"TLSRoute": "TLS passthrough routes",
                 "VpcAssociationPolicy": "security groups on the VPC association",
                 "AccessLogPolicy": "access-log subscriptions", "ServiceNetwork": "the ServiceNetwork CRD"}
 SECRET_FIELDS = ("data", "stringData", "type", "immutable")
@@ -47,6 +48,8 @@ _VALUE_FROM = {"fieldRef": {"fieldPath!": str, "apiVersion": str}, "secretKeyRef
 _CONTAINER = {"name": str, "image": str, "ports": [{"containerPort!": int, "name": str, "protocol": str}],
               "env": [{"name!": str, "value": ANY, "valueFrom": _VALUE_FROM}], "resources": ANY, "readinessProbe": ANY,
               "livenessProbe": ANY, "imagePullPolicy": str, "args": [str], "command": [str]}
+_PARENT_REFS = [{"name!": str, "namespace": str, "sectionName": str, "group": str, "kind": str, "port": int}]
+_BACKEND_REFS = [{"name!": str, "namespace": str, "kind": str, "group": str, "port": int, "weight": int}]
 SPECS: dict[str, Any] = {
     "Deployment": {"replicas": int, "selector": {"matchLabels": dict}, "strategy": ANY,
                    "template": {"metadata": _META, "spec": {"containers": [_CONTAINER],
@@ -57,15 +60,15 @@ SPECS: dict[str, Any] = {
     "Gateway": {"gatewayClassName": str, "addresses": ANY,
                 "listeners": [{"name!": str, "protocol!": str, "port!": int, "hostname": str, "allowedRoutes": ANY,
                                "tls": ANY}]},
-    "HTTPRoute": {"parentRefs": [{"name!": str, "namespace": str, "sectionName": str, "group": str, "kind": str,
-                                  "port": int}],
-                  "hostnames": [str],
+    "HTTPRoute": {"parentRefs": _PARENT_REFS, "hostnames": [str],
                   "rules": [{"matches": [{"path": {"type": str, "value": str},
-                                          "headers": [{"type": str, "name": str, "value": str}],
+                                          "headers": [{"type": str, "name!": str, "value!": str}],
                                           "queryParams": ANY, "method": str}],
-                             "backendRefs": [{"name!": str, "namespace": str, "kind": str, "group": str,
-                                              "port": int, "weight": int}],
-                             "filters": ANY, "timeouts": ANY}]},
+                             "backendRefs": _BACKEND_REFS, "filters": ANY, "timeouts": ANY}]},
+    "GRPCRoute": {"parentRefs": _PARENT_REFS, "hostnames": [str],
+                  "rules": [{"matches": [{"method": {"type": str, "service": str, "method": str},
+                                          "headers": [{"type": str, "name!": str, "value!": str}]}],
+                             "backendRefs": _BACKEND_REFS, "filters": ANY}]},
     "TargetGroupPolicy": {"targetRef": _TARGET_REF, "protocol": str, "protocolVersion": str,
                           "healthCheck": {"enabled": bool, "intervalSeconds": int, "timeoutSeconds": int,
                                           "healthyThresholdCount": int, "unhealthyThresholdCount": int,
@@ -79,7 +82,7 @@ SPECS: dict[str, Any] = {
 }
 REQUIRED = {
     "Deployment": ("selector", "template"), "Service": ("ports",), "GatewayClass": ("controllerName",),
-    "Gateway": ("gatewayClassName", "listeners"), "HTTPRoute": (), "TargetGroupPolicy": ("targetRef",),
+    "Gateway": ("gatewayClassName", "listeners"), "HTTPRoute": (), "GRPCRoute": (), "TargetGroupPolicy": ("targetRef",),
     "IAMAuthPolicy": ("targetRef", "policy"), "ServiceExport": (), "ServiceImport": (), "Secret": (),
 }
 STATUS_MATCH = re.compile(r"\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*")  # Lattice matchers: 200 / 200,202 / 200-299
@@ -252,32 +255,17 @@ def _gateway(obj: K8sObject) -> None:
                                 "is not supported by the Lattice controller (HTTP, HTTPS or TLS).")
 
 
-def _httproute(obj: K8sObject) -> None:
-    """The controller's limits (it maps each rule onto exactly one Lattice rule)."""
+def _route(obj: K8sObject, check_match) -> None:
+    """The controller's limits on a route (it maps each rule onto exactly one Lattice rule)."""
     _service_name_override(obj)
     for i, rule in enumerate(obj.spec.get("rules", [])):
-        where = f"HTTPRoute {obj.name} rule {i}"
+        where = f"{obj.kind} {obj.name} rule {i}"
         matches = rule.get("matches", [])
         if len(matches) > 1:
             raise ManifestError(f"{where}: {len(matches)} matches. The Lattice controller supports at most one "
                                 "match per rule (a Lattice rule has one condition set); split it into several rules.")
         for m in matches:
-            path = m.get("path")
-            if path:
-                ptype = path.get("type", "PathPrefix")
-                if ptype not in PATH_TYPES:
-                    raise ManifestError(f"{where}: path type {ptype!r} is not Gateway API (Exact, PathPrefix).")
-                if ptype == "RegularExpression":
-                    raise ManifestError(f"{where}: RegularExpression paths are not supported by Lattice (only exact "
-                                        "and prefix). Use Exact or PathPrefix.")
-                if not path.get("value", "/").startswith("/"):
-                    raise ManifestError(f"{where}: a path value must start with '/'.")
-                if len(path.get("value", "/")) > 200:
-                    raise ManifestError(f"{where}: Lattice path matches are at most 200 characters.")
-            if m.get("queryParams"):
-                raise ManifestError(f"{where}: query parameter matches are not supported by Lattice; remove them.")
-            if m.get("method") and m["method"].upper() not in METHODS:
-                raise ManifestError(f"{where}: unknown HTTP method {m['method']!r}.")
+            check_match(where, m)
             headers = m.get("headers", [])
             if len(headers) > 5:
                 raise ManifestError(f"{where}: {len(headers)} header matches; Lattice allows at most 5 per rule.")
@@ -291,6 +279,44 @@ def _httproute(obj: K8sObject) -> None:
             weight = ref.get("weight", 1)
             if not 0 <= weight <= 999:
                 raise ManifestError(f"{where}: weight {weight} is outside Lattice's 0-999.")
+
+
+def _http_match(where: str, m: dict) -> None:
+    path = m.get("path")
+    if path:
+        ptype = path.get("type", "PathPrefix")
+        if ptype not in PATH_TYPES:
+            raise ManifestError(f"{where}: path type {ptype!r} is not Gateway API (Exact, PathPrefix).")
+        if ptype == "RegularExpression":
+            raise ManifestError(f"{where}: RegularExpression paths are not supported by Lattice (only exact "
+                                "and prefix). Use Exact or PathPrefix.")
+        if not path.get("value", "/").startswith("/"):
+            raise ManifestError(f"{where}: a path value must start with '/'.")
+        if len(path.get("value", "/")) > 200:
+            raise ManifestError(f"{where}: Lattice path matches are at most 200 characters.")
+    if m.get("queryParams"):
+        raise ManifestError(f"{where}: query parameter matches are not supported by Lattice; remove them.")
+    if m.get("method") and m["method"].upper() not in METHODS:
+        raise ManifestError(f"{where}: unknown HTTP method {m['method']!r}.")
+
+
+def _grpc_match(where: str, m: dict) -> None:
+    """docs/api-types/grpc-route.md: exact service (and method) only; a method needs its service."""
+    method = m.get("method") or {}
+    if method.get("type", "Exact") != "Exact":
+        raise ManifestError(f"{where}: gRPC method match type {method.get('type')!r}; Lattice has no regular "
+                            "expressions, the controller maps only Exact.")
+    if method.get("method") and not method.get("service"):
+        raise ManifestError(f"{where}: a gRPC method match needs its service too (Lattice matches the path "
+                            "/<service>/<method>; a method alone would be a suffix match, which it cannot do).")
+
+
+def _httproute(obj: K8sObject) -> None:
+    _route(obj, _http_match)
+
+
+def _grpcroute(obj: K8sObject) -> None:
+    _route(obj, _grpc_match)
 
 
 def _target_group_policy(obj: K8sObject) -> None:
@@ -327,4 +353,5 @@ def _iam_auth_policy(obj: K8sObject) -> None:
 
 
 _SEMANTICS = {"Deployment": _deployment, "Service": _service, "Gateway": _gateway, "HTTPRoute": _httproute,
+              "GRPCRoute": _grpcroute,
               "TargetGroupPolicy": _target_group_policy, "IAMAuthPolicy": _iam_auth_policy}

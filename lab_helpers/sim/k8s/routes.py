@@ -22,7 +22,8 @@ from lab_helpers.sim.k8s.manifests import K8sObject
 
 STANDALONE = naming.ANNOTATION + "standalone"
 CERTIFICATE_ARN = naming.ANNOTATION + "certificate-arn"
-ROUTE_PROTOCOLS = {"HTTPRoute": ("HTTP", "HTTPS"), "GRPCRoute": ("HTTPS", "HTTP")}
+# docs/api-types: an HTTPRoute attaches to HTTP and HTTPS listeners, a GRPCRoute "must refer to an HTTPS listener".
+ROUTE_PROTOCOLS = {"HTTPRoute": ("HTTP", "HTTPS"), "GRPCRoute": ("HTTPS",)}
 
 
 def _allows(listener: dict, route: K8sObject, gateway: K8sObject) -> bool:
@@ -181,9 +182,11 @@ def _actions(lattice, cluster: Cluster, route: K8sObject, log: list) -> tuple[li
     return missing, actions
 
 
-def lattice_match(rule: dict) -> dict:
+def lattice_match(rule: dict, kind: str = "HTTPRoute") -> dict:
     """Gateway API match -> Lattice ``RuleMatch`` (the controller's mapping; no match means prefix ``/``)."""
     match = (rule.get("matches") or [{}])[0]
+    if kind == "GRPCRoute":
+        return grpc_match(match)
     path = match.get("path") or {"type": "PathPrefix", "value": "/"}
     kind = "exact" if path.get("type") == "Exact" else "prefix"
     http: dict[str, Any] = {"pathMatch": {"match": {kind: path.get("value", "/")}, "caseSensitive": True}}
@@ -195,11 +198,30 @@ def lattice_match(rule: dict) -> dict:
     return {"httpMatch": http}
 
 
+def grpc_match(match: dict) -> dict:
+    """GRPCRoute match -> Lattice: gRPC is POST to ``/<service>/<method>`` (model_build_rule.go,
+    updateRuleSpecForGrpcRoute): service and method -> exact path, service only -> prefix ``/<service>/``, neither
+    -> prefix ``/``. The docs say method matches are case-insensitive.
+    """
+    method = match.get("method") or {}
+    if method.get("service") and method.get("method"):
+        path = {"exact": f"/{method['service']}/{method['method']}"}
+    elif method.get("service"):
+        path = {"prefix": f"/{method['service']}/"}
+    else:
+        path = {"prefix": "/"}
+    http: dict[str, Any] = {"method": "POST", "pathMatch": {"match": path, "caseSensitive": False}}
+    if match.get("headers"):
+        http["headerMatches"] = [{"name": h["name"], "match": {"exact": h["value"]}, "caseSensitive": False}
+                                 for h in match["headers"]]
+    return {"httpMatch": http}
+
+
 def _rules(lattice, svc_id: str, listener_id: str, svc_name: str, route: K8sObject, actions: list,
            log: list) -> list[str]:
     rules = route.spec.get("rules", [])
     priorities, warnings = naming.rule_priorities(len(rules), route.annotations)
-    wanted = [(naming.rule_name(svc_name, i), priorities[i], lattice_match(rule), actions[i])
+    wanted = [(naming.rule_name(svc_name, i), priorities[i], lattice_match(rule, route.kind), actions[i])
               for i, rule in enumerate(rules)]
     ids = {"serviceIdentifier": svc_id, "listenerIdentifier": listener_id}
     have = [r for r in lattice.list_rules(**ids)["items"] if not r.get("isDefault")]
