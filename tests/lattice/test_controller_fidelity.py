@@ -323,3 +323,22 @@ def test_missing_fields_are_refused_before_anything_is_stored(world, manifest, m
     with pytest.raises(ManifestError, match=message):
         world.lab.kubectl_apply(manifest, cluster="eks-demo")
     assert world.get("/v1/health").status == 200
+
+
+def test_a_refused_auth_policy_names_the_policy_and_undoes_the_apply(world, monkeypatch):
+    """Lattice refusing PutAuthPolicy (here forced) is a ControllerRefused about the IAMAuthPolicy, not a ClientError."""
+    from botocore.exceptions import ClientError
+
+    lab = world.lab
+    client = lab.client("vpc-lattice")
+
+    def refuse(**_):
+        raise ClientError({"Error": {"Code": "ValidationException", "Message": "policy too large"}}, "PutAuthPolicy")
+
+    monkeypatch.setattr(client, "put_auth_policy", refuse)
+    with pytest.raises(ControllerRefused, match="IAMAuthPolicy default/big was not applied.*policy too large"):
+        lab.kubectl_apply(POLICY.format(name="big", group="gateway.networking.k8s.io"), cluster="eks-demo")
+    with pytest.raises(LabError, match="not found"):
+        lattice.kubectl_get(lab, "IAMAuthPolicy", "big")
+    monkeypatch.undo()
+    assert world.get("/v1/health").status == 200

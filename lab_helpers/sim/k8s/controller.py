@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-from lab_helpers.errors import ControllerRefused
 from lab_helpers.sim.k8s import backends, naming, policies, routes
 from lab_helpers.sim.k8s.cluster import Cluster, listen_on_target_ports, refuse_real_account
 from lab_helpers.sim.k8s.conditions import cond, objects
@@ -45,17 +44,6 @@ def adopt_default_network(lab, cluster: Cluster) -> dict:
         lattice.create_service_network_vpc_association(serviceNetworkIdentifier=net["id"],
                                                        vpcIdentifier=cluster.vpc_id)
     return net
-
-
-def _refused(obj: K8sObject, exc) -> ControllerRefused:
-    error = exc.response.get("Error", {})
-    code, message = error.get("Code", "Error"), error.get("Message", str(exc))
-    condition = cond("Programmed", False, "FailedDeployModel", f"{code}: {message}")
-    return ControllerRefused(
-        f"{obj.kind} {obj.namespace}/{obj.name} was not applied: VPC Lattice refused what the controller asked for "
-        f"({code}: {message}). A real cluster would store it and show the condition Programmed=False "
-        "(FailedDeployModel) with that message; here the apply is undone and nothing changed. Fix the manifest "
-        "and apply it again.", obj.key, condition)
 
 
 def reconcile(lab, cluster: Cluster) -> list[str]:
@@ -100,7 +88,7 @@ def _guarded(obj: K8sObject, work):
     except Exception as exc:  # botocore's ClientError, without importing botocore into the model
         if not hasattr(exc, "response"):
             raise
-        raise _refused(obj, exc) from None
+        raise policies.refused(obj, exc) from None
 
 
 def _reconcile_export(lattice, cluster: Cluster, export: K8sObject, log: list) -> Optional[tuple]:

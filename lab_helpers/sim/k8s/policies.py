@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Optional
 
+from lab_helpers.errors import ControllerRefused
 from lab_helpers.sim.k8s.cluster import Cluster
 from lab_helpers.sim.k8s.conditions import cond, objects
 from lab_helpers.sim.k8s.manifests import K8sObject
@@ -81,13 +82,17 @@ def reconcile_auth(lattice, cluster: Cluster, networks: dict, log: list) -> None
     for key, policy in judge(cluster, "IAMAuthPolicy", lambda k: resource(k) is not None).items():
         found = resource(key)
         assert found is not None, "judge accepts only policies whose target resolves"
-        wanted[found[1]] = (found[0], _policy_text(policy.spec["policy"]))
-    for rid, (kind, text) in wanted.items():
-        _set_auth_type(lattice, kind, rid, "AWS_IAM")
-        lattice.put_auth_policy(resourceIdentifier=rid, policy=text)
-        if rid not in managed:
+        wanted[found[1]] = (found[0], _policy_text(policy.spec["policy"]), policy)
+    for rid, (kind, text, policy) in wanted.items():
+        new = rid not in managed
+        managed[rid] = kind  # first, so that undoing a refused apply resets what was already changed
+        try:  # the policy first: a refused one must not leave the resource on AWS_IAM with nothing allowed
+            lattice.put_auth_policy(resourceIdentifier=rid, policy=text)
+            _set_auth_type(lattice, kind, rid, "AWS_IAM")
+        except lattice.exceptions.ClientError as exc:
+            raise refused(policy, exc) from None
+        if new:
             log.append(f"{kind} {rid}: authType AWS_IAM with the IAMAuthPolicy")
-        managed[rid] = kind
     for rid in [r for r in managed if r not in wanted]:
         kind = managed.pop(rid)
         try:
@@ -96,6 +101,18 @@ def reconcile_auth(lattice, cluster: Cluster, networks: dict, log: list) -> None
             log.append(f"{kind} {rid}: IAMAuthPolicy removed, authType NONE")
         except lattice.exceptions.ResourceNotFoundException:
             pass
+
+
+def refused(obj: K8sObject, exc) -> ControllerRefused:
+    """What Lattice said, as the error of the apply and the condition the controller would write."""
+    error = exc.response.get("Error", {})
+    code, message = error.get("Code", "Error"), error.get("Message", str(exc))
+    condition = cond("Programmed", False, "FailedDeployModel", f"{code}: {message}")
+    return ControllerRefused(
+        f"{obj.kind} {obj.namespace}/{obj.name} was not applied: VPC Lattice refused what the controller asked for "
+        f"({code}: {message}). A real cluster would store it and show the condition Programmed=False "
+        "(FailedDeployModel) with that message; here the apply is undone and nothing changed. Fix the manifest "
+        "and apply it again.", obj.key, condition)
 
 
 def _set_auth_type(lattice, kind: str, rid: str, auth_type: str) -> None:
