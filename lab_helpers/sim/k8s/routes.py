@@ -54,9 +54,7 @@ def parents(route: K8sObject, cluster: Cluster, networks: dict) -> tuple[list[tu
                  if ref.get("sectionName") in (None, lst["name"]) and ref.get("port") in (None, lst["port"])]
         fits = [lst for lst in named if gw is not None and _allows(lst, route, gw)]
         if gw is None or key not in networks or not named:
-            condition = cond("Accepted", False, "NoMatchingParent",
-                             f"Gateway {key[1]} is missing, not programmed (is there a service network named "
-                             f"{key[1]}?) or has no listener {ref.get('sectionName') or ref.get('port')}")
+            condition = cond("Accepted", False, "NoMatchingParent", _no_parent(ref, key, gw, networks))
         elif not fits:
             condition = cond("Accepted", False, "NotAllowedByListeners",
                              f"no listener of Gateway {key[1]} allows this {route.kind}: check the listeners' "
@@ -67,6 +65,16 @@ def parents(route: K8sObject, cluster: Cluster, networks: dict) -> tuple[list[tu
             attached += [(gw, lst, networks[key]) for lst in fits]
         statuses.append({"parentRef": ref, "controllerName": naming.CONTROLLER_NAME, "conditions": [condition]})
     return attached, statuses
+
+
+def _no_parent(ref: dict, key: tuple, gw: Optional[K8sObject], networks: dict) -> str:
+    if gw is None:
+        return (f"no Gateway {key[1]} in namespace {key[0]} (a parentRef without namespace means the route's own "
+                "namespace)")
+    if key not in networks:
+        return f"Gateway {key[1]} is not programmed: is there a service network named {key[1]}?"
+    wanted = f"sectionName {ref['sectionName']}" if "sectionName" in ref else f"port {ref.get('port')}"
+    return f"Gateway {key[1]} has no listener with {wanted}"
 
 
 def standalone(route: K8sObject, gateways: list[K8sObject]) -> bool:
