@@ -18,6 +18,7 @@ also derives from the built-in it resembles, so ``except ValueError`` code keeps
         ├── DestinationNotEmpty (FileExistsError)  `vpclab labs --copy DIR` onto notebooks already there
         ├── TraceInputError               a source/destination the reachability engine cannot resolve
         ├── ManifestError                 a Kubernetes object the API server or controller would reject
+        │   └── ControllerRefused         the controller could not program an object in Lattice (apply undone)
         └── UnknownManifestError (FileNotFoundError)   a seminar manifest that does not exist
 """
 
@@ -85,6 +86,18 @@ class TraceInputError(LabInputError):
 
 class ManifestError(LabInputError):
     """The object would be rejected (by the API server or the controller); the message says how to fix it."""
+
+
+class ControllerRefused(ManifestError):
+    """The controller could not program an object in Lattice; the apply was undone, the message says why.
+
+    ``condition`` is the status condition the real controller would have written on the object.
+    """
+
+    def __init__(self, message: str, key: tuple = (), condition: dict | None = None):
+        super().__init__(message)
+        self.key = key
+        self.condition = condition or {}
 
 
 class UnknownManifestError(LabInputError, FileNotFoundError):
