@@ -47,6 +47,8 @@ def cmd_list(args) -> int:
 def cmd_run(args) -> int:
     import papermill
 
+    from lab_helpers.core.notebook_kernels import execute_notebook
+
     info = catalog.find(args.lab)
     if info.path is None:
         raise LabError(f"`vpclab run` needs {info.name}'s notebook, and this install has no labs folder "
@@ -62,8 +64,8 @@ def cmd_run(args) -> int:
         params["REGION"] = args.region
     print(f"Running {info.name} ({info.title}) -> {out}")
     try:
-        papermill.execute_notebook(str(info.path), str(out), parameters=params, cwd=str(info.path.parent),
-                                   kernel_name="python3", progress_bar=True)
+        execute_notebook(str(info.path), str(out), parameters=params, cwd=str(info.path.parent),
+                         kernel_name="python3", progress_bar=True)
     except papermill.PapermillExecutionError as err:
         print(f"❌ {info.name} stopped at cell {err.cell_index}: {err.ename}: {err.evalue}\n"
               f"   Open {out} to see the cell and its output.", file=sys.stderr)
