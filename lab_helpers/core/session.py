@@ -29,7 +29,7 @@ import botocore.session
 from botocore.config import Config
 
 from lab_helpers import config
-from lab_helpers.core import catalog, kernel, live, requests, tagging
+from lab_helpers.core import catalog, kernel, live, loopback, requests, tagging
 from lab_helpers.core.ledger import Ledger, vpclab_home
 from lab_helpers.core.sandbox import SandboxBackend
 from lab_helpers.core.teardown import TeardownReport, teardown
@@ -99,6 +99,7 @@ class LabSession:
         if self.closed:
             return
         self.closed = True
+        loopback.stop_owned_by(self)  # IMDS, DNS: servers this lab started and nobody closed
         if self._sandbox is not None:
             self._sandbox.stop()
         kernel.closed(self)
