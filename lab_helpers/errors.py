@@ -7,13 +7,16 @@ also derives from the built-in it resembles, so ``except ValueError`` code keeps
     LabError
     ├── UnknownLabError (KeyError)        start_lab / vpclab with a name that is not a lab
     ├── LiveModeRefused                   live mode without consent or a Region
+    ├── CredentialsMissing                live mode or ``vpclab cleanup`` with no AWS credentials to sign with
+    ├── LedgerError                       a run's ledger file that cannot be read (cleanup falls back to tags)
     ├── LabClosedError                    a call on a lab whose teardown already ran
     ├── CheckFailed (AssertionError)      a failed check while VPCLAB_STRICT=1 (the test suite's setting)
     ├── SolutionNotFound                  SOLUTIONS=True but no reference solution of that name
     ├── WaitTimeout (TimeoutError)        a resource did not reach its state in time (live mode)
     ├── PortAllocationError               the PAT simulator ran out of ports for a destination
     └── LabInputError (ValueError)        a wrong value given to a helper or simulator
-        ├── TraceInputError               a source/destination the reachability engine cannot resolve
+        ├── TraceInputError               a source/destination, port or protocol the reachability engine refuses
+        ├── UnknownRegionError            a Region that AWS does not have (botocore's partition data)
         ├── ManifestError                 a Kubernetes object the API server or controller would reject
         └── UnknownManifestError (FileNotFoundError)   a seminar manifest that does not exist
 """
@@ -30,6 +33,14 @@ class UnknownLabError(LabError, KeyError):
 
 class LiveModeRefused(LabError):
     """Live mode touches a real, billed account; it needs explicit consent and a region."""
+
+
+class CredentialsMissing(LabError):
+    """No AWS credentials were found (no profile, no keys, no SSO session): nothing can be signed."""
+
+
+class LedgerError(LabError):
+    """A run's ledger file is not the JSON the lab wrote (truncated, edited, or another file)."""
 
 
 class LabClosedError(LabError):
@@ -66,6 +77,10 @@ class LabInputError(LabError, ValueError):
 
 class TraceInputError(LabInputError):
     """A source or destination the engine cannot resolve; the message says what to pass instead."""
+
+
+class UnknownRegionError(LabInputError):
+    """The Region is not one botocore's partition data knows; the message names the closest and the list."""
 
 
 class ManifestError(LabInputError):

@@ -62,9 +62,10 @@ urllib.request.urlopen(url + "/moto-api/data.json", timeout=30).read()
 def test_a_process_that_never_closes_its_server_still_exits(case, tmp_path):
     script = textwrap.dedent(OPEN.format(server=", server=True" if case == "moto-server" else "")) + CASES[case]
     script += "\nprint('script done', flush=True)\n"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "VPCLAB_HOME": str(tmp_path), "VPCLAB_NO_PROGRESS": "1"}
+    # os.environ's PYTHONPATH (set by conftest) holds this checkout and the network guard
+    env = {**os.environ, "VPCLAB_HOME": str(tmp_path), "VPCLAB_NO_PROGRESS": "1"}
     try:
-        done = subprocess.run([sys.executable, "-c", script], env=env, cwd=str(tmp_path), capture_output=True,
+        done = subprocess.run([sys.executable, "-c", script], env=env, cwd=str(ROOT), capture_output=True,
                               text=True, timeout=HANG)
     except subprocess.TimeoutExpired as hung:
         pytest.fail(f"{case}: the interpreter never exited; output so far: {hung.stdout!r} {hung.stderr!r}")

@@ -29,7 +29,7 @@ import botocore.session
 from botocore.config import Config
 
 from lab_helpers import config
-from lab_helpers.core import catalog, kernel, live, loopback, requests, tagging
+from lab_helpers.core import catalog, kernel, live, loopback, regions, requests, tagging
 from lab_helpers.core.ledger import Ledger, vpclab_home
 from lab_helpers.core.sandbox import SandboxBackend
 from lab_helpers.core.teardown import TeardownReport, teardown
@@ -67,6 +67,7 @@ class LabSession:
 
     def raw_client(self, service: str, region: Optional[str] = None):
         """A client that bypasses the fidelity layer and the ledger: simulators read state with it."""
+        self._require_open()  # once closed, the sandbox's fake credentials are gone: never build a real client
         key = (service, region or self.region)
         if key not in self._raw_clients:
             assert self._raw_session is not None, "a LabSession is built with its raw session"
@@ -170,6 +171,7 @@ def open_session(name: str, mode: Optional[str] = None, region: Optional[str] = 
 
 
 def _start_sandbox(cls: type, name: str, region: str, run_id: str, server: bool) -> LabSession:
+    regions.require_known(region, "a sandbox lab")  # before closing the open sandbox: a typo must not cost it
     previous = kernel.current_lab()
     if previous is not None and not previous.closed and previous.mode == "sandbox":
         previous.close()  # before the new backend starts: the two would share moto's state
@@ -182,11 +184,13 @@ def _start_sandbox(cls: type, name: str, region: str, run_id: str, server: bool)
 
 def _start_live(cls: type, name: str, region: Optional[str], run_id: str, live_ok: bool) -> LabSession:
     live.require_consent(live_ok)
-    region = live.require_region(region)
+    region = regions.require_known(live.require_region(region), "a live lab")
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     backend = "moto-server" if live.endpoint_is_loopback(endpoint) else "aws"
+    session = _boto_session(region, False)
+    live.require_credentials(session)
     ledger = Ledger(run_id, name, path=vpclab_home() / "ledgers" / f"{run_id}.json")
-    lab = cls(name, "live", region, run_id, _boto_session(region, False), backend, endpoint, ledger,
+    lab = cls(name, "live", region, run_id, session, backend, endpoint, ledger,
               _raw_session=_boto_session(region, False))
     atexit.register(_remind_teardown, weakref.ref(lab))
     return lab
@@ -207,6 +211,18 @@ def _install_hooks(lab: LabSession, price_notice=None) -> None:
     events.register("before-parameter-build", add_tags, unique_id="vpclab-tags")
     events.register("before-parameter-build", requests.remember_params, unique_id=requests.REMEMBER_PARAMS_ID)
     events.register("after-call", record, unique_id="vpclab-ledger")
+    ref = weakref.ref(lab)
+
+    def refuse_when_closed(**_):
+        # A client kept from before teardown (``ec2 = lab.client("ec2")``) would otherwise leave the stopped sandbox
+        # for the real endpoint: every call through the lab's sessions checks that the lab is still open.
+        opened = ref()
+        if opened is not None:
+            opened._require_open()
+
+    for session in (lab.session, lab._raw_session):
+        if session is not None:
+            session.events.register("before-call", refuse_when_closed, unique_id="vpclab-closed")
     if lab.mode == "live" and price_notice is not None:
         def warn_price(params, model, context, **_):
             notice = price_notice(model.service_model.service_name, model.name, params,

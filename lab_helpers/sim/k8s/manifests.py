@@ -160,6 +160,10 @@ def parse(doc: dict) -> K8sObject:
     if not isinstance(doc, dict):
         raise ManifestError(f"Each YAML document must be a mapping with apiVersion/kind/metadata/spec, got {doc!r}.")
     kind = doc.get("kind")
+    if "kind" not in doc and "apiVersion" not in doc:
+        raise ManifestError(f"This YAML is not a Kubernetes object: it has no apiVersion or kind (its keys: "
+                            f"{', '.join(map(str, doc)) or 'none'}). Start it with e.g. apiVersion: apps/v1 and "
+                            "kind: Deployment, then metadata and spec.")
     if kind not in API_VERSIONS:
         raise ManifestError(f"Unknown kind {kind!r}. This cluster model accepts: {', '.join(KINDS)} "
                             "(the objects of the Lattice seminar).")

@@ -162,9 +162,33 @@ def resolve(snap: Snapshot, spec, role: str, region: str, near: Optional[Endpoin
     return Endpoint("internet", addr, addr, region, resource_type="internet")
 
 
+# CreateNetworkInsightsPath takes Protocol tcp|udp and ports 0-65535 (botocore's model); the lab adds ICMP for ping,
+# whose "port" is the ICMP type (0-255).
+PROTOCOLS = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp", "icmp": "icmp", "1": "icmp",
+             "icmpv6": "icmpv6", "58": "icmpv6"}
+
+
+def check_flow(port, protocol) -> tuple[Optional[int], str]:
+    """The (port, protocol) to trace, or a :class:`TraceInputError` saying what AWS would accept instead."""
+    name = PROTOCOLS.get(str(protocol).strip().lower()) if isinstance(protocol, (str, int)) else None
+    if name is None:
+        raise TraceInputError(f"Protocol {protocol!r} cannot be traced: Reachability Analyzer accepts 'tcp' or 'udp' "
+                              "(CreateNetworkInsightsPath's Protocol), and this lab adds 'icmp' for a ping. For "
+                              "HTTP or HTTPS, trace 'tcp' with port=80 or port=443.")
+    if port is None:
+        return None, name
+    top = 255 if name.startswith("icmp") else 65535
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= top:
+        what = "an ICMP type" if top == 255 else "a port"
+        raise TraceInputError(f"Port {port!r} is not {what}: give a whole number from 0 to {top} "
+                              f"(e.g. port=443), or port=None for every {'type' if top == 255 else 'port'}.")
+    return port, name
+
+
 def run(snap: Snapshot, source, destination, port: Optional[int] = 443, protocol: str = "tcp", region: str = "",
         source_ip: Optional[str] = None, destination_ip: Optional[str] = None, source_ports=None) -> Analysis:
     """Resolve both ends and analyse: the one engine behind lab.trace and StartNetworkInsightsAnalysis."""
+    port, protocol = check_flow(port, protocol)
     region = region or (snap.regions[0] if snap.regions else "us-east-1")
     src = resolve(snap, source, "source", region, ip_override=source_ip)
     dst = resolve(snap, destination, "destination", region, near=src, ip_override=destination_ip)
@@ -267,6 +291,7 @@ def to_result(lab, snap: Snapshot, a: Analysis, source, destination, port, proto
 def trace(lab, source, destination, port: Optional[int] = 443, protocol: str = "tcp", *, source_ip=None,
           destination_ip=None, snapshot: Optional[Snapshot] = None, regions=None) -> TraceResult:
     """Walk ``source`` -> ``destination`` on ``protocol``/``port`` through the lab's current network."""
+    port, protocol = check_flow(port, protocol)  # before the snapshot: a bad port costs no describe calls
     snap = snapshot or snapshot_of(lab, regions)
     a = run(snap, source, destination, port, protocol, getattr(lab, "region", ""), source_ip, destination_ip)
     return to_result(lab, snap, a, source, destination, port, protocol)
@@ -315,6 +340,7 @@ class ReachabilityMatrix:
 def reachability_matrix(lab, instances, port: Optional[int] = 443, protocol: str = "tcp", *,
                         snapshot: Optional[Snapshot] = None) -> ReachabilityMatrix:
     """Trace every ordered pair of ``instances`` on one snapshot."""
+    port, protocol = check_flow(port, protocol)
     ids = [str(i) for i in instances]
     snap = snapshot or snapshot_of(lab)
     region = getattr(lab, "region", "") if lab is not None else ""
