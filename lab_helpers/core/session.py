@@ -35,6 +35,9 @@ from lab_helpers.core.sandbox import SandboxBackend
 from lab_helpers.core.teardown import TeardownReport, teardown
 from lab_helpers.errors import LabClosedError, LabError
 
+READ_OPERATIONS = ("Describe", "List", "Get", "Search")  # operation-name prefixes that only read
+LIVE_SNAPSHOT_TTL = 10.0  # seconds a live trace may reuse its snapshot; lab.refresh() forgets it sooner
+
 
 @dataclass
 class LabSession:
@@ -54,6 +57,22 @@ class LabSession:
     _raw_clients: dict = field(default_factory=dict)
     shim_state: dict = field(default_factory=dict)
     closed: bool = False
+    # Bumped by every write through the lab's sessions (see _install_hooks), so a simulator can reuse what it read
+    # from the world (lab.trace's snapshot) until the world changes.
+    world_generation: int = 0
+
+    @property
+    def snapshot_ttl(self) -> Optional[float]:
+        """How long a simulator may reuse what it read: ``None`` = until the next write (the in-process sandbox sees
+        every write), seconds in live mode (others change the account too), 0 = never (``!aws`` cells write to the
+        sandbox's moto server, past the lab's sessions)."""
+        if self.mode == "live":
+            return LIVE_SNAPSHOT_TTL
+        return 0.0 if self._sandbox is not None and self._sandbox.server else None
+
+    def refresh(self) -> None:
+        """Forget what the simulators read: the next ``lab.trace`` reads the world again (after a console change)."""
+        self.world_generation += 1
 
     # -- clients ----------------------------------------------------------------------------------------------
     def client(self, service: str, region: Optional[str] = None):
@@ -220,9 +239,17 @@ def _install_hooks(lab: LabSession, price_notice=None) -> None:
         if opened is not None:
             opened._require_open()
 
+    def world_changed(model, **_):
+        # Reads never change the world; anything else (a create, a route, a failed write) might.
+        opened = ref()
+        if opened is not None and not model.name.startswith(READ_OPERATIONS):
+            opened.world_generation += 1
+
+    # Both sessions: the fidelity shims write through the raw one (e.g. a new NACL's default entries).
     for session in (lab.session, lab._raw_session):
         if session is not None:
             session.events.register("before-call", refuse_when_closed, unique_id="vpclab-closed")
+            session.events.register("after-call", world_changed, unique_id="vpclab-world-changed")
     if lab.mode == "live" and price_notice is not None:
         def warn_price(params, model, context, **_):
             notice = price_notice(model.service_model.service_name, model.name, params,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import html
 import ipaddress
+import time
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -32,10 +33,27 @@ from lab_helpers.sim.netsim.snapshot.model import Snapshot, parse_ip
 SERVICES = ("s3", "dynamodb")
 
 
+SNAPSHOT_STORE = "netsim.snapshot"  # shim-state key: (generation, regions), captured at, the snapshot
+
+
 def snapshot_of(lab, regions=None) -> Snapshot:
-    """A fresh snapshot of the lab's world (its regions plus any reachable by peering)."""
+    """The lab's world (its regions plus any reachable by peering), captured again only when it may have changed.
+
+    The lab counts its writes (``lab.world_generation``) and says how long a snapshot may live
+    (``lab.snapshot_ttl``: None until the next write, N seconds, or 0 for never). The snapshot is read-only to the
+    engine, so one captured snapshot answers every trace until the next write.
+    """
     regs = list(regions or getattr(lab, "regions", None) or [lab.region])
-    return capture_with_state(lab.raw_client, lab.shim_state, regs)
+    generation, ttl = getattr(lab, "world_generation", None), getattr(lab, "snapshot_ttl", 0.0)
+    if generation is None or ttl == 0:
+        return capture_with_state(lab.raw_client, lab.shim_state, regs)
+    key, now = (generation, tuple(regs)), time.monotonic()
+    cached = lab.shim_state.get(SNAPSHOT_STORE)
+    if cached is not None and cached[0] == key and (ttl is None or now - cached[1] < ttl):
+        return cached[2]
+    snap = capture_with_state(lab.raw_client, lab.shim_state, regs)  # key taken before: a write meanwhile misses
+    lab.shim_state[SNAPSHOT_STORE] = (key, now, snap)
+    return snap
 
 
 def _ip(s: str) -> Optional[str]:
