@@ -1,7 +1,15 @@
 """The learner API: ``lab.trace(source, destination, port, protocol)`` and ``lab.reachability_matrix``.
 
-Each call takes a fresh snapshot through describe calls (state changes between notebook cells), runs the
-engine, and wraps the result in :class:`TraceResult`: ``.reachable``, ``.hops``, ``.explanation``, ``.analysis``
+Each call reads the world into a snapshot through describe calls, runs the engine, and wraps the result in
+:class:`TraceResult`. The snapshot is reused until the world may have changed (:func:`snapshot_of`): in the sandbox
+until the next write through the lab, in live mode also for at most ``LIVE_SNAPSHOT_TTL`` seconds, and never after
+``lab.refresh()``. A capture is, per Region (paginated): DescribeVpcs, DescribeSubnets, DescribeRouteTables,
+DescribeNetworkAcls, DescribeSecurityGroups, DescribeNetworkInterfaces, DescribeInstances,
+DescribeInternetGateways, DescribeEgressOnlyInternetGateways, DescribeNatGateways, DescribeVpcEndpoints,
+DescribeVpcPeeringConnections, DescribeManagedPrefixLists (+ GetManagedPrefixListEntries, remembered per list),
+DescribeTransitGateways, DescribeTransitGatewayAttachments / VpcAttachments / PeeringAttachments,
+DescribeTransitGatewayRouteTables with SearchTransitGatewayRoutes and GetTransitGatewayRouteTable{Associations,
+Propagations} per table. The result: ``.reachable``, ``.hops``, ``.explanation``, ``.analysis``
 (the same dict ``describe_network_insights_analyses`` returns) and a hop table for notebooks. Pictures of a
 result are drawn by the teaching layer (``draw.trace(result)``, ``draw.matrix(result)``), as pybatfish keeps its
 answers separate from their display.
