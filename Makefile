@@ -24,7 +24,7 @@ lab: $(STAMP)  ## open JupyterLab on labs/ (prints the URL; ARGS=--no-browser fo
 test: lint  ## lint and type check, then every test, every notebook (sandbox and live-path)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS)
 
-LINTED := lab_helpers tests tools benchmarks labs/src labs/solutions
+LINTED := lab_helpers tests tools benchmarks labs/src labs/solutions examples
 lint: $(STAMP)  ## ruff (lint + import order) and mypy, configured in pyproject.toml
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/mypy

@@ -15,6 +15,11 @@ The package is layered; each layer imports only the ones below it (``docs/ARCHIT
 - :mod:`lab_helpers.teach` — checks, progress, solutions, lab building blocks, pictures and widgets
 - :mod:`lab_helpers.lessons` — the course's own content (the seminar's objects, the notes' cost scenarios)
 - :mod:`lab_helpers.classroom` — instructor copies, timing sheets, class progress
+- :mod:`lab_helpers.testing` — for your own project: the ``vpc_sandbox`` pytest fixture and assertions
+  (``assert_reachable``, ``assert_not_reachable``, ``assert_resolves``); see docs/TESTING_YOUR_NETWORK.md
+
+``start_lab`` also opens a lab of your own: ``start_lab("our-network-notes")`` is the same sandbox or live session,
+tagged and torn down the same way, for a notebook that is not one of the course's.
 """
 from lab_helpers.errors import CheckFailed, LabError, LiveModeRefused, UnknownLabError
 from lab_helpers.lab import Lab, start_lab

@@ -2,6 +2,8 @@
 
     vpclab list
     vpclab run 01 [--mode live --region us-east-1] [--solutions] [--html]
+    vpclab run path/to/our-network-notes.ipynb         # your own notebook, the same parameters injected
+    vpclab labs --copy DIR [--no-solutions] [--force]  # the course's notebooks (+ solutions) into DIR
     vpclab cleanup --run-id 01-20261121-101500-ab12        # dry run: shows what would be deleted
     vpclab cleanup --all-vpclab --region us-east-1 --yes   # deletes every resource tagged vpclab:run
     vpclab doctor
@@ -20,11 +22,11 @@ from pathlib import Path
 from typing import Optional
 
 from lab_helpers import config
-from lab_helpers.core import catalog, live
+from lab_helpers.core import catalog, course_files, live
 from lab_helpers.core import regions as known_regions
 from lab_helpers.core.ledger import Ledger, vpclab_home
 from lab_helpers.core.teardown import TeardownReport, delete_entries, sweep_region, tagged_ec2
-from lab_helpers.errors import LabError, LedgerError
+from lab_helpers.errors import LabError, LedgerError, NotebookNotFound
 from lab_helpers.teach import progress
 
 BUILD = Path("build")
@@ -47,35 +49,75 @@ def cmd_list(args) -> int:
 
 
 def cmd_run(args) -> int:
+    """A course lab by name or number, or any notebook by path: executed alike, reported alike."""
+    if _is_notebook_path(args.lab):
+        notebook = Path(args.lab).expanduser()
+        if not notebook.is_file() or notebook.suffix != ".ipynb":
+            raise NotebookNotFound(f"No notebook at {notebook}. Give the path of an .ipynb file, or a course lab's "
+                                   "name or number (`vpclab list`).")
+        return _execute(notebook.resolve(), notebook.stem, _heading(notebook) or "your notebook", args)
+    info = catalog.find(args.lab)
+    if info.path is None:
+        raise LabError(f"`vpclab run` needs {info.name}'s notebook, and this install has no labs folder "
+                       f"({catalog.labs_dir()}). Copy the labs out with `vpclab labs --copy DIR`, then run "
+                       f"`VPCLAB_LABS_DIR=DIR vpclab run {info.number}` (or run the notebook with Jupyter).")
+    return _execute(info.path, info.name, info.title, args)
+
+
+def _is_notebook_path(arg: str) -> bool:
+    """``path/x.ipynb`` or ``x.ipynb`` that exists here: a notebook; ``01`` or ``01_vpc_basics``: a course lab."""
+    return arg.endswith(".ipynb") and (os.sep in arg or "/" in arg or Path(arg).exists())
+
+
+def _heading(notebook: Path) -> str:
+    """The notebook's first Markdown heading (its title, as a lab's metadata gives one), or ``""``."""
+    import json
+
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return ""
+    for cell in cells:
+        source = "".join(cell.get("source", "")) if cell.get("cell_type") == "markdown" else ""
+        for line in source.splitlines():
+            if line.startswith("#"):
+                return line.lstrip("#").strip()
+    return ""
+
+
+def _execute(notebook: Path, name: str, title: str, args) -> int:
     import papermill
 
     from lab_helpers.core.notebook_kernels import execute_notebook
 
-    info = catalog.find(args.lab)
-    if info.path is None:
-        raise LabError(f"`vpclab run` needs {info.name}'s notebook, and this install has no labs folder "
-                       f"({catalog.labs_dir()}). Set VPCLAB_LABS_DIR to a folder holding {info.name}.ipynb "
-                       "(a checkout's labs/), or run the notebook you have with Jupyter.")
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"{info.name}.ipynb"
+    out = out_dir / f"{name}.ipynb"
     params = {"SOLUTIONS": args.solutions}
     if args.mode:
         params["MODE"] = args.mode
     if args.region:
         params["REGION"] = args.region
-    print(f"Running {info.name} ({info.title}) -> {out}")
+    print(f"Running {name} ({title}) -> {out}")
     try:
-        execute_notebook(str(info.path), str(out), parameters=params, cwd=str(info.path.parent),
-                         kernel_name="python3", progress_bar=True)
+        execute_notebook(str(notebook), str(out), parameters=params, cwd=str(notebook.parent),
+                         kernel_name="python3", progress_bar=args.progress)
     except papermill.PapermillExecutionError as err:
-        print(f"❌ {info.name} stopped at cell {err.cell_index}: {err.ename}: {err.evalue}\n"
+        print(f"❌ {name} stopped at cell {err.cell_index}: {err.ename}: {err.evalue}\n"
               f"   Open {out} to see the cell and its output.", file=sys.stderr)
         return 1
     if args.html:
         html = _to_html(out)
         print(f"HTML: {html}")
-    print(f"✅ {info.name} ran to the end.")
+    print(f"✅ {name} ran to the end.")
+    return 0
+
+
+def cmd_labs(args) -> int:
+    if not args.copy:
+        print("Say where to copy the course's notebooks: vpclab labs --copy DIR", file=sys.stderr)
+        return 2
+    print(course_files.copy_labs(args.copy, solutions=not args.no_solutions, force=args.force))
     return 0
 
 
@@ -201,14 +243,20 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vpclab", description="AWS VPC networking labs: sandbox or live.")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="the labs, their minutes and your progress").set_defaults(func=cmd_list)
-    run = sub.add_parser("run", help="execute a lab with papermill into build/")
-    run.add_argument("lab", help="lab name or number, e.g. 01 or 01_vpc_basics")
+    run = sub.add_parser("run", help="execute a lab, or any notebook, with papermill into build/")
+    run.add_argument("lab", help="lab name or number (01, 01_vpc_basics), or a notebook's path (notes/ours.ipynb)")
     run.add_argument("--mode", choices=["sandbox", "live"])
     run.add_argument("--region")
     run.add_argument("--solutions", action="store_true", help="fill in every exercise with its solution")
     run.add_argument("--html", action="store_true", help="also write an HTML copy")
     run.add_argument("--out", default=str(BUILD / "runs"))
+    run.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar (CI logs)")
     run.set_defaults(func=cmd_run)
+    labs = sub.add_parser("labs", help="copy the course's notebooks (and solutions) into a folder of yours")
+    labs.add_argument("--copy", metavar="DIR", help="folder to write NN_topic.ipynb and solutions/ into")
+    labs.add_argument("--no-solutions", action="store_true", help="leave the reference solutions out")
+    labs.add_argument("--force", action="store_true", help="overwrite notebooks already in DIR")
+    labs.set_defaults(func=cmd_labs)
     clean = sub.add_parser("cleanup", help="delete live resources tagged vpclab:run (dry run unless --yes)")
     which = clean.add_mutually_exclusive_group()
     which.add_argument("--run-id")

@@ -5,7 +5,7 @@ Every message says what happened and what to do next, because the reader is a le
 also derives from the built-in it resembles, so ``except ValueError`` code keeps working::
 
     LabError
-    ├── UnknownLabError (KeyError)        start_lab / vpclab with a name that is not a lab
+    ├── UnknownLabError (KeyError)        start_lab / vpclab with a name that is not a lab (or nearly a course lab)
     ├── LiveModeRefused                   live mode without consent or a Region
     ├── CredentialsMissing                live mode or ``vpclab cleanup`` with no AWS credentials to sign with
     ├── LedgerError                       a run's ledger file that cannot be read (cleanup falls back to tags)
@@ -15,6 +15,9 @@ also derives from the built-in it resembles, so ``except ValueError`` code keeps
     ├── WaitTimeout (TimeoutError)        a resource did not reach its state in time (live mode)
     ├── PortAllocationError               the PAT simulator ran out of ports for a destination
     └── LabInputError (ValueError)        a wrong value given to a helper or simulator
+        ├── LabNameError                  an own lab's name that cannot be a tag value
+        ├── NotebookNotFound (FileNotFoundError)   `vpclab run path.ipynb` with no such notebook
+        ├── DestinationNotEmpty (FileExistsError)  `vpclab labs --copy DIR` onto notebooks already there
         ├── TraceInputError               a source/destination, port or protocol the reachability engine refuses
         ├── UnknownRegionError            a Region that AWS does not have (botocore's partition data)
         ├── ManifestError                 a Kubernetes object the API server or controller would reject
@@ -73,6 +76,18 @@ class PortAllocationError(LabError):
 
 class LabInputError(LabError, ValueError):
     """A value given to a helper or simulator is wrong; the message says what to give instead."""
+
+
+class LabNameError(LabInputError):
+    """A lab name that cannot be used: it becomes a tag value, part of a run id and a ledger file name."""
+
+
+class NotebookNotFound(LabInputError, FileNotFoundError):
+    """``vpclab run`` was given a notebook path that does not exist (or is not a notebook)."""
+
+
+class DestinationNotEmpty(LabInputError, FileExistsError):
+    """``vpclab labs --copy DIR`` would overwrite notebooks already in DIR (a learner's work)."""
 
 
 class TraceInputError(LabInputError):

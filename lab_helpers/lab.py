@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Optional
 
 from lab_helpers.core.session import LabSession, open_session
+from lab_helpers.errors import SolutionNotFound
 
 
 class Lab(LabSession):
@@ -100,6 +101,9 @@ class Lab(LabSession):
         """The reference solution ``name`` of this lab's exercises (used when ``SOLUTIONS=True``)."""
         from lab_helpers.teach import solutions
 
+        if not self.course:
+            raise SolutionNotFound(f"{self.name} is your own lab, not a course lab, so it has no reference solution "
+                                   f"{name!r}: set SOLUTIONS = False, or open a course lab (`vpclab list`).")
         return solutions.load(self.name, name)
 
 
@@ -118,6 +122,9 @@ def _price_notice(service: str, operation: str, params: dict, region: str):
 def start_lab(name: str, mode: Optional[str] = None, region: Optional[str] = None, *, server: bool = False,
               live_ok: bool = False, quiet: bool = False) -> Lab:
     """Open lab ``name`` (e.g. ``"01_vpc_basics"`` or ``"01"``) and return its :class:`Lab`.
+
+    Any other safe name (``"our-network-notes"``) opens *your own* lab: the same sandbox or live session, tagged
+    ``vpclab:lab=<name>`` and torn down the same way, but not one of the course's labs.
 
     ``mode`` defaults to ``$VPCLAB_MODE``, else ``"sandbox"``. In sandbox mode ``server=True`` also starts a moto
     server on 127.0.0.1 and sets ``AWS_ENDPOINT_URL`` so ``!aws ...`` shell cells see the same world.

@@ -24,7 +24,8 @@ LAYERS = [
     ("teach", ("lab_helpers.teach",)),
     ("lessons", ("lab_helpers.lessons",)),
     ("classroom", ("lab_helpers.classroom",)),
-    ("facade", ("lab_helpers.lab", "lab_helpers.cli", "lab_helpers")),
+    # testing/ (the pytest plugin and its assertions) opens labs through the facade's start_lab, like a user would.
+    ("facade", ("lab_helpers.lab", "lab_helpers.cli", "lab_helpers.testing", "lab_helpers")),
 ]
 DISPLAY_LIBRARIES = ("matplotlib", "ipywidgets")
 MAX_MODULE_LINES = 400

@@ -66,3 +66,15 @@ def test_packaged_catalog_matches_the_notebooks():
     rows = json.loads(packaged.read_text(encoding="utf-8"))["labs"]
     assert [row["name"] for row in rows] == [nb.stem for nb in NOTEBOOKS]
     assert all(set(row) == {"name", "title", "minutes", "objectives"} for row in rows), "no paths, nothing else"
+
+
+def test_packaged_labs_match_the_notebooks_and_solutions():
+    """A wheel ships the course in lab_helpers/data/labs/ for `vpclab labs --copy`: the same bytes as labs/."""
+    from lab_helpers.core.course_files import SOLUTIONS_BUNDLE, solutions_bundle_text
+
+    packaged = ROOT / "lab_helpers" / "data" / "labs"
+    stale = "run `make notebooks` (tools/build_notebooks.py copies labs/ there)"
+    assert sorted(p.name for p in packaged.glob("*.ipynb")) == [nb.name for nb in NOTEBOOKS], stale
+    for nb in NOTEBOOKS:
+        assert (packaged / nb.name).read_text(encoding="utf-8") == nb.read_text(encoding="utf-8"), f"{nb.name}: {stale}"
+    assert (packaged / SOLUTIONS_BUNDLE).read_text(encoding="utf-8") == solutions_bundle_text(LABS), stale

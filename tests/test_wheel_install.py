@@ -2,7 +2,9 @@
 
 The notebook test builds a wheel of this checkout, installs it into a fresh venv that borrows this venv's
 dependencies (never its editable install of vpc-labs), copies lab 01 into a folder outside the repository and runs
-it there with that venv's papermill and kernel. The other tests prove the same fallbacks in this process.
+it there with that venv's papermill and kernel; then copies the course out (`vpclab labs --copy`) and runs
+examples/ci-network-docs' tests with the plugin loaded by the wheel's own pytest11 entry point (no -p). The other
+tests prove the same fallbacks in this process.
 """
 from __future__ import annotations
 
@@ -80,6 +82,8 @@ def test_wheel_runs_lab_01_outside_the_repository(tmp_path):
     wheel = build_wheel(tmp_path / "dist")
     with zipfile.ZipFile(wheel) as zf:
         assert "lab_helpers/data/catalog.json" in zf.namelist(), "pyproject's package-data must ship catalog.json"
+        assert {"lab_helpers/data/labs/01_vpc_basics.ipynb", "lab_helpers/data/labs/solutions.json"} <= \
+            set(zf.namelist()), "pyproject's package-data must ship the course's notebooks for `vpclab labs --copy`"
     env = clean_env(tmp_path)
     venv = fresh_venv(tmp_path / "venv", env)
     run([venv.python, "-m", "pip", "install", "--no-deps", "--no-index", "--no-cache-dir", str(wheel)], env, tmp_path)
@@ -104,6 +108,15 @@ def test_wheel_runs_lab_01_outside_the_repository(tmp_path):
     assert seen["nat_hour_usd"] and "kind: Deployment" in seen["deployments"]
     listing = run([str(venv.root / "bin" / "vpclab"), "list"], env, cwd=elsewhere)
     assert "01_vpc_basics" in listing and "total" in listing
+    copied = run([str(venv.root / "bin" / "vpclab"), "labs", "--copy", "course"], env, cwd=elsewhere)
+    assert "from the installed package" in copied
+    assert (elsewhere / "course" / "09_capstone.ipynb").read_text() == (ROOT / "labs" / "09_capstone.ipynb").read_text()
+    assert (elsewhere / "course" / "solutions" / "01_vpc_basics.py").is_file()
+    # The wheel's pytest11 entry point loads the plugin by itself: the example project's tests need no -p.
+    project = Path(shutil.copytree(ROOT / "examples" / "ci-network-docs", elsewhere / "ci-network-docs",
+                                   ignore=shutil.ignore_patterns("__pycache__", "build")))
+    tested = run([venv.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], env, cwd=project, timeout=600)
+    assert "7 passed" in tested, tested[-2000:]
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------

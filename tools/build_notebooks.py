@@ -5,6 +5,8 @@ tests/test_notebook_hygiene.py fails when a notebook is out of date with its sou
 
 It also writes lab_helpers/data/catalog.json (each lab's name, title, minutes and objectives, as the notebooks
 declare them): a wheel install has no labs/ folder, and that file is how it still finds a lab by name.
+And it copies the built notebooks (and labs/solutions/ as one solutions.json) into lab_helpers/data/labs/, so a
+wheel ships the course for `vpclab labs --copy DIR`.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "lab_helpers" / "data" / "catalog.json"
+PACKAGED_LABS = ROOT / "lab_helpers" / "data" / "labs"
 
 
 def build(src: Path) -> nbformat.NotebookNode:
@@ -44,6 +47,7 @@ def main(argv: list[str]) -> int:
         nbformat.write(build(src), target(src))
         print(f"built {target(src).relative_to(ROOT)}")
     write_catalog()
+    write_packaged_labs()
     return 0
 
 
@@ -57,6 +61,14 @@ def write_catalog() -> None:
     if not CATALOG.exists() or CATALOG.read_text(encoding="utf-8") != text:
         CATALOG.write_text(text, encoding="utf-8")
         print(f"wrote {CATALOG.relative_to(ROOT)}")
+
+
+def write_packaged_labs() -> None:
+    """The wheel's copy of the course (every notebook and solution, not only the ones just rebuilt)."""
+    from lab_helpers.core.course_files import write_packaged_copies
+
+    for path in write_packaged_copies(ROOT / "labs", PACKAGED_LABS):
+        print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

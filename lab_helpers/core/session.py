@@ -57,6 +57,7 @@ class LabSession:
     _raw_clients: dict = field(default_factory=dict)
     shim_state: dict = field(default_factory=dict)
     closed: bool = False
+    course: bool = True  # False for your own notebook's lab: start_lab("our-network-notes")
     # Bumped by every write through the lab's sessions (see _install_hooks), so a simulator can reuse what it read
     # from the world (lab.trace's snapshot) until the world changes.
     world_generation: int = 0
@@ -147,7 +148,8 @@ def _config() -> Config:
 
 
 def _new_run_id(lab: str) -> str:
-    return f"{lab[:2]}-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
+    prefix = "".join(c for c in lab if c.isalnum())[:2].lower()  # a course lab's number; an own lab's initials
+    return f"{prefix}-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
 
 
 def _boto_session(region: str, sandbox: bool) -> boto3.Session:
@@ -171,7 +173,7 @@ def open_session(name: str, mode: Optional[str] = None, region: Optional[str] = 
     server), so the layer above decides which AWS rules the sandbox enforces. In live mode
     ``price_notice(service, operation, params, region)`` may return a line to print before a billed create.
     """
-    info = catalog.find(name)
+    info = catalog.resolve(name)
     mode = config.mode(mode)
     if mode not in config.MODES:
         raise LabError(f"Unknown mode {mode!r}. Use MODE='sandbox' (free, offline) or MODE='live' (your account).")
@@ -180,13 +182,27 @@ def open_session(name: str, mode: Optional[str] = None, region: Optional[str] = 
         lab = _start_sandbox(cls, info.name, config.sandbox_region(region), run_id, server)
     else:
         lab = _start_live(cls, info.name, region, run_id, live_ok)
+    lab.course = info.course
     kernel.open_lab(lab)
     _install_hooks(lab, price_notice)
     if lab.uses_fidelity and install_fidelity is not None:
         install_fidelity(lab)
     if not quiet:
         _announce(lab)
+        if not info.course:
+            _note_own_lab(lab)
     return lab
+
+
+_NOTED_OWN: set[str] = set()  # own labs already told, so re-running a notebook's first cell says it once
+
+
+def _note_own_lab(lab: LabSession) -> None:
+    if lab.name in _NOTED_OWN:
+        return
+    _NOTED_OWN.add(lab.name)
+    print(f"📓 {lab.name} is your own lab, not one of the course's (`vpclab list` shows those): it is tagged and "
+          f"torn down the same way (vpclab:lab={lab.name}), and has no reference solutions.")
 
 
 def _start_sandbox(cls: type, name: str, region: str, run_id: str, server: bool) -> LabSession:
