@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import nbformat
+import nbrun
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from lab_helpers.core import notebook_kernels
-from lab_helpers.core.notebook_kernels import IPCKernelManager, execute_notebook
+from lab_helpers.core.notebook_kernels import IPCKernelManager
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every place that starts a notebook kernel: the tests, the concurrency benchmark, the site builder, `vpclab run`.
@@ -43,9 +44,9 @@ def test_every_runner_starts_its_kernels_through_the_ipc_path(runner):
 def test_a_kernel_started_the_way_the_suite_does_listens_on_unix_sockets(tmp_path, capfd):
     nb = new_notebook(cells=[new_code_cell(PROBE)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(tmp_path / "probe.ipynb"))
-    out = execute_notebook(str(tmp_path / "probe.ipynb"), str(tmp_path / "out.ipynb"), kernel_name="python3",
-                           progress_bar=False, log_output=False, start_timeout=300)
+    (tmp_path / "src").mkdir()
+    nbformat.write(nb, str(tmp_path / "src" / "probe.ipynb"))
+    out = nbrun.run(tmp_path / "src" / "probe.ipynb", tmp_path, {})  # the path every lab test takes
     info = json.loads(out.cells[0].outputs[0]["text"])
     assert info["transport"] == "ipc", info
     assert info["ip"].startswith(str(notebook_kernels.socket_dir()))
