@@ -185,6 +185,10 @@ def parse(doc: dict) -> K8sObject:
     if not isinstance(doc, dict):
         raise ManifestError(f"Each YAML document must be a mapping with apiVersion/kind/metadata/spec, got {doc!r}.")
     kind = doc.get("kind")
+    if "kind" not in doc and "apiVersion" not in doc:
+        raise ManifestError(f"This YAML is not a Kubernetes object: it has no apiVersion or kind (its keys: "
+                            f"{', '.join(map(str, doc)) or 'none'}). Start it with e.g. apiVersion: apps/v1 and "
+                            "kind: Deployment, then metadata and spec.")
     if kind in NOT_MODELLED:
         raise ManifestError(f"{kind} ({NOT_MODELLED[kind]}) is handled by the real AWS Gateway API controller but "
                             f"not by this lab's model. Remove it from the manifest; the model accepts "
