@@ -81,14 +81,14 @@ def probe_notebook(path: Path, body: str = PROBE) -> Path:
 
 def _run_one(args) -> dict:
     notebook, out, params, home = args
-    import papermill
+    from lab_helpers.core.notebook_kernels import execute_notebook
 
     os.environ["VPCLAB_HOME"] = home  # one learner, one home: as on a JupyterHub
     os.environ.pop("VPCLAB_STRICT", None)
     started = time.monotonic()
     # Ten kernels starting at once on two cores can take minutes to answer: a readiness limit, not a measurement.
-    papermill.execute_notebook(notebook, out, parameters=params, kernel_name="python3", progress_bar=False,
-                               log_output=False, cwd=str(Path(notebook).parent), start_timeout=600)
+    execute_notebook(notebook, out, parameters=params, kernel_name="python3", progress_bar=False,
+                     log_output=False, cwd=str(Path(notebook).parent), start_timeout=600)
     result = json.loads(Path(params["BARRIER"], f"{params['LEARNER']}.json").read_text())
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
@@ -118,7 +118,7 @@ def run_many(kernels: int, workdir: Path, lab: str = "01_vpc_basics", body: str 
 
 def full_lab_peak_rss(lab: str, workdir: Path) -> float | None:
     """Peak RSS (MiB) of one kernel that runs a whole real lab with its solutions; None if the lab failed."""
-    import papermill
+    from lab_helpers.core.notebook_kernels import execute_notebook
 
     source = ROOT / "labs" / f"{lab}.ipynb"
     if not source.exists():
@@ -130,9 +130,9 @@ def full_lab_peak_rss(lab: str, workdir: Path) -> float | None:
     copy = Path(workdir) / f"{lab}.ipynb"
     nbformat.write(nb, str(copy))
     try:
-        papermill.execute_notebook(str(copy), str(Path(workdir) / f"{lab}.out.ipynb"), kernel_name="python3",
-                                   parameters={"SOLUTIONS": True}, cwd=str(ROOT / "labs"), progress_bar=False,
-                                   start_timeout=600)
+        execute_notebook(str(copy), str(Path(workdir) / f"{lab}.out.ipynb"), kernel_name="python3",
+                         parameters={"SOLUTIONS": True}, cwd=str(ROOT / "labs"), progress_bar=False,
+                         start_timeout=600)
     except Exception as err:  # a lab in progress may fail: report, do not hide the other figures
         print(f"({lab} did not run to the end: {type(err).__name__}: {str(err)[:120]})")
         return None

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 import nbformat
-import papermill
+
+from lab_helpers.core.notebook_kernels import execute_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 LABS = ROOT / "labs"
@@ -35,8 +36,8 @@ def timed(notebook: Path, out: Path, repeat: int) -> float:
     runs = []
     for _ in range(repeat):
         start = time.perf_counter()
-        papermill.execute_notebook(str(notebook), str(out), parameters={"SOLUTIONS": True}, cwd=str(LABS),
-                                   kernel_name="python3", progress_bar=False)
+        execute_notebook(str(notebook), str(out), parameters={"SOLUTIONS": True}, cwd=str(LABS),
+                         kernel_name="python3", progress_bar=False)
         runs.append(time.perf_counter() - start)
     return statistics.median(runs)
 

@@ -19,12 +19,14 @@ import platform
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Optional
 
 from lab_helpers import config
-from lab_helpers.core import catalog, course_files
+from lab_helpers.core import catalog, course_files, live
+from lab_helpers.core import regions as known_regions
 from lab_helpers.core.ledger import Ledger, vpclab_home
 from lab_helpers.core.teardown import TeardownReport, delete_entries, sweep_region, tagged_ec2
-from lab_helpers.errors import LabError, NotebookNotFound
+from lab_helpers.errors import LabError, LedgerError, NotebookNotFound
 from lab_helpers.teach import progress
 
 BUILD = Path("build")
@@ -86,6 +88,8 @@ def _heading(notebook: Path) -> str:
 def _execute(notebook: Path, name: str, title: str, args) -> int:
     import papermill
 
+    from lab_helpers.core.notebook_kernels import execute_notebook
+
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"{name}.ipynb"
@@ -96,8 +100,8 @@ def _execute(notebook: Path, name: str, title: str, args) -> int:
         params["REGION"] = args.region
     print(f"Running {name} ({title}) -> {out}")
     try:
-        papermill.execute_notebook(str(notebook), str(out), parameters=params, cwd=str(notebook.parent),
-                                   kernel_name="python3", progress_bar=args.progress)
+        execute_notebook(str(notebook), str(out), parameters=params, cwd=str(notebook.parent),
+                         kernel_name="python3", progress_bar=args.progress)
     except papermill.PapermillExecutionError as err:
         print(f"❌ {name} stopped at cell {err.cell_index}: {err.ename}: {err.evalue}\n"
               f"   Open {out} to see the cell and its output.", file=sys.stderr)
@@ -131,6 +135,7 @@ def _live_client_factory():
     import boto3
 
     session = boto3.Session()
+    live.require_credentials(session)  # a clear "sign in first", not botocore's NoCredentialsError traceback
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     clients = {}
 
@@ -141,18 +146,29 @@ def _live_client_factory():
     return client_for
 
 
+def _readable_ledger(path: Path) -> Optional[Ledger]:
+    """The run's ledger, or None (with a warning) when the file is corrupt: the tag sweep still finds the run."""
+    try:
+        return Ledger.load(path)
+    except LedgerError as err:
+        print(f"⚠️ {err} Going on with the tag sweep only.", file=sys.stderr)
+        return None
+
+
 def cmd_cleanup(args) -> int:
     if not args.run_id and not args.all_vpclab:
         print("Say what to clean up: --run-id RUN_ID (printed when the lab started) or --all-vpclab.",
               file=sys.stderr)
         return 2
     ledger_path = vpclab_home() / "ledgers" / f"{args.run_id}.json" if args.run_id else None
-    ledger = Ledger.load(ledger_path) if ledger_path and ledger_path.exists() else None
+    ledger = _readable_ledger(ledger_path) if ledger_path and ledger_path.exists() else None
     regions = args.region or sorted({e.region for e in ledger.entries if e.service == "ec2"} if ledger else set()) \
         or [r for r in (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),) if r]
     if not regions:
         print("Which region? Pass --region us-east-1 (repeat it for several regions).", file=sys.stderr)
         return 2
+    for region in regions:
+        known_regions.require_known(region, "vpclab cleanup")
     client_for = _live_client_factory()
     run_id = None if args.all_vpclab else args.run_id
     found = [(region, kind, rid) for region in regions for kind, rid in tagged_ec2(client_for("ec2", region), run_id)]

@@ -7,6 +7,8 @@ also derives from the built-in it resembles, so ``except ValueError`` code keeps
     LabError
     ├── UnknownLabError (KeyError)        start_lab / vpclab with a name that is not a lab (or nearly a course lab)
     ├── LiveModeRefused                   live mode without consent or a Region
+    ├── CredentialsMissing                live mode or ``vpclab cleanup`` with no AWS credentials to sign with
+    ├── LedgerError                       a run's ledger file that cannot be read (cleanup falls back to tags)
     ├── LabClosedError                    a call on a lab whose teardown already ran
     ├── CheckFailed (AssertionError)      a failed check while VPCLAB_STRICT=1 (the test suite's setting)
     ├── SolutionNotFound                  SOLUTIONS=True but no reference solution of that name
@@ -16,8 +18,10 @@ also derives from the built-in it resembles, so ``except ValueError`` code keeps
         ├── LabNameError                  an own lab's name that cannot be a tag value
         ├── NotebookNotFound (FileNotFoundError)   `vpclab run path.ipynb` with no such notebook
         ├── DestinationNotEmpty (FileExistsError)  `vpclab labs --copy DIR` onto notebooks already there
-        ├── TraceInputError               a source/destination the reachability engine cannot resolve
+        ├── TraceInputError               a source/destination, port or protocol the reachability engine refuses
+        ├── UnknownRegionError            a Region that AWS does not have (botocore's partition data)
         ├── ManifestError                 a Kubernetes object the API server or controller would reject
+        │   └── ControllerRefused         the controller could not program an object in Lattice (apply undone)
         └── UnknownManifestError (FileNotFoundError)   a seminar manifest that does not exist
 """
 
@@ -33,6 +37,14 @@ class UnknownLabError(LabError, KeyError):
 
 class LiveModeRefused(LabError):
     """Live mode touches a real, billed account; it needs explicit consent and a region."""
+
+
+class CredentialsMissing(LabError):
+    """No AWS credentials were found (no profile, no keys, no SSO session): nothing can be signed."""
+
+
+class LedgerError(LabError):
+    """A run's ledger file is not the JSON the lab wrote (truncated, edited, or another file)."""
 
 
 class LabClosedError(LabError):
@@ -87,8 +99,24 @@ class TraceInputError(LabInputError):
     """A source or destination the engine cannot resolve; the message says what to pass instead."""
 
 
+class UnknownRegionError(LabInputError):
+    """The Region is not one botocore's partition data knows; the message names the closest and the list."""
+
+
 class ManifestError(LabInputError):
     """The object would be rejected (by the API server or the controller); the message says how to fix it."""
+
+
+class ControllerRefused(ManifestError):
+    """The controller could not program an object in Lattice; the apply was undone, the message says why.
+
+    ``condition`` is the status condition the real controller would have written on the object.
+    """
+
+    def __init__(self, message: str, key: tuple = (), condition: dict | None = None):
+        super().__init__(message)
+        self.key = key
+        self.condition = condition or {}
 
 
 class UnknownManifestError(LabInputError, FileNotFoundError):

@@ -8,6 +8,8 @@ from pathlib import Path
 import papermill
 import pytest
 
+from lab_helpers.core.notebook_kernels import execute_notebook
+
 ROOT = Path(__file__).resolve().parent.parent
 LABS = ROOT / "labs"
 
@@ -39,9 +41,9 @@ def run(notebook: Path, out_dir: Path, parameters: dict, env: dict | None = None
     out = out_dir / notebook.name
     with environment(**(env or {})):
         try:
-            return papermill.execute_notebook(str(notebook), str(out), parameters=parameters, cwd=str(LABS),
-                                              kernel_name="python3", progress_bar=False, execution_timeout=timeout,
-                                              log_output=False, start_timeout=300)  # a loaded CI machine
+            return execute_notebook(str(notebook), str(out), parameters=parameters, cwd=str(LABS),
+                                    kernel_name="python3", progress_bar=False, execution_timeout=timeout,
+                                    log_output=False, start_timeout=300)  # a loaded CI machine
         except papermill.PapermillExecutionError as err:
             source = _cell_source(out, err.exec_count)
             pytest.fail(f"{notebook.relative_to(ROOT)} cell {err.cell_index} (In [{err.exec_count}]) "

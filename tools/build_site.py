@@ -62,8 +62,9 @@ class Executed:
 def _execute_one(args) -> dict:
     """Run in a worker process: execute one lab with papermill and report errored cells (never raise)."""
     src, dest, labs_dir, home, timeout = args
-    import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from lab_helpers.core.notebook_kernels import execute_notebook
 
     # A learner's first run: sandbox, no strict checks, no solutions, nothing of the builder's own state.
     for var in ("VPCLAB_STRICT", "AWS_ENDPOINT_URL", "AWS_PROFILE", "VPCLAB_LIVE_OK"):
@@ -72,8 +73,8 @@ def _execute_one(args) -> dict:
                        "VPCLAB_LABS_DIR": labs_dir, "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
     started = time.monotonic()
     try:
-        papermill.execute_notebook(src, dest, parameters={"SOLUTIONS": False}, cwd=labs_dir, kernel_name="python3",
-                                   progress_bar=False, log_output=False, execution_timeout=timeout)
+        execute_notebook(src, dest, parameters={"SOLUTIONS": False}, cwd=labs_dir, kernel_name="python3",
+                         progress_bar=False, log_output=False, execution_timeout=timeout)
     except PapermillExecutionError:
         pass  # papermill already wrote the notebook with the error output; errored_cells() finds it
     except Exception as exc:  # the kernel died or the notebook is unreadable: report, let other labs finish

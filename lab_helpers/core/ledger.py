@@ -12,6 +12,7 @@ from typing import Optional
 
 from lab_helpers import config
 from lab_helpers.core.resources import BY_OPERATION, KINDS, ids_in
+from lab_helpers.errors import LedgerError
 
 
 def vpclab_home() -> Path:
@@ -66,5 +67,11 @@ class Ledger:
 
     @classmethod
     def load(cls, path: Path) -> Ledger:
-        data = json.loads(Path(path).read_text())
-        return cls(data["run_id"], data["lab"], [Entry(**e) for e in data["entries"]], Path(path))
+        """Read a ledger back; a truncated or edited file is a :class:`LedgerError` saying so (never a traceback)."""
+        try:
+            data = json.loads(Path(path).read_text())
+            return cls(data["run_id"], data["lab"], [Entry(**e) for e in data["entries"]], Path(path))
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
+            raise LedgerError(f"The ledger {path} cannot be read ({type(exc).__name__}: {exc}). Its run's resources "
+                              "are tagged vpclab:run, so `vpclab cleanup --run-id RUN_ID --region REGION` still "
+                              "finds them by tag.") from exc

@@ -1,15 +1,15 @@
-"""Live mode's guard rails: explicit consent, a region, and whether the endpoint is AWS or a loopback emulator.
+"""Live mode's guard rails: consent, a region, credentials, and whether the endpoint is AWS or a loopback emulator.
 
 (Prices before billed creates come from the cost model: :mod:`lab_helpers.sim.costs.notices`.)
 """
 from __future__ import annotations
 
 import ipaddress
-from typing import Optional
+from typing import Any, Optional
 from urllib.parse import urlparse
 
 from lab_helpers import config
-from lab_helpers.errors import LiveModeRefused
+from lab_helpers.errors import CredentialsMissing, LiveModeRefused
 
 
 def require_consent(live_ok: bool) -> None:
@@ -40,3 +40,19 @@ def endpoint_is_loopback(url: Optional[str]) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return host == "localhost"
+
+
+NO_CREDENTIALS = ("No AWS credentials found, so nothing can be signed. Sign in first: `aws configure` (keys), "
+                  "`aws sso login --profile NAME` then export AWS_PROFILE=NAME, or run where an instance or container "
+                  "role provides them. (Against a local emulator, any keys do: export AWS_ACCESS_KEY_ID=testing "
+                  "AWS_SECRET_ACCESS_KEY=testing.)")
+
+
+def require_credentials(session: Any) -> None:
+    """Fail now, with what to do, rather than at the first call with botocore's ``NoCredentialsError``."""
+    try:
+        found = session.get_credentials()
+    except Exception as exc:  # a broken profile (missing SSO cache, bad config) says why in its message
+        raise CredentialsMissing(f"{NO_CREDENTIALS} ({type(exc).__name__}: {exc})") from exc
+    if found is None:
+        raise CredentialsMissing(NO_CREDENTIALS)

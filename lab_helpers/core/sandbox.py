@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Optional
+
+from lab_helpers.core import loopback
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -37,6 +40,7 @@ class SandboxBackend:
     _mock: Any = None  # moto's mock_aws(), once started
     _server: Any = None  # moto's ThreadedMotoServer, when server=True
     _saved_env: dict = field(default_factory=dict)
+    _server_token: int = 0
 
     def start(self) -> None:
         self._fake_environment()
@@ -47,10 +51,12 @@ class SandboxBackend:
         if self.server:
             from moto.server import ThreadedMotoServer
 
-            port = free_loopback_port()
             # In one process the server shares moto's backends with the in-process mock: one world, two doors.
-            self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+            # Port 0: the kernel picks a free port as it binds, so no other process can take it in between.
+            self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
             self._server.start()
+            port = self._server.get_host_and_port()[1]
+            self._server_token = loopback.track(self, self._stop_server)  # at exit, if the lab is never closed
             self.endpoint_url = f"http://127.0.0.1:{port}"
             os.environ["AWS_ENDPOINT_URL"] = self.endpoint_url
 
@@ -62,10 +68,15 @@ class SandboxBackend:
             os.environ.pop(key, None)
         os.environ.update(forced)
 
-    def stop(self) -> None:
+    def _stop_server(self) -> None:
         if self._server is not None:
-            self._server.stop()
-            self._server = None
+            loopback.untrack(self._server_token)
+            server, self._server = self._server, None
+            if not sys.is_finalizing():  # its thread may be frozen by then: stop() would join it forever
+                server.stop()
+
+    def stop(self) -> None:
+        self._stop_server()
         if self._mock is not None:
             self._mock.stop()
             self._mock = None

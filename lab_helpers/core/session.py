@@ -29,11 +29,14 @@ import botocore.session
 from botocore.config import Config
 
 from lab_helpers import config
-from lab_helpers.core import catalog, kernel, live, requests, tagging
+from lab_helpers.core import catalog, kernel, live, loopback, regions, requests, tagging
 from lab_helpers.core.ledger import Ledger, vpclab_home
 from lab_helpers.core.sandbox import SandboxBackend
 from lab_helpers.core.teardown import TeardownReport, teardown
 from lab_helpers.errors import LabClosedError, LabError
+
+READ_OPERATIONS = ("Describe", "List", "Get", "Search")  # operation-name prefixes that only read
+LIVE_SNAPSHOT_TTL = 10.0  # seconds a live trace may reuse its snapshot; lab.refresh() forgets it sooner
 
 
 @dataclass
@@ -55,6 +58,22 @@ class LabSession:
     shim_state: dict = field(default_factory=dict)
     closed: bool = False
     course: bool = True  # False for your own notebook's lab: start_lab("our-network-notes")
+    # Bumped by every write through the lab's sessions (see _install_hooks), so a simulator can reuse what it read
+    # from the world (lab.trace's snapshot) until the world changes.
+    world_generation: int = 0
+
+    @property
+    def snapshot_ttl(self) -> Optional[float]:
+        """How long a simulator may reuse what it read: ``None`` = until the next write (the in-process sandbox sees
+        every write), seconds in live mode (others change the account too), 0 = never (``!aws`` cells write to the
+        sandbox's moto server, past the lab's sessions)."""
+        if self.mode == "live":
+            return LIVE_SNAPSHOT_TTL
+        return 0.0 if self._sandbox is not None and self._sandbox.server else None
+
+    def refresh(self) -> None:
+        """Forget what the simulators read: the next ``lab.trace`` reads the world again (after a console change)."""
+        self.world_generation += 1
 
     # -- clients ----------------------------------------------------------------------------------------------
     def client(self, service: str, region: Optional[str] = None):
@@ -68,6 +87,7 @@ class LabSession:
 
     def raw_client(self, service: str, region: Optional[str] = None):
         """A client that bypasses the fidelity layer and the ledger: simulators read state with it."""
+        self._require_open()  # once closed, the sandbox's fake credentials are gone: never build a real client
         key = (service, region or self.region)
         if key not in self._raw_clients:
             assert self._raw_session is not None, "a LabSession is built with its raw session"
@@ -100,6 +120,7 @@ class LabSession:
         if self.closed:
             return
         self.closed = True
+        loopback.stop_owned_by(self)  # IMDS, DNS: servers this lab started and nobody closed
         if self._sandbox is not None:
             self._sandbox.stop()
         kernel.closed(self)
@@ -185,6 +206,7 @@ def _note_own_lab(lab: LabSession) -> None:
 
 
 def _start_sandbox(cls: type, name: str, region: str, run_id: str, server: bool) -> LabSession:
+    regions.require_known(region, "a sandbox lab")  # before closing the open sandbox: a typo must not cost it
     previous = kernel.current_lab()
     if previous is not None and not previous.closed and previous.mode == "sandbox":
         previous.close()  # before the new backend starts: the two would share moto's state
@@ -197,11 +219,13 @@ def _start_sandbox(cls: type, name: str, region: str, run_id: str, server: bool)
 
 def _start_live(cls: type, name: str, region: Optional[str], run_id: str, live_ok: bool) -> LabSession:
     live.require_consent(live_ok)
-    region = live.require_region(region)
+    region = regions.require_known(live.require_region(region), "a live lab")
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     backend = "moto-server" if live.endpoint_is_loopback(endpoint) else "aws"
+    session = _boto_session(region, False)
+    live.require_credentials(session)
     ledger = Ledger(run_id, name, path=vpclab_home() / "ledgers" / f"{run_id}.json")
-    lab = cls(name, "live", region, run_id, _boto_session(region, False), backend, endpoint, ledger,
+    lab = cls(name, "live", region, run_id, session, backend, endpoint, ledger,
               _raw_session=_boto_session(region, False))
     atexit.register(_remind_teardown, weakref.ref(lab))
     return lab
@@ -222,6 +246,26 @@ def _install_hooks(lab: LabSession, price_notice=None) -> None:
     events.register("before-parameter-build", add_tags, unique_id="vpclab-tags")
     events.register("before-parameter-build", requests.remember_params, unique_id=requests.REMEMBER_PARAMS_ID)
     events.register("after-call", record, unique_id="vpclab-ledger")
+    ref = weakref.ref(lab)
+
+    def refuse_when_closed(**_):
+        # A client kept from before teardown (``ec2 = lab.client("ec2")``) would otherwise leave the stopped sandbox
+        # for the real endpoint: every call through the lab's sessions checks that the lab is still open.
+        opened = ref()
+        if opened is not None:
+            opened._require_open()
+
+    def world_changed(model, **_):
+        # Reads never change the world; anything else (a create, a route, a failed write) might.
+        opened = ref()
+        if opened is not None and not model.name.startswith(READ_OPERATIONS):
+            opened.world_generation += 1
+
+    # Both sessions: the fidelity shims write through the raw one (e.g. a new NACL's default entries).
+    for session in (lab.session, lab._raw_session):
+        if session is not None:
+            session.events.register("before-call", refuse_when_closed, unique_id="vpclab-closed")
+            session.events.register("after-call", world_changed, unique_id="vpclab-world-changed")
     if lab.mode == "live" and price_notice is not None:
         def warn_price(params, model, context, **_):
             notice = price_notice(model.service_model.service_name, model.name, params,

@@ -10,6 +10,7 @@
 #       - "Diagnose a 503 from unhealthy targets and fix the cluster security group with the Lattice prefix list"
 #       - "Publish a custom domain through a private hosted zone and turn on AWS_IAM auth for one principal"
 #       - "Run a weighted canary, measure it, and explain why the controller's rule order is list order"
+#       - "Call a Service exported from one EKS cluster through a route in another, across one service network"
 #       - "Compare Lattice's monthly cost with one Network Load Balancer per service, from sourced prices"
 # ---
 
@@ -27,7 +28,8 @@
 #    **managed prefix list**;
 # 4. publish `api.example.com` through a private hosted zone, and switch auth from `NONE` to `AWS_IAM`;
 # 5. run a 90/10 **canary**, measure it, and explain why the AWS controller orders rules by list position;
-# 6. price Lattice against "one Network Load Balancer per service" from sourced prices.
+# 6. call a Service **exported** from one cluster through a route in a second cluster (multi-cluster);
+# 7. price Lattice against "one Network Load Balancer per service" from sourced prices.
 #
 # **How this runs without a cluster.** No sandbox can run Kubernetes or Lattice's data plane, so the lab uses a
 # faithful model (`lab_helpers.sim.k8s`): the EKS cluster, node group, security groups, Lattice service network,
@@ -612,7 +614,82 @@ check.equal("/v2/health now reaches demo-app-b", (v2.status, (v2.target or "").s
 v2
 
 # %% [markdown]
-# ## 10. What it costs
+# ## 10. Two clusters, one service network
+#
+# What the controller is built for: a Service in one cluster, called through a route that lives in **another**
+# cluster, in another VPC. The exporting cluster applies a `ServiceExport` (the controller makes a *standalone*
+# target group of its pods, tagged with the Service's name and namespace); the other cluster applies a
+# `ServiceImport` of the same name and an HTTPRoute whose backendRef has `kind: ServiceImport`. Its controller
+# finds the exported target group by those tags, and Lattice carries the request from the caller's VPC, through
+# `demo-sn`, to pods in `eks-vpc` — no peering, no routes between the VPCs.
+#
+# A target group made for a ServiceExport gets its health check from a `TargetGroupPolicy` whose `targetRef` is
+# the **ServiceExport** (group `application-networking.k8s.aws`); one aimed at the Service changes only the route
+# target groups in its own cluster.
+
+# %%
+eks2_vpc, eks2_subnets = make_vpc("eks2-vpc", "10.4.0.0/16", [("10.4.1.0/24", AZ_A), ("10.4.2.0/24", AZ_B)])
+lattice_api.create_service_network_vpc_association(serviceNetworkIdentifier=network_id, vpcIdentifier=eks2_vpc)
+cluster2 = lab.eks_cluster("eks-two", eks2_vpc, eks2_subnets, version="1.33", node_count=1)
+print(lab.kubectl_apply(seminar.manifest("04-gateway.yaml"), cluster="eks-two"))
+
+EXPORT = """
+apiVersion: application-networking.k8s.aws/v1alpha1
+kind: ServiceExport
+metadata: {name: demo-app-a, annotations: {application-networking.k8s.aws/federation: amazon-vpc-lattice}}
+---
+apiVersion: application-networking.k8s.aws/v1alpha1
+kind: TargetGroupPolicy
+metadata: {name: demo-app-a-export}
+spec:
+  targetRef: {group: application-networking.k8s.aws, kind: ServiceExport, name: demo-app-a}
+  healthCheck: {enabled: true, path: /v1/health, port: 3000, statusMatch: "200"}
+"""
+IMPORT = """
+apiVersion: application-networking.k8s.aws/v1alpha1
+kind: ServiceImport
+metadata: {name: demo-app-a}
+spec: {type: ClusterSetIP, ports: [{port: 80, protocol: TCP}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: cross-cluster}
+spec:
+  parentRefs: [{name: demo-sn, sectionName: http}]
+  rules:
+    - backendRefs: [{name: demo-app-a, kind: ServiceImport, port: 80}]
+"""
+print(lab.kubectl_apply(EXPORT, cluster="eks-demo"))
+print(lab.kubectl_apply(IMPORT, cluster="eks-two"))
+lab.kubectl_get("httproutes", cluster="eks-two")
+
+# %% [markdown]
+# ### Predict, then run
+# The route lives in `eks-two` (10.4.0.0/16), the caller in `client-vpc`. Which VPC's address answers
+# `GET /v1/health` — and which cluster's controller made the target group it went through?
+
+# %%
+cross = lab.kubectl_get("HTTPRoute", "cross-cluster", cluster="eks-two")
+answer = lab.http(client_vpc, f"http://{cross.annotations[k8s.ASSIGNED_DOMAIN]}/v1/health")
+exported = next(tg for tg in lattice_api.list_target_groups()["items"]
+                if lattice_api.list_tags_for_resource(resourceArn=tg["arn"])["tags"].get(
+                    "application-networking.k8s.aws/SourceTypeKey") == "ServiceExport")
+tags = lattice_api.list_tags_for_resource(resourceArn=exported["arn"])["tags"]
+print("exported target group", exported["name"], "in", exported["vpcIdentifier"],
+      "made by cluster", tags["application-networking.k8s.aws/K8SClusterName"])
+check.equal("the cross-cluster call reaches a demo-app-a pod in eks-vpc",
+            (answer.status, (answer.target or "").startswith("demo-app-a"), exported["vpcIdentifier"]),
+            (200, True, eks_vpc), hint="Is the ServiceExport applied in eks-demo and its health check on /v1/health?")
+answer
+
+# %% [markdown]
+# The route's service was made by `eks-two`'s controller, but its rule forwards to a target group in `eks-vpc`
+# whose targets are `eks-demo`'s pods: Lattice, not the VPCs' route tables, connects the two clusters. The
+# exporting cluster's security group still decides — its pods answer only because section 5 let the Lattice
+# prefix list in.
+
+# %% [markdown]
+# ## 11. What it costs
 #
 # Lattice bills per **service-hour**, per **GB** processed and per **request** (the first 300,000 requests per hour
 # per service are free); service networks and VPC associations are free, and there is no inter-AZ charge. The
@@ -682,5 +759,7 @@ lab.teardown()
 #   network; a custom domain needs `hostnames[0]` at service creation **and** a DNS record (PHZ CNAME).
 # - `AWS_IAM` auth denies by default; allow principals with an auth policy (`IAMAuthPolicy`); explicit deny wins.
 # - Weights are probabilities per request; rule priority is **list order**, so put specific rules first.
+# - Multi-cluster: `ServiceExport` makes a standalone target group; a `ServiceImport` backendRef in another cluster
+#   forwards to it through the service network.
 # - Lattice bills per service-hour, GB and request (300,000 requests per service-hour free); prices you have not
 #   sourced are unknown, not guessed.

@@ -8,7 +8,7 @@ import pytest
 from lattice_world import build_world
 
 from lab_helpers.sim import k8s as lattice
-from lab_helpers.sim.k8s import controller, naming
+from lab_helpers.sim.k8s import naming, routes
 
 
 def test_naming_rules_from_the_reference():
@@ -24,9 +24,9 @@ def test_naming_rules_from_the_reference():
 
 
 def test_match_mapping():
-    assert controller.lattice_match({}) == {"httpMatch": {"pathMatch": {"match": {"prefix": "/"},
+    assert routes.lattice_match({}) == {"httpMatch": {"pathMatch": {"match": {"prefix": "/"},
                                                                         "caseSensitive": True}}}
-    m = controller.lattice_match({"matches": [{"path": {"type": "Exact", "value": "/x"}, "method": "post",
+    m = routes.lattice_match({"matches": [{"path": {"type": "Exact", "value": "/x"}, "method": "post",
                                                "headers": [{"name": "env", "value": "canary"}]}]})
     assert m["httpMatch"]["pathMatch"]["match"] == {"exact": "/x"} and m["httpMatch"]["method"] == "POST"
     assert m["httpMatch"]["headerMatches"] == [{"name": "env", "match": {"exact": "canary"}, "caseSensitive": False}]

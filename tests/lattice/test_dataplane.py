@@ -178,7 +178,7 @@ spec:
   template:
     metadata: {labels: {app: v2}}
     spec:
-      containers: [{name: app, image: x, ports: [{containerPort: 3000}],
+      containers: [{name: app, image: rlawnsdud/demo:latest, ports: [{containerPort: 3000}],
                     env: [{name: PREFIX, value: /v1}, {name: ROUTE, value: v2}]}]
 ---
 apiVersion: v1

@@ -1,9 +1,14 @@
 """EKS fidelity: the cluster security group, node groups that launch (and terminate) EC2 nodes."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pytest
 from lattice_world import make_vpc
 
+from lab_helpers.errors import LiveModeRefused
 from lab_helpers.fidelity.eks.clusters import node_instances
+from lab_helpers.sim.k8s.cluster import refuse_real_account
 
 
 def test_cluster_security_group_and_nodes(lab):
@@ -34,3 +39,11 @@ def test_subnets_of_another_vpc_are_refused(lab):
 
     with pytest.raises(Exception, match="not in"):
         lab.eks_cluster("c2", vpc, other)
+
+
+def test_the_model_refuses_a_real_aws_endpoint():
+    """Live mode against AWS itself: stop with what to install, before a billed cluster or a modelled target."""
+    with pytest.raises(LiveModeRefused, match="install eksctl, kubectl and helm"):
+        refuse_real_account(SimpleNamespace(mode="live", backend="aws"))
+    refuse_real_account(SimpleNamespace(mode="live", backend="moto"))  # the loopback emulator of the live tests
+    refuse_real_account(SimpleNamespace(mode="sandbox", backend="moto"))

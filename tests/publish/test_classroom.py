@@ -5,12 +5,12 @@ import json
 from pathlib import Path
 
 import nbformat
-import papermill
 import pytest
 
 from lab_helpers import classroom, cli
 from lab_helpers.classroom import timing
 from lab_helpers.core import catalog
+from lab_helpers.core.notebook_kernels import execute_notebook
 from lab_helpers.errors import LabError, UnknownLabError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,11 +36,11 @@ def test_instructor_copy_shows_the_solution_source_and_student_copy_does_not(toy
 def test_instructor_copy_passes_every_check_and_student_copy_runs_to_the_end(toy_labs, tmp_path, monkeypatch):
     copies = classroom.instructor("01_toy_vpc", tmp_path / "class")
     monkeypatch.setenv("VPCLAB_STRICT", "1")  # a failed check raises: the instructor copy must solve them all
-    papermill.execute_notebook(str(copies.instructor), str(tmp_path / "teacher.ipynb"), cwd=str(toy_labs),
-                               kernel_name="python3", progress_bar=False)
+    execute_notebook(str(copies.instructor), str(tmp_path / "teacher.ipynb"), cwd=str(toy_labs),
+                     kernel_name="python3", progress_bar=False)
     monkeypatch.delenv("VPCLAB_STRICT")
-    out = papermill.execute_notebook(str(copies.student), str(tmp_path / "student.ipynb"), cwd=str(toy_labs),
-                                     kernel_name="python3", progress_bar=False)
+    out = execute_notebook(str(copies.student), str(tmp_path / "student.ipynb"), cwd=str(toy_labs),
+                           kernel_name="python3", progress_bar=False)
     text = json.dumps(out["cells"])
     assert "not done yet" in text  # the check printed ❌ for the unsolved exercise
 

@@ -140,6 +140,9 @@ def create_path(params, ctx, context=None, **_):
             return aws_response({"NetworkInsightsPath": _public(path)})
     if params.get("Protocol") not in ("tcp", "udp"):
         return aws_error("InvalidParameterValue", f"Protocol must be tcp or udp, not {params.get('Protocol')!r}.")
+    port = params.get("DestinationPort")
+    if port is not None and not 0 <= port <= 65535:  # botocore checks the model's min, never its max
+        return aws_error("InvalidParameterValue", f"DestinationPort must be between 0 and 65535, not {port}.")
     for key in ("Source", "Destination"):
         if params.get(key):
             refused = _check_resource(ctx, region, params[key], key)

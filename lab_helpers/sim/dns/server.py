@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 
+from lab_helpers.core import loopback
 from lab_helpers.sim.dns import wire
 from lab_helpers.sim.dns.resolver import resolve
 from lab_helpers.sim.dns.zones import describe_vpc, fqdn
@@ -25,6 +27,7 @@ class DnsServer:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"dns-{vpc_id}", daemon=True)
         self._thread.start()
+        self._token = loopback.track(lab, self.close)  # stopped with the lab, or at exit, if never closed
 
     @property
     def port(self) -> int:
@@ -56,8 +59,10 @@ class DnsServer:
             return wire.parse_response(s.recvfrom(4096)[0])
 
     def close(self) -> None:
+        loopback.untrack(self._token)
         self._stop.set()
-        self._thread.join(timeout=2)
+        if not sys.is_finalizing():  # a finalizing interpreter has frozen the thread: it would never join
+            self._thread.join(timeout=2)
         self.sock.close()
 
     def __enter__(self) -> DnsServer:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
+from lab_helpers.core import loopback
 from lab_helpers.sim.imds.client import loopback_only
 
 
@@ -42,11 +42,10 @@ def vulnerable_fetcher():
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name="ssrf-app", daemon=True).start()
+    server, thread = loopback.start_http_server(Handler, "ssrf-app")
+    token = loopback.track(None, lambda: loopback.stop_http_server(server, thread))  # no lab owns it: stop at exit
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
-        server.shutdown()
-        server.server_close()
+        loopback.untrack(token)
+        loopback.stop_http_server(server, thread)

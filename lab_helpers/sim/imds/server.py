@@ -29,14 +29,14 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Optional
 
+from lab_helpers.core import loopback
 from lab_helpers.sim.imds.client import HOPS_HEADER, TOKEN_HEADER, TOKEN_PATH, TTL_HEADER
 from lab_helpers.sim.imds.metadata import describe_instance, listing, lookup, options, tree
 
@@ -151,16 +151,15 @@ def serve(lab, instance_id: str, *, clock: Callable[[], float] = time.monotonic,
     """
     describe_instance(lab, instance_id)  # fail early, with a clear message, on a bad id
     service = _Service(lab, instance_id, clock, role)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(service))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name=f"imds-{instance_id}", daemon=True)
-    thread.start()
+    server, thread = loopback.start_http_server(_handler(service), f"imds-{instance_id}")
     base = f"http://127.0.0.1:{server.server_address[1]}"
     lab.shim_state.setdefault("imds", {})[base] = service
+    # stopped by the lab's close or at exit if this context is never left (a cell that entered it by hand)
+    token = loopback.track(lab, lambda: loopback.stop_http_server(server, thread))
     try:
         yield base
     finally:
-        server.shutdown()
-        server.server_close()
+        loopback.untrack(token)
+        loopback.stop_http_server(server, thread)
         lab.shim_state.get("imds", {}).pop(base, None)
 

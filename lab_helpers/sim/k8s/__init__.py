@@ -18,13 +18,15 @@ made through the real APIs (``eks``, ``ec2``, ``vpc-lattice``):
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Optional
 
-from lab_helpers.errors import LabError
+from lab_helpers.errors import ControllerRefused, LabError
 from lab_helpers.sim.k8s import cluster as _cluster
 from lab_helpers.sim.k8s import controller, manifests
 from lab_helpers.sim.k8s.cluster import Cluster
+from lab_helpers.sim.k8s.conditions import ObjectTable
 from lab_helpers.sim.k8s.dataplane import Response, http, http_many, lattice_prefix_list, seed, sign
 from lab_helpers.sim.k8s.manifests import K8sObject, ManifestError
 from lab_helpers.sim.k8s.naming import ASSIGNED_DOMAIN, SERVICE_ARN
@@ -33,9 +35,12 @@ _ALIASES = {"deploy": "Deployment", "deployment": "Deployment", "deployments": "
             "svc": "Service", "service": "Service", "services": "Service",
             "gatewayclass": "GatewayClass", "gatewayclasses": "GatewayClass",
             "gateway": "Gateway", "gateways": "Gateway", "gtw": "Gateway",
-            "httproute": "HTTPRoute", "httproutes": "HTTPRoute",
+            "httproute": "HTTPRoute", "httproutes": "HTTPRoute", "grpcroute": "GRPCRoute", "grpcroutes": "GRPCRoute",
             "targetgrouppolicy": "TargetGroupPolicy", "targetgrouppolicies": "TargetGroupPolicy",
             "iamauthpolicy": "IAMAuthPolicy", "iamauthpolicies": "IAMAuthPolicy",
+            "serviceexport": "ServiceExport", "serviceexports": "ServiceExport",
+            "serviceimport": "ServiceImport", "serviceimports": "ServiceImport",
+            "secret": "Secret", "secrets": "Secret",
             "pod": "Pod", "pods": "Pod", "po": "Pod"}
 
 
@@ -78,10 +83,17 @@ class ApplyResult:
 
 
 def kubectl_apply(lab, manifest, cluster: Optional[str] = None) -> ApplyResult:
-    """Apply YAML text, a .yaml path, or dicts; then the controller reconciles. Bad objects raise ManifestError."""
+    """Apply YAML text, a .yaml path, or dicts; then the controller reconciles.
+
+    All or nothing: a bad object raises :class:`ManifestError` before anything is stored, and when Lattice refuses
+    what the controller asks for (:class:`~lab_helpers.errors.ControllerRefused`) the objects are put back as they
+    were and the controller reconciles again, so a failed apply never poisons the next one.
+    """
     target = _cluster.get(lab, cluster)
     objects = [manifests.parse(doc) for doc in manifests.load(manifest)]  # all valid, or nothing is applied
+    before = copy.deepcopy(target.objects)
     result = ApplyResult()
+    changed = []
     for obj in objects:
         old = target.objects.get(obj.key)
         if old is not None and old.spec == obj.spec and old.labels == obj.labels and \
@@ -90,13 +102,55 @@ def kubectl_apply(lab, manifest, cluster: Optional[str] = None) -> ApplyResult:
             continue
         if old is not None:  # keep what the controller wrote; the new spec replaces the old
             obj.annotations = {**old.annotations, **obj.annotations}
-            obj.status = old.status
+            obj.status, obj.created = old.status, old.created
+        else:
+            obj.created = _next_serial(target)
         target.objects[obj.key] = obj
-        if obj.kind == "Deployment":
-            _cluster.run_deployment(lab, target, obj)
+        changed.append(obj)
         result.lines.append(f"{obj.kind.lower()}.{_group(obj)}/{obj.name} {'configured' if old else 'created'}")
-    result.controller_log = controller.reconcile(lab, target)
+    try:
+        for obj in changed:
+            if obj.kind == "Deployment":
+                _cluster.run_deployment(lab, target, obj)
+        result.controller_log = controller.reconcile(lab, target)
+        if any(obj.kind == "ServiceExport" for obj in changed):
+            _reconcile_importers(lab, target)
+    except Exception:  # Lattice refused (ControllerRefused) or the model failed: either way, store nothing
+        _undo(lab, target, before, changed)
+        raise
     return result
+
+
+def _reconcile_importers(lab, exporter: Cluster) -> None:
+    """Other clusters' controllers notice a new exported target group (the real one re-lists on a timer)."""
+    for other in _cluster.clusters(lab).values():
+        if other is not exporter and any(_imports(obj) for obj in other.objects.values()):
+            controller.reconcile(lab, other)
+
+
+def _imports(obj: K8sObject) -> bool:
+    refs = [ref for rule in obj.spec.get("rules", []) for ref in rule.get("backendRefs", [])]
+    return obj.kind in controller.ROUTE_KINDS and any(ref.get("kind") == "ServiceImport" for ref in refs)
+
+
+def _next_serial(target: Cluster) -> int:
+    serial = target.controller.get("serial", 0) + 1
+    target.controller["serial"] = serial
+    return serial
+
+
+def _undo(lab, target: Cluster, before: dict, changed: list) -> None:
+    """Put the objects back as they were, with their pods, and let the controller clean up after itself."""
+    target.objects = before
+    for obj in changed:
+        if obj.kind != "Deployment":
+            continue
+        previous = before.get(obj.key)
+        if previous is None:
+            _cluster.stop_deployment(lab, target, obj.namespace, obj.name)
+        else:
+            _cluster.run_deployment(lab, target, previous)
+    controller.reconcile(lab, target)
 
 
 def _group(obj: K8sObject) -> str:
@@ -108,12 +162,18 @@ def kubectl_delete(lab, kind: str, name: str, cluster: Optional[str] = None, nam
     """Delete one object; the controller then removes what it had made for it (e.g. the Lattice service)."""
     target = _cluster.get(lab, cluster)
     kind = _kind(kind)
-    obj = target.objects.pop((kind, namespace, name), None)
+    obj = target.objects.get((kind, namespace, name))
     if obj is None:
         raise LabError(f'{kind} "{name}" not found in namespace {namespace}.')
-    if kind == "Deployment":
-        _cluster.stop_deployment(lab, target, namespace, name)
-    controller.reconcile(lab, target)
+    before = copy.deepcopy(target.objects)
+    del target.objects[obj.key]
+    try:
+        if kind == "Deployment":
+            _cluster.stop_deployment(lab, target, namespace, name)
+        controller.reconcile(lab, target)
+    except Exception:  # as for apply: a delete the controller cannot carry out changes nothing
+        _undo(lab, target, before, [obj])
+        raise
     return f'{kind.lower()} "{name}" deleted'
 
 
@@ -128,7 +188,7 @@ def kubectl_get(lab, kind: str, name: Optional[str] = None, cluster: Optional[st
     if kind == "Pod":
         return PodTable([p for p in target.all_pods() if p.namespace == namespace and (name is None or p.name == name)])
     if name is None:
-        return [o for (k, ns, _), o in sorted(target.objects.items()) if k == kind and ns == namespace]
+        return ObjectTable(o for (k, ns, _), o in sorted(target.objects.items()) if k == kind and ns == namespace)
     obj = target.objects.get((kind, namespace, name))
     if obj is None:
         raise LabError(f'{kind} "{name}" not found in namespace {namespace} (Error from server (NotFound)).')
@@ -147,4 +207,4 @@ class PodTable(list):
 
 __all__ = ["eks_cluster", "kubectl_apply", "kubectl_get", "kubectl_delete", "http", "http_many", "sign", "seed",
            "lattice_prefix_list", "Cluster", "Response", "K8sObject", "ManifestError", "ApplyResult",
-           "ASSIGNED_DOMAIN", "SERVICE_ARN"]
+           "ASSIGNED_DOMAIN", "SERVICE_ARN", "ObjectTable", "ControllerRefused"]

@@ -1,12 +1,19 @@
-"""The seminar's demo application, as the pods run it (a small Node/Express-style HTTP server on port 3000).
+"""What a pod's container answers, by its image.
 
-Each container is configured by its environment: ``PREFIX`` (``/v1`` for demo-app-a, ``/v2`` for demo-app-b)
-and any other variables (``ROUTE``, ``VERSION``…); ``POD`` is the pod's name (Downward API). It answers
+**The seminar's demo application** (``rlawnsdud/demo``, and the packaged manifests' ``node`` image): a small
+Node/Express-style HTTP server listening on ``PORT`` (3000) of ``HOST``. Its environment configures it:
+``GLOBAL_PREFIX`` (or ``PREFIX``: ``/v1`` for demo-app-a, ``/v2`` for demo-app-b) and any other variables
+(``ROUTE``, ``VERSION``…); ``POD`` is the pod's name (Downward API). It answers
 
 * ``GET <PREFIX>/health`` -> ``200 ok``  (what the TargetGroupPolicy health check asks)
 * ``GET <PREFIX>/env?select=POD,ROUTE`` -> ``200`` and a JSON object with those variables
 * ``GET <PREFIX>`` -> ``200`` and a greeting naming the pod
 * anything else -> ``404 Cannot GET <path>`` (the *application's* 404, not Lattice's)
+
+**Any other image** (the controller's own examples run small HTTP servers that declare no ``containerPort``) is
+modelled as a generic HTTP echo: ``200`` for every method and path, a JSON body naming the pod, the method, the
+path and the ``host`` header. It listens on its declared ports, or — declaring none — on the port a Service's
+``targetPort`` sends it (that is the port the image really listens on, or the Service would not work).
 """
 from __future__ import annotations
 
@@ -14,9 +21,28 @@ import json
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
+SEMINAR_IMAGES = ("rlawnsdud/demo", "public.ecr.aws/docker/library/node")
+
+
+def is_seminar_image(image: str) -> bool:
+    return any(image.split("@")[0].split(":")[0].endswith(name) for name in SEMINAR_IMAGES)
+
+
+def app_for(image: str, pod_name: str, env: dict) -> Callable:
+    """The handler a container of ``image`` runs: the seminar's app, or the generic echo."""
+    return demo_app(pod_name, env) if is_seminar_image(image) else echo_app(pod_name)
+
+
+def echo_app(pod_name: str) -> Callable:
+    def handle(method: str, path: str, headers: dict) -> tuple[int, str, dict]:
+        body = {"pod": pod_name, "method": method, "path": path, "host": headers.get("host", "")}
+        return 200, json.dumps(body), {"content-type": "application/json"}
+
+    return handle
+
 
 def demo_app(pod_name: str, env: dict) -> Callable:
-    prefix = (env.get("PREFIX") or "").rstrip("/")
+    prefix = (env.get("GLOBAL_PREFIX") or env.get("PREFIX") or "").rstrip("/")
 
     def handle(method: str, path: str, headers: dict) -> tuple[int, str, dict]:
         parts = urlsplit(path)

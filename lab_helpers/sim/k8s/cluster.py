@@ -15,10 +15,11 @@ import copy
 import random
 import secrets
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Optional
 
-from lab_helpers.errors import LabError
+from lab_helpers.errors import LabError, LiveModeRefused
 from lab_helpers.sim.k8s import apps
 from lab_helpers.sim.k8s.health import HOSTS_KEY
 from lab_helpers.sim.k8s.manifests import K8sObject
@@ -45,10 +46,32 @@ class Pod:
     labels: dict
     ports: list[int]
     env: dict
+    image: str = ""
+    readiness: Optional[dict] = None  # the first container's readinessProbe
+    handlers: dict = field(default_factory=dict)  # port -> what answers there (the pod's listening sockets)
+    named_ports: dict = field(default_factory=dict)  # containerPort name -> number
+    app: Optional[Callable] = None  # the first container's server, for a port no manifest declares
 
     @property
     def ready(self) -> bool:
+        """The kubelet's readiness probe: an httpGet answered 200-399, or a tcpSocket port something listens on.
+
+        Without a probe a running container is ready; an ``exec`` probe is taken to pass (nothing runs here).
+        Only ready pods are in the Service's endpoints, so only they become Lattice targets.
+        """
+        probe = self.readiness or {}
+        if "httpGet" in probe:
+            handler = self.handlers.get(self.probe_port(probe["httpGet"].get("port")))
+            return handler is not None and 200 <= handler("GET", probe["httpGet"].get("path", "/"),
+                                                           {"user-agent": "kube-probe/1.33"})[0] < 400
+        if "tcpSocket" in probe:
+            return self.probe_port(probe["tcpSocket"].get("port")) in self.handlers
         return True
+
+    def probe_port(self, port) -> Optional[int]:
+        if isinstance(port, int):
+            return port
+        return self.named_ports.get(port) if port is not None else None
 
 
 @dataclass
@@ -86,6 +109,20 @@ class Cluster:
         return [p for pods in self.pods.values() for p in pods]
 
 
+INSTALL_HINT = ("This model plays Kubernetes and the controller; against a real account it would bill an EKS cluster "
+                "and write Lattice targets (modelled pod addresses) that no real pod answers on. Drive the real thing "
+                "instead: install eksctl, kubectl and helm; create the cluster (eksctl create cluster); install the "
+                "Gateway API CRDs and the AWS Gateway API controller with Helm (chart "
+                "oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart); then "
+                "`kubectl apply -f` the same manifests (lab_helpers/data/manifests/seminar/).")
+
+
+def refuse_real_account(lab) -> None:
+    """Stop before the model touches a real AWS account (the live-path tests use a loopback emulator instead)."""
+    if getattr(lab, "mode", "sandbox") == "live" and getattr(lab, "backend", "") == "aws":
+        raise LiveModeRefused(f"Not modelling Kubernetes in a real AWS account. {INSTALL_HINT}")
+
+
 def clusters(lab) -> dict:
     return lab.shim_state.setdefault(STORE, {})
 
@@ -110,6 +147,7 @@ def create(lab, name: str, vpc_id: str, subnets, version: str = "1.33", node_cou
     """
     subnets = [subnets] if isinstance(subnets, str) else list(subnets)
     ec2, eks = lab.client("ec2"), lab.client("eks")
+    refuse_real_account(lab)
     found = ec2.describe_subnets(SubnetIds=subnets)["Subnets"]
     strangers = [s["SubnetId"] for s in found if s["VpcId"] != vpc_id]
     if strangers:
@@ -204,17 +242,55 @@ def run_deployment(lab, cluster: Cluster, dep: K8sObject) -> list[Pod]:
         node = cluster.nodes[i % len(cluster.nodes)]
         ip = _assign_ip(lab, node)
         name = _pod_name(dep.name, template_hash, cluster.rng)
-        ports, env = [], {}
+        pod = Pod(name, dep.namespace, dep.name, node, ip, labels, [], {}, image=containers[0].get("image", ""),
+                  readiness=containers[0].get("readinessProbe"))
         for container in containers:
             cenv = _container_env(container, name, dep.namespace, ip, node)
-            env.update(cenv)
-            for port in container.get("ports", []):
-                ports.append(port["containerPort"])
-                handler = apps.demo_app(name, cenv)
-                hosts[(ip, port["containerPort"])] = _named(handler, name)
-        pods.append(Pod(name, dep.namespace, dep.name, node, ip, labels, ports, env))
+            pod.env.update(cenv)
+            image = container.get("image", "")
+            handler = _named(apps.app_for(image, name, cenv), name)
+            declared = [p["containerPort"] for p in container.get("ports", [])]
+            pod.named_ports.update({p["name"]: p["containerPort"] for p in container.get("ports", []) if "name" in p})
+            if not declared and apps.is_seminar_image(image):
+                declared = [int(cenv.get("PORT", 3000))]  # the app listens on PORT whether declared or not
+            for port in declared:
+                listen(hosts, pod, port, handler)
+            pod.app = pod.app or handler
+        pods.append(pod)
     cluster.pods[(dep.namespace, dep.name)] = pods
     return pods
+
+
+def listen(hosts: dict, pod: Pod, port: int, handler) -> None:
+    """The pod answers on ``port`` (its socket, in the lab's hosts table)."""
+    pod.handlers[port] = handler
+    hosts[(pod.ip, port)] = handler
+    if port not in pod.ports:
+        pod.ports.append(port)
+
+
+def listen_on_target_ports(lab, cluster: Cluster) -> None:
+    """A container that declares no port still listens on one: the one its Services send traffic to.
+
+    For a generic image we do not know that port, so we take the Service's numeric ``targetPort`` (named ports
+    need a declared containerPort, as in Kubernetes).
+    """
+    hosts = lab.shim_state.setdefault(HOSTS_KEY, {})
+    for (kind, _, _), service in list(cluster.objects.items()):
+        if kind != "Service":
+            continue
+        selector = service.spec.get("selector", {})
+        for spec in service.spec["ports"]:
+            target = spec.get("targetPort", spec["port"])
+            if not isinstance(target, int):
+                continue
+            for pod in cluster.all_pods():
+                if pod.namespace != service.namespace or any(pod.labels.get(k) != v for k, v in selector.items()):
+                    continue
+                if pod.app is None or apps.is_seminar_image(pod.image) or _pod_ports(cluster, pod) or \
+                        target in pod.handlers:
+                    continue
+                listen(hosts, pod, target, pod.app)
 
 
 def _named(handler, pod_name: str):

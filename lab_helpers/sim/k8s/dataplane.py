@@ -21,12 +21,13 @@ import hashlib
 import html
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Optional
 from urllib.parse import urlsplit
 
-from lab_helpers.errors import LabError
+from lab_helpers.errors import LabError, LabInputError
 from lab_helpers.sim.k8s import auth, lattice_names, resolver
 from lab_helpers.sim.k8s import health as hc
 
@@ -119,11 +120,22 @@ class _Request:
     headers: dict
 
 
+HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$", re.I)
+
+
 def _parse(url: str, method: str, headers: Optional[dict]) -> _Request:
+    example = "use a URL like http://<service DNS name>/v1/health (or https://...:8443/path)"
+    if not isinstance(url, str) or not url.strip() or any(c.isspace() for c in url.strip()):
+        raise LabInputError(f"Cannot send to {url!r}: it is not a URL; {example}.")
     parts = urlsplit(url if "://" in url else f"http://{url}")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise LabError(f"Cannot send to {url!r}: use a URL like http://<name>/v1/health.")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if parts.scheme not in ("http", "https"):
+        raise LabInputError(f"Cannot send to {url!r}: Lattice speaks HTTP and HTTPS, not {parts.scheme!r}; {example}.")
+    if not parts.hostname or not HOSTNAME.match(parts.hostname):
+        raise LabInputError(f"Cannot send to {url!r}: {parts.hostname or 'no host'!r} is not a host name; {example}.")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # urllib refuses ports outside 0-65535 and non-numbers only when asked for .port
+        raise LabInputError(f"Cannot send to {url!r}: its port is not a number from 1 to 65535; {example}.") from None
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return _Request(method.upper(), parts.scheme, parts.hostname.lower(), port, path,
                     {k.lower(): v for k, v in (headers or {}).items()})

@@ -13,6 +13,7 @@ Two layers of checking, like a real cluster:
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,53 +21,71 @@ from typing import Any
 import yaml
 
 from lab_helpers.errors import ManifestError
+from lab_helpers.sim.k8s.naming import SERVICE_NAME_OVERRIDE
 
 GATEWAY_API = ("gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1")
 AWS_POLICY = ("application-networking.k8s.aws/v1alpha1",)
 API_VERSIONS = {
     "Deployment": ("apps/v1",), "Service": ("v1",), "GatewayClass": GATEWAY_API, "Gateway": GATEWAY_API,
     "HTTPRoute": GATEWAY_API, "TargetGroupPolicy": AWS_POLICY, "IAMAuthPolicy": AWS_POLICY,
+    "ServiceExport": AWS_POLICY, "ServiceImport": AWS_POLICY, "Secret": ("v1",),
+    "GRPCRoute": GATEWAY_API + ("gateway.networking.k8s.io/v1alpha2",),
 }
+# Kinds the real controller handles that this model does not (yet): a clear refusal instead of a wrong answer.
+NOT_MODELLED = {"TLSRoute": "TLS passthrough routes",
+                "VpcAssociationPolicy": "security groups on the VPC association",
+                "AccessLogPolicy": "access-log subscriptions", "ServiceNetwork": "the ServiceNetwork CRD"}
+SECRET_FIELDS = ("data", "stringData", "type", "immutable")
 KINDS = tuple(API_VERSIONS)
 
-# A tiny schema language: dict = object with these fields, [x] = list of x, a type = scalar, ANY = free-form.
+# A tiny schema language: dict = object with these fields ("name!" = required), [x] = list of x, a type = scalar,
+# ANY = free-form.
 ANY = object()
 _META = {"name": str, "namespace": str, "labels": dict, "annotations": dict}
-_TARGET_REF = {"group": str, "kind": str, "name": str, "namespace": str, "sectionName": str}
-_CONTAINER = {"name": str, "image": str, "ports": [{"containerPort": int, "name": str, "protocol": str}],
-              "env": [{"name": str, "value": ANY, "valueFrom": ANY}], "resources": ANY, "readinessProbe": ANY,
+_TARGET_REF = {"group": str, "kind!": str, "name!": str, "namespace": str, "sectionName": str}
+_VALUE_FROM = {"fieldRef": {"fieldPath!": str, "apiVersion": str}, "secretKeyRef": ANY, "configMapKeyRef": ANY,
+               "resourceFieldRef": ANY}
+_CONTAINER = {"name": str, "image": str, "ports": [{"containerPort!": int, "name": str, "protocol": str}],
+              "env": [{"name!": str, "value": ANY, "valueFrom": _VALUE_FROM}], "resources": ANY, "readinessProbe": ANY,
               "livenessProbe": ANY, "imagePullPolicy": str, "args": [str], "command": [str]}
+_PARENT_REFS = [{"name!": str, "namespace": str, "sectionName": str, "group": str, "kind": str, "port": int}]
+_BACKEND_REFS = [{"name!": str, "namespace": str, "kind": str, "group": str, "port": int, "weight": int}]
 SPECS: dict[str, Any] = {
     "Deployment": {"replicas": int, "selector": {"matchLabels": dict}, "strategy": ANY,
                    "template": {"metadata": _META, "spec": {"containers": [_CONTAINER],
                                                             "serviceAccountName": str}}},
-    "Service": {"type": str, "selector": dict, "ports": [{"name": str, "port": int, "targetPort": ANY,
+    "Service": {"type": str, "selector": dict, "ports": [{"name": str, "port!": int, "targetPort": ANY,
                                                           "protocol": str, "appProtocol": str}]},
     "GatewayClass": {"controllerName": str, "description": str, "parametersRef": ANY},
     "Gateway": {"gatewayClassName": str, "addresses": ANY,
-                "listeners": [{"name": str, "protocol": str, "port": int, "hostname": str, "allowedRoutes": ANY,
+                "listeners": [{"name!": str, "protocol!": str, "port!": int, "hostname": str, "allowedRoutes": ANY,
                                "tls": ANY}]},
-    "HTTPRoute": {"parentRefs": [{"name": str, "namespace": str, "sectionName": str, "group": str, "kind": str,
-                                  "port": int}],
-                  "hostnames": [str],
+    "HTTPRoute": {"parentRefs": _PARENT_REFS, "hostnames": [str],
                   "rules": [{"matches": [{"path": {"type": str, "value": str},
-                                          "headers": [{"type": str, "name": str, "value": str}],
+                                          "headers": [{"type": str, "name!": str, "value!": str}],
                                           "queryParams": ANY, "method": str}],
-                             "backendRefs": [{"name": str, "namespace": str, "kind": str, "group": str,
-                                              "port": int, "weight": int}],
-                             "filters": ANY, "timeouts": ANY}]},
+                             "backendRefs": _BACKEND_REFS, "filters": ANY, "timeouts": ANY}]},
+    "GRPCRoute": {"parentRefs": _PARENT_REFS, "hostnames": [str],
+                  "rules": [{"matches": [{"method": {"type": str, "service": str, "method": str},
+                                          "headers": [{"type": str, "name!": str, "value!": str}]}],
+                             "backendRefs": _BACKEND_REFS, "filters": ANY}]},
     "TargetGroupPolicy": {"targetRef": _TARGET_REF, "protocol": str, "protocolVersion": str,
                           "healthCheck": {"enabled": bool, "intervalSeconds": int, "timeoutSeconds": int,
                                           "healthyThresholdCount": int, "unhealthyThresholdCount": int,
                                           "statusMatch": str, "path": str, "port": int, "protocol": str,
                                           "protocolVersion": str}},
     "IAMAuthPolicy": {"targetRef": _TARGET_REF, "policy": ANY},
+    "ServiceExport": {},
+    "ServiceImport": {"type": str, "ports": [{"name": str, "port": int, "protocol": str, "appProtocol": str}],
+                      "ips": [str]},
+    "Secret": {"data": dict, "stringData": dict, "type": str, "immutable": bool},
 }
 REQUIRED = {
     "Deployment": ("selector", "template"), "Service": ("ports",), "GatewayClass": ("controllerName",),
-    "Gateway": ("gatewayClassName", "listeners"), "HTTPRoute": (), "TargetGroupPolicy": ("targetRef",),
-    "IAMAuthPolicy": ("targetRef", "policy"),
+    "Gateway": ("gatewayClassName", "listeners"), "HTTPRoute": (), "GRPCRoute": (), "TargetGroupPolicy": ("targetRef",),
+    "IAMAuthPolicy": ("targetRef", "policy"), "ServiceExport": (), "ServiceImport": (), "Secret": (),
 }
+STATUS_MATCH = re.compile(r"\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*")  # Lattice matchers: 200 / 200,202 / 200-299
 PATH_TYPES = ("Exact", "PathPrefix", "RegularExpression")
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
 
@@ -83,6 +102,7 @@ class K8sObject:
     labels: dict = field(default_factory=dict)
     annotations: dict = field(default_factory=dict)
     status: dict = field(default_factory=dict)
+    created: int = 0  # creation order in its cluster: the oldest policy wins a conflict
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -135,11 +155,16 @@ def _check(value, schema, where: str, kind: str) -> None:
     if isinstance(schema, dict):
         if not isinstance(value, dict):
             raise ManifestError(f"{kind}: {where} must be a mapping (key: value), not {type(value).__name__}.")
+        fields = {k.rstrip("!"): sub for k, sub in schema.items()}
         for key, sub in value.items():
-            if key not in schema:
+            if key not in fields:
                 raise ManifestError(f"{kind}: unknown field \"{where}.{key}\" (strict decoding error). Known fields "
-                                    f"there: {', '.join(sorted(schema))}.")
-            _check(sub, schema[key], f"{where}.{key}", kind)
+                                    f"there: {', '.join(sorted(fields))}.")
+            _check(sub, fields[key], f"{where}.{key}", kind)
+        missing = [k.rstrip("!") for k in schema if k.endswith("!") and value.get(k.rstrip("!")) is None]
+        if missing:
+            raise ManifestError(f"{kind}: {where}.{missing[0]} is required (the API server rejects the object "
+                                "without it).")
         return
     if isinstance(schema, list):
         if not isinstance(value, list):
@@ -160,6 +185,17 @@ def parse(doc: dict) -> K8sObject:
     if not isinstance(doc, dict):
         raise ManifestError(f"Each YAML document must be a mapping with apiVersion/kind/metadata/spec, got {doc!r}.")
     kind = doc.get("kind")
+    if "kind" not in doc and "apiVersion" not in doc:
+        raise ManifestError(f"This YAML is not a Kubernetes object: it has no apiVersion or kind (its keys: "
+                            f"{', '.join(map(str, doc)) or 'none'}). Start it with e.g. apiVersion: apps/v1 and "
+                            "kind: Deployment, then metadata and spec.")
+    if kind in NOT_MODELLED:
+        raise ManifestError(f"{kind} ({NOT_MODELLED[kind]}) is handled by the real AWS Gateway API controller but "
+                            f"not by this lab's model. Remove it from the manifest; the model accepts "
+                            f"{', '.join(KINDS)}.")
+    if kind == "Secret":  # a Secret's content sits at the top level; keep it as the spec
+        doc = {k: v for k, v in doc.items() if k not in SECRET_FIELDS} | {
+            "spec": {k: doc[k] for k in SECRET_FIELDS if k in doc}}
     if kind not in API_VERSIONS:
         raise ManifestError(f"Unknown kind {kind!r}. This cluster model accepts: {', '.join(KINDS)} "
                             "(the objects of the Lattice seminar).")
@@ -204,6 +240,18 @@ def _service(obj: K8sObject) -> None:
         raise ManifestError(f"Service {obj.name}: spec.selector is required here (it picks the pods).")
 
 
+def _service_name_override(obj: K8sObject) -> None:
+    """Lattice service names: 3-40 characters of a-z, 0-9 and '-', not starting or ending with '-'."""
+    name = obj.annotations.get(SERVICE_NAME_OVERRIDE)
+    if name is None:
+        return
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,38}[a-z0-9]", str(name)) or "--" in str(name):
+        raise ManifestError(f"{obj.kind} {obj.name}: annotation {SERVICE_NAME_OVERRIDE} {name!r} is not a valid "
+                            "Lattice service name (3-40 characters: lower-case letters, digits and single '-', "
+                            "not at either end). Lattice would refuse CreateService and the controller would "
+                            "report it; choose a name like 'my-service'.")
+
+
 def _gateway(obj: K8sObject) -> None:
     for lst in obj.spec["listeners"]:
         if lst.get("protocol", "").upper() not in ("HTTP", "HTTPS", "TLS"):
@@ -211,31 +259,17 @@ def _gateway(obj: K8sObject) -> None:
                                 "is not supported by the Lattice controller (HTTP, HTTPS or TLS).")
 
 
-def _httproute(obj: K8sObject) -> None:
-    """The controller's limits (it maps each rule onto exactly one Lattice rule)."""
+def _route(obj: K8sObject, check_match) -> None:
+    """The controller's limits on a route (it maps each rule onto exactly one Lattice rule)."""
+    _service_name_override(obj)
     for i, rule in enumerate(obj.spec.get("rules", [])):
-        where = f"HTTPRoute {obj.name} rule {i}"
+        where = f"{obj.kind} {obj.name} rule {i}"
         matches = rule.get("matches", [])
         if len(matches) > 1:
             raise ManifestError(f"{where}: {len(matches)} matches. The Lattice controller supports at most one "
                                 "match per rule (a Lattice rule has one condition set); split it into several rules.")
         for m in matches:
-            path = m.get("path")
-            if path:
-                ptype = path.get("type", "PathPrefix")
-                if ptype not in PATH_TYPES:
-                    raise ManifestError(f"{where}: path type {ptype!r} is not Gateway API (Exact, PathPrefix).")
-                if ptype == "RegularExpression":
-                    raise ManifestError(f"{where}: RegularExpression paths are not supported by Lattice (only exact "
-                                        "and prefix). Use Exact or PathPrefix.")
-                if not path.get("value", "/").startswith("/"):
-                    raise ManifestError(f"{where}: a path value must start with '/'.")
-                if len(path.get("value", "/")) > 200:
-                    raise ManifestError(f"{where}: Lattice path matches are at most 200 characters.")
-            if m.get("queryParams"):
-                raise ManifestError(f"{where}: query parameter matches are not supported by Lattice; remove them.")
-            if m.get("method") and m["method"].upper() not in METHODS:
-                raise ManifestError(f"{where}: unknown HTTP method {m['method']!r}.")
+            check_match(where, m)
             headers = m.get("headers", [])
             if len(headers) > 5:
                 raise ManifestError(f"{where}: {len(headers)} header matches; Lattice allows at most 5 per rule.")
@@ -251,6 +285,44 @@ def _httproute(obj: K8sObject) -> None:
                 raise ManifestError(f"{where}: weight {weight} is outside Lattice's 0-999.")
 
 
+def _http_match(where: str, m: dict) -> None:
+    path = m.get("path")
+    if path:
+        ptype = path.get("type", "PathPrefix")
+        if ptype not in PATH_TYPES:
+            raise ManifestError(f"{where}: path type {ptype!r} is not Gateway API (Exact, PathPrefix).")
+        if ptype == "RegularExpression":
+            raise ManifestError(f"{where}: RegularExpression paths are not supported by Lattice (only exact "
+                                "and prefix). Use Exact or PathPrefix.")
+        if not path.get("value", "/").startswith("/"):
+            raise ManifestError(f"{where}: a path value must start with '/'.")
+        if len(path.get("value", "/")) > 200:
+            raise ManifestError(f"{where}: Lattice path matches are at most 200 characters.")
+    if m.get("queryParams"):
+        raise ManifestError(f"{where}: query parameter matches are not supported by Lattice; remove them.")
+    if m.get("method") and m["method"].upper() not in METHODS:
+        raise ManifestError(f"{where}: unknown HTTP method {m['method']!r}.")
+
+
+def _grpc_match(where: str, m: dict) -> None:
+    """docs/api-types/grpc-route.md: exact service (and method) only; a method needs its service."""
+    method = m.get("method") or {}
+    if method.get("type", "Exact") != "Exact":
+        raise ManifestError(f"{where}: gRPC method match type {method.get('type')!r}; Lattice has no regular "
+                            "expressions, the controller maps only Exact.")
+    if method.get("method") and not method.get("service"):
+        raise ManifestError(f"{where}: a gRPC method match needs its service too (Lattice matches the path "
+                            "/<service>/<method>; a method alone would be a suffix match, which it cannot do).")
+
+
+def _httproute(obj: K8sObject) -> None:
+    _route(obj, _http_match)
+
+
+def _grpcroute(obj: K8sObject) -> None:
+    _route(obj, _grpc_match)
+
+
 def _target_group_policy(obj: K8sObject) -> None:
     ref = obj.spec["targetRef"]
     if ref.get("kind") not in ("Service", "ServiceExport"):
@@ -261,6 +333,9 @@ def _target_group_policy(obj: K8sObject) -> None:
         if key in hc and not low <= hc[key] <= high:
             raise ManifestError(f"TargetGroupPolicy {obj.name}: healthCheck.{key} must be {low}-{high} "
                                 f"(got {hc[key]}).")
+    if "statusMatch" in hc and not STATUS_MATCH.fullmatch(hc["statusMatch"].replace(" ", "")):
+        raise ManifestError(f"TargetGroupPolicy {obj.name}: healthCheck.statusMatch {hc['statusMatch']!r} must be "
+                            "HTTP codes like \"200\", \"200,202\" or a range \"200-299\".")
     if "path" in hc and not hc["path"].startswith("/"):
         raise ManifestError(f"TargetGroupPolicy {obj.name}: healthCheck.path must start with '/'.")
 
@@ -282,4 +357,5 @@ def _iam_auth_policy(obj: K8sObject) -> None:
 
 
 _SEMANTICS = {"Deployment": _deployment, "Service": _service, "Gateway": _gateway, "HTTPRoute": _httproute,
+              "GRPCRoute": _grpcroute,
               "TargetGroupPolicy": _target_group_policy, "IAMAuthPolicy": _iam_auth_policy}

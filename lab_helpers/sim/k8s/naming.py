@@ -44,5 +44,40 @@ def rule_name(service: str, index: int) -> str:
 
 def rule_priority(index: int, annotations: dict | None = None) -> int:
     """List order: rule *i* gets priority *i+1* — not Gateway API's specificity order."""
-    override = (annotations or {}).get(f"{ANNOTATION}rule-{index}-priority")
-    return int(override) if override else index + 1
+    return rule_priorities(index + 1, annotations)[0][index]
+
+
+def rule_priorities(count: int, annotations: dict | None = None) -> tuple[list[int], list[str]]:
+    """Priorities of a route's ``count`` rules, and warnings about annotations that were ignored.
+
+    ``rule-{i}-priority`` sets rule *i*'s priority; a value that is not a whole number 1-2000 is ignored with a
+    warning, as the controller does (model_build_rule.go logs "Invalid priority value" and keeps *i+1*). An
+    unannotated rule whose *i+1* an annotated rule already holds moves to the next free number, so two rules never
+    ask Lattice for one priority.
+    """
+    annotations = annotations or {}
+    chosen: dict[int, int] = {}
+    warnings = []
+    for i in range(count):
+        raw = annotations.get(f"{ANNOTATION}rule-{i}-priority")
+        if raw is None:
+            continue
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            value = 0
+        if not 1 <= value <= 2000 or value in chosen.values():
+            warnings.append(f"annotation rule-{i}-priority {raw!r} ignored: it must be a whole number 1-2000 "
+                            "that no other rule of this route uses")
+            continue
+        chosen[i] = value
+    taken = set(chosen.values())
+    for i in range(count):
+        if i in chosen:
+            continue
+        value = i + 1
+        while value in taken:
+            value += 1
+        chosen[i] = value
+        taken.add(value)
+    return [chosen[i] for i in range(count)], warnings

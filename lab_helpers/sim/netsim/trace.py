@@ -1,7 +1,15 @@
 """The learner API: ``lab.trace(source, destination, port, protocol)`` and ``lab.reachability_matrix``.
 
-Each call takes a fresh snapshot through describe calls (state changes between notebook cells), runs the
-engine, and wraps the result in :class:`TraceResult`: ``.reachable``, ``.hops``, ``.explanation``, ``.analysis``
+Each call reads the world into a snapshot through describe calls, runs the engine, and wraps the result in
+:class:`TraceResult`. The snapshot is reused until the world may have changed (:func:`snapshot_of`): in the sandbox
+until the next write through the lab, in live mode also for at most ``LIVE_SNAPSHOT_TTL`` seconds, and never after
+``lab.refresh()``. A capture is, per Region (paginated): DescribeVpcs, DescribeSubnets, DescribeRouteTables,
+DescribeNetworkAcls, DescribeSecurityGroups, DescribeNetworkInterfaces, DescribeInstances,
+DescribeInternetGateways, DescribeEgressOnlyInternetGateways, DescribeNatGateways, DescribeVpcEndpoints,
+DescribeVpcPeeringConnections, DescribeManagedPrefixLists (+ GetManagedPrefixListEntries, remembered per list),
+DescribeTransitGateways, DescribeTransitGatewayAttachments / VpcAttachments / PeeringAttachments,
+DescribeTransitGatewayRouteTables with SearchTransitGatewayRoutes and GetTransitGatewayRouteTable{Associations,
+Propagations} per table. The result: ``.reachable``, ``.hops``, ``.explanation``, ``.analysis``
 (the same dict ``describe_network_insights_analyses`` returns) and a hop table for notebooks. Pictures of a
 result are drawn by the teaching layer (``draw.trace(result)``, ``draw.matrix(result)``), as pybatfish keeps its
 answers separate from their display.
@@ -16,6 +24,7 @@ from __future__ import annotations
 import datetime
 import html
 import ipaddress
+import time
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -32,10 +41,27 @@ from lab_helpers.sim.netsim.snapshot.model import Snapshot, parse_ip
 SERVICES = ("s3", "dynamodb")
 
 
+SNAPSHOT_STORE = "netsim.snapshot"  # shim-state key: (generation, regions), captured at, the snapshot
+
+
 def snapshot_of(lab, regions=None) -> Snapshot:
-    """A fresh snapshot of the lab's world (its regions plus any reachable by peering)."""
+    """The lab's world (its regions plus any reachable by peering), captured again only when it may have changed.
+
+    The lab counts its writes (``lab.world_generation``) and says how long a snapshot may live
+    (``lab.snapshot_ttl``: None until the next write, N seconds, or 0 for never). The snapshot is read-only to the
+    engine, so one captured snapshot answers every trace until the next write.
+    """
     regs = list(regions or getattr(lab, "regions", None) or [lab.region])
-    return capture_with_state(lab.raw_client, lab.shim_state, regs)
+    generation, ttl = getattr(lab, "world_generation", None), getattr(lab, "snapshot_ttl", 0.0)
+    if generation is None or ttl == 0:
+        return capture_with_state(lab.raw_client, lab.shim_state, regs)
+    key, now = (generation, tuple(regs)), time.monotonic()
+    cached = lab.shim_state.get(SNAPSHOT_STORE)
+    if cached is not None and cached[0] == key and (ttl is None or now - cached[1] < ttl):
+        return cached[2]
+    snap = capture_with_state(lab.raw_client, lab.shim_state, regs)  # key taken before: a write meanwhile misses
+    lab.shim_state[SNAPSHOT_STORE] = (key, now, snap)
+    return snap
 
 
 def _ip(s: str) -> Optional[str]:
@@ -162,9 +188,33 @@ def resolve(snap: Snapshot, spec, role: str, region: str, near: Optional[Endpoin
     return Endpoint("internet", addr, addr, region, resource_type="internet")
 
 
+# CreateNetworkInsightsPath takes Protocol tcp|udp and ports 0-65535 (botocore's model); the lab adds ICMP for ping,
+# whose "port" is the ICMP type (0-255).
+PROTOCOLS = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp", "icmp": "icmp", "1": "icmp",
+             "icmpv6": "icmpv6", "58": "icmpv6"}
+
+
+def check_flow(port, protocol) -> tuple[Optional[int], str]:
+    """The (port, protocol) to trace, or a :class:`TraceInputError` saying what AWS would accept instead."""
+    name = PROTOCOLS.get(str(protocol).strip().lower()) if isinstance(protocol, (str, int)) else None
+    if name is None:
+        raise TraceInputError(f"Protocol {protocol!r} cannot be traced: Reachability Analyzer accepts 'tcp' or 'udp' "
+                              "(CreateNetworkInsightsPath's Protocol), and this lab adds 'icmp' for a ping. For "
+                              "HTTP or HTTPS, trace 'tcp' with port=80 or port=443.")
+    if port is None:
+        return None, name
+    top = 255 if name.startswith("icmp") else 65535
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= top:
+        what = "an ICMP type" if top == 255 else "a port"
+        raise TraceInputError(f"Port {port!r} is not {what}: give a whole number from 0 to {top} "
+                              f"(e.g. port=443), or port=None for every {'type' if top == 255 else 'port'}.")
+    return port, name
+
+
 def run(snap: Snapshot, source, destination, port: Optional[int] = 443, protocol: str = "tcp", region: str = "",
         source_ip: Optional[str] = None, destination_ip: Optional[str] = None, source_ports=None) -> Analysis:
     """Resolve both ends and analyse: the one engine behind lab.trace and StartNetworkInsightsAnalysis."""
+    port, protocol = check_flow(port, protocol)
     region = region or (snap.regions[0] if snap.regions else "us-east-1")
     src = resolve(snap, source, "source", region, ip_override=source_ip)
     dst = resolve(snap, destination, "destination", region, near=src, ip_override=destination_ip)
@@ -267,6 +317,7 @@ def to_result(lab, snap: Snapshot, a: Analysis, source, destination, port, proto
 def trace(lab, source, destination, port: Optional[int] = 443, protocol: str = "tcp", *, source_ip=None,
           destination_ip=None, snapshot: Optional[Snapshot] = None, regions=None) -> TraceResult:
     """Walk ``source`` -> ``destination`` on ``protocol``/``port`` through the lab's current network."""
+    port, protocol = check_flow(port, protocol)  # before the snapshot: a bad port costs no describe calls
     snap = snapshot or snapshot_of(lab, regions)
     a = run(snap, source, destination, port, protocol, getattr(lab, "region", ""), source_ip, destination_ip)
     return to_result(lab, snap, a, source, destination, port, protocol)
@@ -315,6 +366,7 @@ class ReachabilityMatrix:
 def reachability_matrix(lab, instances, port: Optional[int] = 443, protocol: str = "tcp", *,
                         snapshot: Optional[Snapshot] = None) -> ReachabilityMatrix:
     """Trace every ordered pair of ``instances`` on one snapshot."""
+    port, protocol = check_flow(port, protocol)
     ids = [str(i) for i in instances]
     snap = snapshot or snapshot_of(lab)
     region = getattr(lab, "region", "") if lab is not None else ""

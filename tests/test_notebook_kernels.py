@@ -1,0 +1,56 @@
+"""Headless kernels talk over Unix sockets, so two starting at once can never race for a TCP port."""
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import nbformat
+import nbrun
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from lab_helpers.core import notebook_kernels
+from lab_helpers.core.notebook_kernels import IPCKernelManager
+
+ROOT = Path(__file__).resolve().parents[1]
+# Every place that starts a notebook kernel: the tests, the concurrency benchmark, the site builder, `vpclab run`.
+RUNNERS = ["tests/nbrun.py", "tests/publish/test_classroom.py", "benchmarks/concurrency.py",
+           "benchmarks/notebooks.py", "tools/build_site.py", "lab_helpers/cli.py"]
+
+PROBE = ("import json, ipykernel.connect as c\n"
+         "info = c.get_connection_info(unpack=True)\n"
+         "print(json.dumps({k: info[k] for k in ('transport', 'ip', 'shell_port', 'iopub_port')}))")
+
+
+def test_the_manager_defaults_to_ipc_with_a_path_of_its_own():
+    first, second = IPCKernelManager(), IPCKernelManager()
+    assert first.transport == second.transport == "ipc"
+    assert first.ip != second.ip
+    assert Path(first.ip).parent == notebook_kernels.socket_dir()
+    assert len(first.ip) < 90  # Unix socket paths stop at ~107 bytes, and "-<n>" is appended per channel
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_every_runner_starts_its_kernels_through_the_ipc_path(runner):
+    tree = ast.parse((ROOT / runner).read_text())
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+             and n.func.attr == "execute_notebook"]
+    assert not calls, f"{runner} calls papermill.execute_notebook directly (TCP ports can race)"
+    assert "lab_helpers.core.notebook_kernels" in (ROOT / runner).read_text()
+
+
+@pytest.mark.notebook
+def test_a_kernel_started_the_way_the_suite_does_listens_on_unix_sockets(tmp_path, capfd):
+    nb = new_notebook(cells=[new_code_cell(PROBE)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (tmp_path / "src").mkdir()
+    nbformat.write(nb, str(tmp_path / "src" / "probe.ipynb"))
+    out = nbrun.run(tmp_path / "src" / "probe.ipynb", tmp_path, {})  # the path every lab test takes
+    info = json.loads(out.cells[0].outputs[0]["text"])
+    assert info["transport"] == "ipc", info
+    assert info["ip"].startswith(str(notebook_kernels.socket_dir()))
+    # the "ports" are socket-file suffixes; no TCP port was ever picked
+    assert {info["shell_port"], info["iopub_port"]} <= set(range(1, 6))
+    # the kernel process writes its log to the stderr it inherited: no unencrypted-TCP warning there
+    assert "without encryption" not in capfd.readouterr().err
