@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "EKS and VPC Lattice through the Kubernetes Gateway API"
-#     minutes: 75
+#     minutes: 85
 #     objectives:
 #       - "Explain why the Gateway API replaced Ingress and map GatewayClass, Gateway and HTTPRoute onto Lattice"
 #       - "Build the seminar's two VPCs, a service network and an EKS cluster, and call a service across VPCs"
@@ -17,7 +17,7 @@
 # %% [markdown]
 # # 08 · EKS and VPC Lattice through the Kubernetes Gateway API
 #
-# **Time:** about 75 minutes. **Before this:** labs 01 (VPC basics), 04 (peering and Transit Gateway) and
+# **Time:** about 85 minutes. **Before this:** labs 01 (VPC basics), 04 (peering and Transit Gateway) and
 # 05 (private hosted zones) help, but this lab explains what it uses.
 #
 # By the end of this lab you will be able to:
