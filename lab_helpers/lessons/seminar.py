@@ -12,14 +12,19 @@ from lab_helpers.errors import UnknownManifestError
 from lab_helpers.sim.k8s.dataplane import lattice_prefix_list
 
 MANIFESTS = data.path("manifests", "seminar")
+FOLDERS = ("seminar", "multicluster")  # the notes' own manifests; lab 08's multi-cluster section
 
 
-def manifest(name: str) -> str:
-    """The text of one of the seminar's manifests, e.g. ``manifest("05-httproute.yaml")``."""
-    path = MANIFESTS / name
+def manifest(name: str, folder: str = "seminar") -> str:
+    """The text of one of lab 08's manifests, e.g. ``manifest("05-httproute.yaml")`` (the seminar's, unchanged
+    from the notes) or ``manifest("export.yaml", folder="multicluster")``."""
+    if folder not in FOLDERS:
+        raise UnknownManifestError(f"No manifest folder {folder!r}; use one of {', '.join(FOLDERS)}.")
+    where = data.path("manifests", folder)
+    path = where / name
     if not path.is_file():
-        names = sorted(p.name for p in MANIFESTS.iterdir() if p.name.endswith(".yaml"))
-        raise UnknownManifestError(f"No seminar manifest {name}; there are: {', '.join(names)}")
+        names = sorted(p.name for p in where.iterdir() if p.name.endswith(".yaml"))
+        raise UnknownManifestError(f"No {folder} manifest {name}; there are: {', '.join(names)}")
     return path.read_text()
 
 

@@ -633,34 +633,11 @@ lattice_api.create_service_network_vpc_association(serviceNetworkIdentifier=netw
 cluster2 = lab.eks_cluster("eks-two", eks2_vpc, eks2_subnets, version="1.33", node_count=1)
 print(lab.kubectl_apply(seminar.manifest("04-gateway.yaml"), cluster="eks-two"))
 
-EXPORT = """
-apiVersion: application-networking.k8s.aws/v1alpha1
-kind: ServiceExport
-metadata: {name: demo-app-a, annotations: {application-networking.k8s.aws/federation: amazon-vpc-lattice}}
----
-apiVersion: application-networking.k8s.aws/v1alpha1
-kind: TargetGroupPolicy
-metadata: {name: demo-app-a-export}
-spec:
-  targetRef: {group: application-networking.k8s.aws, kind: ServiceExport, name: demo-app-a}
-  healthCheck: {enabled: true, path: /v1/health, port: 3000, statusMatch: "200"}
-"""
-IMPORT = """
-apiVersion: application-networking.k8s.aws/v1alpha1
-kind: ServiceImport
-metadata: {name: demo-app-a}
-spec: {type: ClusterSetIP, ports: [{port: 80, protocol: TCP}]}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: cross-cluster}
-spec:
-  parentRefs: [{name: demo-sn, sectionName: http}]
-  rules:
-    - backendRefs: [{name: demo-app-a, kind: ServiceImport, port: 80}]
-"""
-print(lab.kubectl_apply(EXPORT, cluster="eks-demo"))
-print(lab.kubectl_apply(IMPORT, cluster="eks-two"))
+export = seminar.manifest("export.yaml", folder="multicluster")  # applied in eks-demo, where demo-app-a runs
+imported = seminar.manifest("import.yaml", folder="multicluster")  # applied in eks-two
+print(export, imported, sep="\n")
+print(lab.kubectl_apply(export, cluster="eks-demo"))
+print(lab.kubectl_apply(imported, cluster="eks-two"))
 lab.kubectl_get("httproutes", cluster="eks-two")
 
 # %% [markdown]

@@ -6,35 +6,12 @@ import ipaddress
 
 from lattice_world import ROOT, make_vpc
 
+from lab_helpers.lessons import seminar
 from lab_helpers.sim import k8s as lattice
 from lab_helpers.sim.k8s.conditions import condition
 
-EXPORT = """
-apiVersion: application-networking.k8s.aws/v1alpha1
-kind: ServiceExport
-metadata: {name: demo-app-a, annotations: {application-networking.k8s.aws/federation: amazon-vpc-lattice}}
----
-apiVersion: application-networking.k8s.aws/v1alpha1
-kind: TargetGroupPolicy
-metadata: {name: demo-app-a-export}
-spec:
-  targetRef: {group: application-networking.k8s.aws, kind: ServiceExport, name: demo-app-a}
-  healthCheck: {enabled: true, path: /v1/health, port: 3000, statusMatch: "200"}
-"""
-IMPORT = """
-apiVersion: application-networking.k8s.aws/v1alpha1
-kind: ServiceImport
-metadata: {name: demo-app-a}
-spec: {type: ClusterSetIP, ports: [{port: 80, protocol: TCP}]}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: cross}
-spec:
-  parentRefs: [{name: demo-sn, sectionName: http}]
-  rules:
-    - backendRefs: [{name: demo-app-a, kind: ServiceImport, port: 80}]
-"""
+EXPORT = seminar.manifest("export.yaml", folder="multicluster")  # the files lab 08 applies
+IMPORT = seminar.manifest("import.yaml", folder="multicluster")
 
 
 def second_cluster(world):
@@ -53,7 +30,7 @@ def test_export_in_one_cluster_import_in_another(world):
     second_cluster(world)
     lab.kubectl_apply(EXPORT, cluster="eks-demo")
     lab.kubectl_apply(IMPORT, cluster="eks-two")
-    cross = lattice.kubectl_get(lab, "HTTPRoute", "cross", cluster="eks-two")
+    cross = lattice.kubectl_get(lab, "HTTPRoute", "cross-cluster", cluster="eks-two")
     assert condition(cross, "ResolvedRefs")["status"] == "True"
     r = lab.http(world.client_vpc, f"http://{cross.annotations[lattice.ASSIGNED_DOMAIN]}/v1/health")
     assert r.status == 200, str(r)
@@ -66,8 +43,8 @@ def test_import_before_export_resolves_once_the_export_exists(world):
     lab = world.lab
     second_cluster(world)
     lab.kubectl_apply(IMPORT, cluster="eks-two")
-    cross = lattice.kubectl_get(lab, "HTTPRoute", "cross", cluster="eks-two")
+    cross = lattice.kubectl_get(lab, "HTTPRoute", "cross-cluster", cluster="eks-two")
     assert condition(cross, "ResolvedRefs")["reason"] == "BackendNotFound"
     lab.kubectl_apply(EXPORT, cluster="eks-demo")  # the importing cluster's controller sees the new target group
-    cross = lattice.kubectl_get(lab, "HTTPRoute", "cross", cluster="eks-two")
+    cross = lattice.kubectl_get(lab, "HTTPRoute", "cross-cluster", cluster="eks-two")
     assert condition(cross, "ResolvedRefs")["status"] == "True"
