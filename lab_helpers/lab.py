@@ -80,11 +80,12 @@ class Lab(LabSession):
 
         return lattice.kubectl_get(self, kind, name, cluster=cluster, namespace=namespace)
 
-    def http(self, from_vpc: str, url: str, method: str = "GET", headers=None):
-        """Send an HTTP request from ``from_vpc`` through VPC Lattice; the response shows every hop."""
+    def http(self, from_vpc: str, url: str, method: str = "GET", headers=None, source: str = None):
+        """Send an HTTP request from ``from_vpc`` through VPC Lattice; the response shows every hop. ``source`` is
+        the client's private IP, checked against the VPC association's security groups when it has any."""
         from lab_helpers.sim import k8s as lattice
 
-        return lattice.http(self, from_vpc, url, method=method, headers=headers)
+        return lattice.http(self, from_vpc, url, method=method, headers=headers, source=source)
 
     def wait_for(self, kind: str, resource_id: str, **kwargs):
         """Wait for a slow resource (NAT gateway, TGW attachment, endpoint…) with a progress bar in live mode."""

@@ -65,6 +65,7 @@ class ServiceNetworks(LatticeTables):
         net = self.find(self.networks, p["serviceNetworkIdentifier"], "Service network")
         existing = next((a for a in self.vpc_associations.values() if a["vpcId"] == p["vpcIdentifier"]), None)
         refuse(rules.vpc_already_associated(p["vpcIdentifier"], existing["serviceNetworkId"] if existing else None))
+        refuse(rules.association_security_groups([], list(p.get("securityGroupIds", []))))
         aid = new_id("snva")
         now = utc_now()
         assoc = {"id": aid, "arn": self.arn(f"servicenetworkvpcassociation/{aid}"), "status": "ACTIVE",
@@ -79,6 +80,14 @@ class ServiceNetworks(LatticeTables):
     def get_service_network_vpc_association(self, p: dict) -> dict:
         return copy.deepcopy(self.find(self.vpc_associations, p["serviceNetworkVpcAssociationIdentifier"],
                                         "Service network VPC association"))
+
+    def update_service_network_vpc_association(self, p: dict) -> dict:
+        """Security groups on the association: which resources in the VPC may reach the service network."""
+        assoc = self.find(self.vpc_associations, p["serviceNetworkVpcAssociationIdentifier"],
+                          "Service network VPC association")
+        refuse(rules.association_security_groups(assoc["securityGroupIds"], list(p["securityGroupIds"])))
+        assoc["securityGroupIds"], assoc["lastUpdatedAt"] = list(p["securityGroupIds"]), utc_now()
+        return pick(assoc, ("id", "status", "arn", "createdBy", "securityGroupIds"))
 
     def list_service_network_vpc_associations(self, p: dict) -> dict:
         if not p.get("serviceNetworkIdentifier") and not p.get("vpcIdentifier"):

@@ -27,6 +27,7 @@ OPERATIONS = {
     "CreateServiceNetworkVpcAssociation": "create_service_network_vpc_association",
     "GetServiceNetworkVpcAssociation": "get_service_network_vpc_association",
     "ListServiceNetworkVpcAssociations": "list_service_network_vpc_associations",
+    "UpdateServiceNetworkVpcAssociation": "update_service_network_vpc_association",
     "DeleteServiceNetworkVpcAssociation": "delete_service_network_vpc_association",
     "CreateServiceNetworkServiceAssociation": "create_service_network_service_association",
     "GetServiceNetworkServiceAssociation": "get_service_network_service_association",

@@ -34,6 +34,7 @@ SERVICE_NETWORKS_PER_REGION = 50
 SERVICES_PER_REGION = 2000
 SERVICES_PER_NETWORK = 500
 TARGETS_PER_GROUP = 1000
+SECURITY_GROUPS_PER_VPC_ASSOCIATION = 5
 
 HEALTH_CHECK_RANGES = {
     "healthCheckIntervalSeconds": (5, 300), "healthCheckTimeoutSeconds": (1, 120),
@@ -87,4 +88,17 @@ def vpc_already_associated(vpc_id: str, existing_network: Optional[str]) -> Opti
         return Refusal("ConflictException",
                 f"VPC {vpc_id} is already associated with service network {existing_network}. A VPC can be "
                 f"associated with only one service network; use a service-network VPC endpoint for more.")
+    return None
+
+
+def association_security_groups(had: list, wanted: list) -> Optional[Refusal]:
+    """UpdateServiceNetworkVpcAssociation: at most five groups, and once an association has security groups it
+    keeps at least one ("to remove all security groups, you must first delete the association and recreate it")."""
+    if len(wanted) > SECURITY_GROUPS_PER_VPC_ASSOCIATION:
+        return Refusal("ValidationException", f"At most {SECURITY_GROUPS_PER_VPC_ASSOCIATION} security groups per "
+                                              f"service network VPC association, not {len(wanted)}.")
+    if had and not wanted:
+        return Refusal("ValidationException", "This VPC association has security groups: it must keep at least one. "
+                                              "To remove them all, delete the association and create it again "
+                                              "without security groups.")
     return None

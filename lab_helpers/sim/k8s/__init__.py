@@ -38,6 +38,7 @@ _ALIASES = {"deploy": "Deployment", "deployment": "Deployment", "deployments": "
             "httproute": "HTTPRoute", "httproutes": "HTTPRoute", "grpcroute": "GRPCRoute", "grpcroutes": "GRPCRoute",
             "targetgrouppolicy": "TargetGroupPolicy", "targetgrouppolicies": "TargetGroupPolicy",
             "iamauthpolicy": "IAMAuthPolicy", "iamauthpolicies": "IAMAuthPolicy",
+            "vpcassociationpolicy": "VpcAssociationPolicy", "vpcassociationpolicies": "VpcAssociationPolicy",
             "serviceexport": "ServiceExport", "serviceexports": "ServiceExport",
             "serviceimport": "ServiceImport", "serviceimports": "ServiceImport",
             "secret": "Secret", "secrets": "Secret",

@@ -8,7 +8,8 @@ controller's names and choices, so in live mode the same calls would build real 
   at priority *i+1* — list order, not Gateway API specificity.
 * backends and ``ServiceExport`` -> IP target groups (see :mod:`.backends`); ``ServiceImport`` backends reach the
   target groups other clusters exported.
-* ``IAMAuthPolicy`` / ``TargetGroupPolicy`` -> see :mod:`.policies`.
+* ``IAMAuthPolicy`` / ``TargetGroupPolicy`` -> see :mod:`.policies`; ``VpcAssociationPolicy`` -> see
+  :mod:`.vpc_association`.
 
 Reconciling is idempotent: it compares what Lattice has with what the objects ask for and fixes the difference.
 What Lattice refuses raises :class:`~lab_helpers.errors.ControllerRefused` naming the object, with the condition
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from lab_helpers.sim.k8s import backends, naming, policies, routes
+from lab_helpers.sim.k8s import backends, naming, policies, routes, vpc_association
 from lab_helpers.sim.k8s.cluster import Cluster, listen_on_target_ports, refuse_real_account
 from lab_helpers.sim.k8s.conditions import cond, objects
 from lab_helpers.sim.k8s.manifests import K8sObject
@@ -69,6 +70,7 @@ def reconcile(lab, cluster: Cluster) -> list[str]:
                 used |= _route_backends(route)
     policies.judge(cluster, "TargetGroupPolicy", lambda key: (key[0], key[1], key[2]) in cluster.objects)
     policies.reconcile_auth(lattice, cluster, networks, log)
+    _guarded_all(cluster, "VpcAssociationPolicy", lambda: vpc_association.reconcile(lattice, cluster, networks, log))
     _collect_services(lattice, cluster, wanted_services, log)
     backends.collect_garbage(lattice, cluster, used, log)
     cluster.controller["log"] = cluster.controller.get("log", []) + log
@@ -89,6 +91,17 @@ def _guarded(obj: K8sObject, work):
         if not hasattr(exc, "response"):
             raise
         raise policies.refused(obj, exc) from None
+
+
+def _guarded_all(cluster: Cluster, kind: str, work) -> None:
+    """A Lattice refusal while reconciling every object of ``kind`` is blamed on the newest of them."""
+    try:
+        work()
+    except Exception as exc:  # botocore's ClientError, as in _guarded
+        newest = max(objects(cluster, kind), key=lambda o: o.created, default=None)
+        if not hasattr(exc, "response") or newest is None:
+            raise
+        raise policies.refused(newest, exc) from None
 
 
 def _reconcile_export(lattice, cluster: Cluster, export: K8sObject, log: list) -> Optional[tuple]:

@@ -28,7 +28,7 @@ from typing import Optional
 from urllib.parse import urlsplit
 
 from lab_helpers.errors import LabError, LabInputError
-from lab_helpers.sim.k8s import auth, lattice_names, resolver
+from lab_helpers.sim.k8s import auth, lattice_names, resolver, vpc_association
 from lab_helpers.sim.k8s import health as hc
 
 RNG_KEY = "vpclab.lattice.rng"
@@ -118,12 +118,13 @@ class _Request:
     port: int
     path: str  # path + query
     headers: dict
+    source: Optional[str] = None  # the client's private IP, for the VPC association's security groups
 
 
 HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$", re.I)
 
 
-def _parse(url: str, method: str, headers: Optional[dict]) -> _Request:
+def _parse(url: str, method: str, headers: Optional[dict], source: Optional[str] = None) -> _Request:
     example = "use a URL like http://<service DNS name>/v1/health (or https://...:8443/path)"
     if not isinstance(url, str) or not url.strip() or any(c.isspace() for c in url.strip()):
         raise LabInputError(f"Cannot send to {url!r}: it is not a URL; {example}.")
@@ -138,7 +139,7 @@ def _parse(url: str, method: str, headers: Optional[dict]) -> _Request:
         raise LabInputError(f"Cannot send to {url!r}: its port is not a number from 1 to 65535; {example}.") from None
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return _Request(method.upper(), parts.scheme, parts.hostname.lower(), port, path,
-                    {k.lower(): v for k, v in (headers or {}).items()})
+                    {k.lower(): v for k, v in (headers or {}).items()}, source)
 
 
 class _Plan:
@@ -179,6 +180,8 @@ class _Plan:
             return self.fail("service network", f"{self.from_vpc} is not associated with any service network: the "
                              "link-local address goes nowhere", error="connection timed out")
         net_id = assoc[0]["serviceNetworkId"]
+        self.association_sgs = self.lattice.get_service_network_vpc_association(
+            serviceNetworkVpcAssociationIdentifier=assoc[0]["id"]).get("securityGroupIds", [])
         self.network = self.lattice.get_service_network(serviceNetworkIdentifier=net_id)
         if svc_summary is None:
             return self.fail("service", f"no service in {self.network['name']} has the host name {req.host} "
@@ -218,6 +221,12 @@ class _Plan:
         if self.failure is not None:
             return self.failure
         hops = list(self.hops)
+        admitted, why = vpc_association.admits(self.ec2, self.association_sgs, self.from_vpc, req.source, req.port)
+        if not admitted:
+            hops.append(Hop("VPC association", why, False))
+            return Response(None, "", None, hops, error="connection timed out")
+        if self.association_sgs:
+            hops.append(Hop("VPC association", why))
         caller = _caller(self.lab, req.headers)
         verdict = self._authorize(req, caller)
         hops.append(Hop("auth", verdict.reason, verdict.allowed))
@@ -348,16 +357,17 @@ def _http_matches(http: dict, method: str, path: str, headers: dict) -> bool:
     return True
 
 
-def http(lab, from_vpc: str, url: str, method: str = "GET", headers: Optional[dict] = None) -> Response:
-    """Send one request from ``from_vpc`` to ``url`` through VPC Lattice."""
-    req = _parse(url, method, headers)
+def http(lab, from_vpc: str, url: str, method: str = "GET", headers: Optional[dict] = None,
+         source: Optional[str] = None) -> Response:
+    """Send one request from ``from_vpc`` (from the client at private IP ``source``) to ``url`` through Lattice."""
+    req = _parse(url, method, headers, source)
     return _Plan(lab, from_vpc, req).send(req, _rng(lab))
 
 
 def http_many(lab, from_vpc: str, url: str, count: int, method: str = "GET", headers: Optional[dict] = None,
-              seed_value: Optional[int] = None) -> list[Response]:
+              seed_value: Optional[int] = None, source: Optional[str] = None) -> list[Response]:
     """Send ``count`` identical requests (the configuration is read once): for weights and canaries."""
-    req = _parse(url, method, headers)
+    req = _parse(url, method, headers, source)
     rng = random.Random(seed_value) if seed_value is not None else _rng(lab)
     plan = _Plan(lab, from_vpc, req)
     return [plan.send(req, rng) for _ in range(count)]

@@ -46,7 +46,7 @@ def prefix_list_cidrs(ec2, prefix_list_id: str, cache: Optional[dict] = None) ->
     return cidrs
 
 
-def _port_ok(perm: dict, port: int, protocol: str) -> bool:
+def port_ok(perm: dict, port: int, protocol: str) -> bool:
     proto = str(perm.get("IpProtocol", "-1"))
     if proto == "-1":
         return True
@@ -67,7 +67,7 @@ def sg_allows(ec2, group_ids: list[str], source_ip: str, port: int, protocol: st
     groups = ec2.describe_security_groups(GroupIds=list(group_ids))["SecurityGroups"] if group_ids else []
     for group in groups:
         for perm in group.get("IpPermissions", []):
-            if not _port_ok(perm, port, protocol):
+            if not port_ok(perm, port, protocol):
                 continue
             for rng in perm.get("IpRanges", []):
                 if addr in ipaddress.ip_network(rng["CidrIp"], strict=False):

@@ -29,11 +29,10 @@ API_VERSIONS = {
     "Deployment": ("apps/v1",), "Service": ("v1",), "GatewayClass": GATEWAY_API, "Gateway": GATEWAY_API,
     "HTTPRoute": GATEWAY_API, "TargetGroupPolicy": AWS_POLICY, "IAMAuthPolicy": AWS_POLICY,
     "ServiceExport": AWS_POLICY, "ServiceImport": AWS_POLICY, "Secret": ("v1",),
-    "GRPCRoute": GATEWAY_API + ("gateway.networking.k8s.io/v1alpha2",),
+    "GRPCRoute": GATEWAY_API + ("gateway.networking.k8s.io/v1alpha2",), "VpcAssociationPolicy": AWS_POLICY,
 }
 # Kinds the real controller handles that this model does not (yet): a clear refusal instead of a wrong answer.
 NOT_MODELLED = {"TLSRoute": "TLS passthrough routes",
-                "VpcAssociationPolicy": "security groups on the VPC association",
                 "AccessLogPolicy": "access-log subscriptions", "ServiceNetwork": "the ServiceNetwork CRD"}
 SECRET_FIELDS = ("data", "stringData", "type", "immutable")
 KINDS = tuple(API_VERSIONS)
@@ -75,6 +74,7 @@ SPECS: dict[str, Any] = {
                                           "statusMatch": str, "path": str, "port": int, "protocol": str,
                                           "protocolVersion": str}},
     "IAMAuthPolicy": {"targetRef": _TARGET_REF, "policy": ANY},
+    "VpcAssociationPolicy": {"targetRef": _TARGET_REF, "securityGroupIds": [str], "associateWithVpc": bool},
     "ServiceExport": {},
     "ServiceImport": {"type": str, "ports": [{"name": str, "port": int, "protocol": str, "appProtocol": str}],
                       "ips": [str]},
@@ -83,7 +83,8 @@ SPECS: dict[str, Any] = {
 REQUIRED = {
     "Deployment": ("selector", "template"), "Service": ("ports",), "GatewayClass": ("controllerName",),
     "Gateway": ("gatewayClassName", "listeners"), "HTTPRoute": (), "GRPCRoute": (), "TargetGroupPolicy": ("targetRef",),
-    "IAMAuthPolicy": ("targetRef", "policy"), "ServiceExport": (), "ServiceImport": (), "Secret": (),
+    "IAMAuthPolicy": ("targetRef", "policy"), "VpcAssociationPolicy": ("targetRef",), "ServiceExport": (),
+    "ServiceImport": (), "Secret": (),
 }
 STATUS_MATCH = re.compile(r"\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*")  # Lattice matchers: 200 / 200,202 / 200-299
 PATH_TYPES = ("Exact", "PathPrefix", "RegularExpression")
@@ -356,6 +357,18 @@ def _iam_auth_policy(obj: K8sObject) -> None:
         raise ManifestError(f"IAMAuthPolicy {obj.name}: spec.policy must be an IAM policy with a Statement list.")
 
 
+def _vpc_association_policy(obj: K8sObject) -> None:
+    kind = obj.spec["targetRef"].get("kind")
+    if kind != "Gateway":
+        raise ManifestError(f"VpcAssociationPolicy {obj.name}: targetRef.kind must be Gateway (its service network's "
+                            f"association with the cluster VPC), not {kind!r}.")
+    bad = [g for g in obj.spec.get("securityGroupIds", []) if not re.fullmatch(r"sg-[0-9a-f]{8,17}", g)]
+    if bad:
+        raise ManifestError(f"VpcAssociationPolicy {obj.name}: {', '.join(bad)} is not a security group id "
+                            "(sg-0123456789abcdef0); look it up with describe_security_groups.")
+
+
 _SEMANTICS = {"Deployment": _deployment, "Service": _service, "Gateway": _gateway, "HTTPRoute": _httproute,
               "GRPCRoute": _grpcroute,
-              "TargetGroupPolicy": _target_group_policy, "IAMAuthPolicy": _iam_auth_policy}
+              "TargetGroupPolicy": _target_group_policy, "IAMAuthPolicy": _iam_auth_policy,
+              "VpcAssociationPolicy": _vpc_association_policy}
