@@ -136,9 +136,9 @@ def test_secret_in_a_multi_document_file_and_unmodelled_kinds(world):
     out = lab.kubectl_apply("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {k: v}\n---\n"
                             + route("with-secret"), cluster="eks-demo")
     assert "secret.v1/s created" in str(out)
-    with pytest.raises(ManifestError, match="TLSRoute .*not by this lab's model"):
-        lab.kubectl_apply("apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: TLSRoute\nmetadata: {name: g}\n",
-                          cluster="eks-demo")
+    with pytest.raises(ManifestError, match="ServiceNetwork .*not by this lab's model"):
+        lab.kubectl_apply("apiVersion: application-networking.k8s.aws/v1alpha1\nkind: ServiceNetwork\n"
+                          "metadata: {name: g}\n", cluster="eks-demo")
 
 
 # -- silently wrong before ------------------------------------------------------------------------------------

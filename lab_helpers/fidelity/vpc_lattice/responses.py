@@ -17,7 +17,7 @@ OPERATIONS = {
     "CreateService": "create_service", "GetService": "get_service", "ListServices": "list_services",
     "UpdateService": "update_service", "DeleteService": "delete_service",
     "CreateListener": "create_listener", "GetListener": "get_listener", "ListListeners": "list_listeners",
-    "DeleteListener": "delete_listener",
+    "DeleteListener": "delete_listener", "UpdateListener": "update_listener",
     "CreateRule": "create_rule", "GetRule": "get_rule", "ListRules": "list_rules", "UpdateRule": "update_rule",
     "DeleteRule": "delete_rule",
     "CreateTargetGroup": "create_target_group", "GetTargetGroup": "get_target_group",

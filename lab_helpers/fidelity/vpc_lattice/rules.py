@@ -102,3 +102,12 @@ def association_security_groups(had: list, wanted: list) -> Optional[Refusal]:
                                               "To remove them all, delete the association and create it again "
                                               "without security groups.")
     return None
+
+
+def listener_target_protocol(listener_protocol: str, target_protocol: Optional[str]) -> Optional[Refusal]:
+    """A TLS_PASSTHROUGH listener forwards to TCP target groups only; HTTP and HTTPS listeners never to TCP ones."""
+    if target_protocol is None or (listener_protocol == "TLS_PASSTHROUGH") == (target_protocol == "TCP"):
+        return None
+    want = "TCP" if listener_protocol == "TLS_PASSTHROUGH" else "HTTP or HTTPS"
+    return Refusal("ValidationException", f"A {listener_protocol} listener forwards to {want} target groups, not "
+                                          f"{target_protocol}.")

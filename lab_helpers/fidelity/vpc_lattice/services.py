@@ -6,6 +6,7 @@ listed as the rule ``default``.
 from __future__ import annotations
 
 import copy
+from typing import Optional
 
 from lab_helpers.fidelity.vpc_lattice import rules
 from lab_helpers.fidelity.vpc_lattice.tables import ApiRefused, LatticeTables, new_id, pick, refuse, utc_now
@@ -63,10 +64,12 @@ class Services(LatticeTables):
         return {"id": svc["id"], "arn": svc["arn"], "name": svc["name"], "status": "DELETE_IN_PROGRESS"}
 
     # -- listeners ------------------------------------------------------------------------------------------
-    def _check_action(self, action: dict) -> None:
+    def _check_action(self, action: dict, protocol: Optional[str] = None) -> None:
         refuse(rules.weights(action))
         for group in action.get("forward", {}).get("targetGroups", []):
-            self.find(self.target_groups, group["targetGroupIdentifier"], "Target group")
+            tg = self.find(self.target_groups, group["targetGroupIdentifier"], "Target group")
+            if protocol:
+                refuse(rules.listener_target_protocol(protocol, tg["config"].get("protocol")))
 
     @staticmethod
     def _normal_action(action: dict) -> dict:
@@ -86,7 +89,7 @@ class Services(LatticeTables):
         if len(mine) >= rules.LISTENERS_PER_SERVICE:
             raise ApiRefused("ServiceQuotaExceededException",
                           f"A service has at most {rules.LISTENERS_PER_SERVICE} listeners.", 402)
-        self._check_action(p["defaultAction"])
+        self._check_action(p["defaultAction"], p["protocol"])
         port = p.get("port") or {"HTTP": 80, "HTTPS": 443, "TLS_PASSTHROUGH": 443}[p["protocol"]]
         if any(lst["port"] == port for lst in mine):
             raise ApiRefused("ConflictException", f"Service {svc['id']} already has a listener on port {port}.", 409)
@@ -108,6 +111,12 @@ class Services(LatticeTables):
 
     def get_listener(self, p: dict) -> dict:
         return copy.deepcopy(self._listener(p))
+
+    def update_listener(self, p: dict) -> dict:
+        lst = self._listener(p)
+        self._check_action(p["defaultAction"], lst["protocol"])
+        lst["defaultAction"], lst["lastUpdatedAt"] = self._normal_action(p["defaultAction"]), utc_now()
+        return pick(lst, ("arn", "id", "name", "protocol", "port", "serviceArn", "serviceId", "defaultAction"))
 
     def list_listeners(self, p: dict) -> dict:
         svc = self.find(self.services, p["serviceIdentifier"], "Service")
@@ -136,7 +145,10 @@ class Services(LatticeTables):
         if len(mine) >= rules.RULES_PER_LISTENER:
             raise ApiRefused("ServiceQuotaExceededException",
                           f"A listener has at most {rules.RULES_PER_LISTENER} rules (plus its default action).", 402)
-        self._check_action(p["action"])
+        if lst["protocol"] == "TLS_PASSTHROUGH":
+            raise ApiRefused("ValidationException", "A TLS_PASSTHROUGH listener has no rules: it cannot read the "
+                                                    "request; set its default action instead.")
+        self._check_action(p["action"], lst["protocol"])
         rid = new_id("rule")
         now = utc_now()
         rule = {"arn": f"{lst['arn']}/rule/{rid}", "id": rid, "name": p["name"], "isDefault": False,

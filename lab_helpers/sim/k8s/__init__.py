@@ -36,6 +36,7 @@ _ALIASES = {"deploy": "Deployment", "deployment": "Deployment", "deployments": "
             "gatewayclass": "GatewayClass", "gatewayclasses": "GatewayClass",
             "gateway": "Gateway", "gateways": "Gateway", "gtw": "Gateway",
             "httproute": "HTTPRoute", "httproutes": "HTTPRoute", "grpcroute": "GRPCRoute", "grpcroutes": "GRPCRoute",
+            "tlsroute": "TLSRoute", "tlsroutes": "TLSRoute",
             "targetgrouppolicy": "TargetGroupPolicy", "targetgrouppolicies": "TargetGroupPolicy",
             "iamauthpolicy": "IAMAuthPolicy", "iamauthpolicies": "IAMAuthPolicy",
             "vpcassociationpolicy": "VpcAssociationPolicy", "vpcassociationpolicies": "VpcAssociationPolicy",

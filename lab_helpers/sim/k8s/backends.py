@@ -62,8 +62,10 @@ def route_target_group(lattice, cluster: Cluster, route: K8sObject, ref: dict, l
     port = ref.get("port") or service.spec["ports"][0]["port"]
     # A GRPCRoute's target groups speak gRPC (model_build_targetgroup.go sets protocolVersion GRPC for them).
     version = "GRPC" if route.kind == "GRPCRoute" else "HTTP1"
+    # A TLSRoute's target groups are TCP: Lattice passes the TLS stream through to the pods unopened.
+    protocol = "TCP" if route.kind == "TLSRoute" else "HTTP"
     return ensure(lattice, cluster, key, service, policy_for(cluster, ns, ref["name"], "Service"), port, tags, log,
-                  version)
+                  version, protocol)
 
 
 def export_target_group(lattice, cluster: Cluster, export: K8sObject, log: list) -> Optional[str]:
@@ -111,9 +113,11 @@ def _current(lattice, tgs: dict, key: tuple) -> Optional[dict]:
 
 
 def ensure(lattice, cluster: Cluster, key: tuple, service: K8sObject, policy: Optional[K8sObject], port: int,
-           tags: dict, log: list, default_version: str = "HTTP1") -> str:
+           tags: dict, log: list, default_version: str = "HTTP1", default_protocol: str = "HTTP") -> str:
     """Create or fix the target group ``key`` (protocol, health check, targets); returns its id."""
-    protocol = (policy.spec.get("protocol") if policy else None) or "HTTP"
+    protocol = (policy.spec.get("protocol") if policy else None) or default_protocol
+    if default_protocol == "TCP":  # a passthrough route's groups stay TCP whatever a TargetGroupPolicy says
+        protocol = "TCP"
     version = (policy.spec.get("protocolVersion") if policy else None) or default_version
     tgs = cluster.controller.setdefault("target_groups", {})
     tg = _current(lattice, tgs, key)

@@ -25,7 +25,7 @@ from lab_helpers.sim.k8s.conditions import cond, objects
 from lab_helpers.sim.k8s.manifests import K8sObject
 
 lattice_match = routes.lattice_match
-ROUTE_KINDS = ("HTTPRoute", "GRPCRoute")
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute")
 
 
 def _find_network(lattice, name: str) -> Optional[dict]:

@@ -196,7 +196,9 @@ class _Plan:
                                                 f"{self.network['authType']}) → service {self.service['name']}"))
         listeners = self.lattice.list_listeners(serviceIdentifier=self.service["id"])["items"]
         want_proto = "HTTPS" if req.scheme == "https" else "HTTP"
-        listener = next((lst for lst in listeners if lst["port"] == req.port and lst["protocol"] == want_proto), None)
+        # An https:// request also reaches a TLS_PASSTHROUGH listener: Lattice then reads only the handshake's SNI.
+        protos = (want_proto, "TLS_PASSTHROUGH") if want_proto == "HTTPS" else (want_proto,)
+        listener = next((lst for lst in listeners if lst["port"] == req.port and lst["protocol"] in protos), None)
         if listener is None:
             has = ", ".join(f"{x['protocol']}:{x['port']}" for x in listeners) or "none"
             return self.fail("listener", f"{self.service['name']} has no {want_proto} listener on port {req.port} "
@@ -228,14 +230,17 @@ class _Plan:
         if self.association_sgs:
             hops.append(Hop("VPC association", why))
         caller = _caller(self.lab, req.headers)
-        verdict = self._authorize(req, caller)
+        passthrough = self.listener["protocol"] == "TLS_PASSTHROUGH"
+        verdict = (auth.Decision(True, "TLS passthrough: Lattice cannot read the request, so no auth policy applies")
+                   if passthrough else self._authorize(req, caller))
         hops.append(Hop("auth", verdict.reason, verdict.allowed))
         if not verdict.allowed:
             return Response(403, "AccessDeniedException: not authorized to invoke this service", None, hops)
-        rule, why = self._match(req)
+        rule, why = (None, f"TLS passthrough: SNI {req.host} matched; the encrypted connection is passed through "
+                           "to the default action, unopened") if passthrough else self._match(req)
         action = rule["action"] if rule else self.default_action
         hops.append(Hop("listener", f"{self.listener['name']} ({self.listener['protocol']}:{self.listener['port']})"))
-        hops.append(Hop("rule", why, rule is not None))
+        hops.append(Hop("rule", why, rule is not None or passthrough))
         if "fixedResponse" in action:
             code = action["fixedResponse"]["statusCode"]
             return Response(code, "Not Found" if code == 404 else f"fixed response {code}", None, hops)

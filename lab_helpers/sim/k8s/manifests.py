@@ -30,10 +30,10 @@ API_VERSIONS = {
     "HTTPRoute": GATEWAY_API, "TargetGroupPolicy": AWS_POLICY, "IAMAuthPolicy": AWS_POLICY,
     "ServiceExport": AWS_POLICY, "ServiceImport": AWS_POLICY, "Secret": ("v1",),
     "GRPCRoute": GATEWAY_API + ("gateway.networking.k8s.io/v1alpha2",), "VpcAssociationPolicy": AWS_POLICY,
+    "TLSRoute": ("gateway.networking.k8s.io/v1alpha2", "gateway.networking.k8s.io/v1alpha3"),
 }
 # Kinds the real controller handles that this model does not (yet): a clear refusal instead of a wrong answer.
-NOT_MODELLED = {"TLSRoute": "TLS passthrough routes",
-                "AccessLogPolicy": "access-log subscriptions", "ServiceNetwork": "the ServiceNetwork CRD"}
+NOT_MODELLED = {"AccessLogPolicy": "access-log subscriptions", "ServiceNetwork": "the ServiceNetwork CRD"}
 SECRET_FIELDS = ("data", "stringData", "type", "immutable")
 KINDS = tuple(API_VERSIONS)
 
@@ -68,6 +68,7 @@ SPECS: dict[str, Any] = {
                   "rules": [{"matches": [{"method": {"type": str, "service": str, "method": str},
                                           "headers": [{"type": str, "name!": str, "value!": str}]}],
                              "backendRefs": _BACKEND_REFS, "filters": ANY}]},
+    "TLSRoute": {"parentRefs": _PARENT_REFS, "hostnames": [str], "rules": [{"backendRefs": _BACKEND_REFS}]},
     "TargetGroupPolicy": {"targetRef": _TARGET_REF, "protocol": str, "protocolVersion": str,
                           "healthCheck": {"enabled": bool, "intervalSeconds": int, "timeoutSeconds": int,
                                           "healthyThresholdCount": int, "unhealthyThresholdCount": int,
@@ -82,7 +83,8 @@ SPECS: dict[str, Any] = {
 }
 REQUIRED = {
     "Deployment": ("selector", "template"), "Service": ("ports",), "GatewayClass": ("controllerName",),
-    "Gateway": ("gatewayClassName", "listeners"), "HTTPRoute": (), "GRPCRoute": (), "TargetGroupPolicy": ("targetRef",),
+    "Gateway": ("gatewayClassName", "listeners"), "HTTPRoute": (), "GRPCRoute": (), "TLSRoute": ("hostnames", "rules"),
+    "TargetGroupPolicy": ("targetRef",),
     "IAMAuthPolicy": ("targetRef", "policy"), "VpcAssociationPolicy": ("targetRef",), "ServiceExport": (),
     "ServiceImport": (), "Secret": (),
 }
@@ -324,6 +326,19 @@ def _grpcroute(obj: K8sObject) -> None:
     _route(obj, _grpc_match)
 
 
+def _tlsroute(obj: K8sObject) -> None:
+    """A passthrough route: Lattice sees only the TLS handshake's SNI, so the route needs one host name (the
+    service's custom domain) and one rule, which becomes the TLS_PASSTHROUGH listener's default action — such a
+    listener has no rules to match paths or headers it cannot read."""
+    hostnames, rules = obj.spec.get("hostnames", []), obj.spec.get("rules", [])
+    if len(hostnames) != 1 or "*" in hostnames[0]:
+        raise ManifestError(f"TLSRoute {obj.name}: give exactly one host name without wildcards in hostnames: "
+                            "it is the SNI Lattice matches and the service's custom domain.")
+    if len(rules) != 1 or not rules[0].get("backendRefs"):
+        raise ManifestError(f"TLSRoute {obj.name}: give exactly one rule with backendRefs; a TLS passthrough "
+                            "listener only forwards (its default action), it cannot read paths or headers.")
+
+
 def _target_group_policy(obj: K8sObject) -> None:
     ref = obj.spec["targetRef"]
     if ref.get("kind") not in ("Service", "ServiceExport"):
@@ -369,6 +384,6 @@ def _vpc_association_policy(obj: K8sObject) -> None:
 
 
 _SEMANTICS = {"Deployment": _deployment, "Service": _service, "Gateway": _gateway, "HTTPRoute": _httproute,
-              "GRPCRoute": _grpcroute,
+              "GRPCRoute": _grpcroute, "TLSRoute": _tlsroute,
               "TargetGroupPolicy": _target_group_policy, "IAMAuthPolicy": _iam_auth_policy,
               "VpcAssociationPolicy": _vpc_association_policy}

@@ -20,7 +20,8 @@ from lab_helpers.sim.k8s.manifests import K8sObject
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 AWS_GROUP = "application-networking.k8s.aws"
-GROUPS = {"Gateway": GATEWAY_GROUP, "HTTPRoute": GATEWAY_GROUP, "GRPCRoute": GATEWAY_GROUP, "Service": "",
+GROUPS = {"Gateway": GATEWAY_GROUP, "HTTPRoute": GATEWAY_GROUP, "GRPCRoute": GATEWAY_GROUP, "TLSRoute": GATEWAY_GROUP,
+          "Service": "",
           "ServiceExport": AWS_GROUP}
 
 

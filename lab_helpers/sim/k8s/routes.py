@@ -23,7 +23,9 @@ from lab_helpers.sim.k8s.manifests import K8sObject
 STANDALONE = naming.ANNOTATION + "standalone"
 CERTIFICATE_ARN = naming.ANNOTATION + "certificate-arn"
 # docs/api-types: an HTTPRoute attaches to HTTP and HTTPS listeners, a GRPCRoute "must refer to an HTTPS listener".
-ROUTE_PROTOCOLS = {"HTTPRoute": ("HTTP", "HTTPS"), "GRPCRoute": ("HTTPS",)}
+ROUTE_PROTOCOLS = {"HTTPRoute": ("HTTP", "HTTPS"), "GRPCRoute": ("HTTPS",), "TLSRoute": ("TLS",)}
+# A Gateway TLS listener becomes a Lattice TLS_PASSTHROUGH listener (tls.mode Passthrough, the only mode it maps).
+LATTICE_PROTOCOL = {"HTTP": "HTTP", "HTTPS": "HTTPS", "TLS": "TLS_PASSTHROUGH"}
 
 
 def _allows(listener: dict, route: K8sObject, gateway: K8sObject) -> bool:
@@ -112,12 +114,18 @@ def reconcile(lattice, cluster: Cluster, route: K8sObject, networks: dict, log: 
     listeners = {lst["name"]: lst for lst in lattice.list_listeners(serviceIdentifier=svc["id"])["items"]}
     for _, gl, _ in attached:
         lname = naming.listener_name(route.name, route.namespace, gl["port"], gl["protocol"])
+        passthrough = route.kind == "TLSRoute"  # its one rule is the listener's default action: no rules
+        default = actions[0] if passthrough else {"fixedResponse": {"statusCode": 404}}
         if lname not in listeners:
             listeners[lname] = lattice.create_listener(
-                serviceIdentifier=svc["id"], name=lname, protocol=gl["protocol"].upper(), port=gl["port"],
-                defaultAction={"fixedResponse": {"statusCode": 404}})
-            log.append(f"created listener {lname} (default action: fixed 404)")
-        warnings += _rules(lattice, svc["id"], listeners[lname]["id"], svc["name"], route, actions, log)
+                serviceIdentifier=svc["id"], name=lname, protocol=LATTICE_PROTOCOL[gl["protocol"].upper()],
+                port=gl["port"], defaultAction=default)
+            log.append(f"created listener {lname} (default action: {next(iter(default))})")
+        elif passthrough:
+            lattice.update_listener(serviceIdentifier=svc["id"], listenerIdentifier=listeners[lname]["id"],
+                                    defaultAction=default)
+        if not passthrough:
+            warnings += _rules(lattice, svc["id"], listeners[lname]["id"], svc["name"], route, actions, log)
     missing = resolved
     refs = cond("ResolvedRefs", True, "ResolvedRefs") if not missing else cond(
         "ResolvedRefs", False, "BackendNotFound",
