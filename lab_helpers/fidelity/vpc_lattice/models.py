@@ -13,12 +13,13 @@ holds its calls (:mod:`.networks`, :mod:`.services`, :mod:`.target_groups`, :mod
 """
 from __future__ import annotations
 
+from lab_helpers.fidelity.vpc_lattice.access_logs import AccessLogs
 from lab_helpers.fidelity.vpc_lattice.networks import ServiceNetworks
 from lab_helpers.fidelity.vpc_lattice.policies import Policies
 from lab_helpers.fidelity.vpc_lattice.services import Services
 from lab_helpers.fidelity.vpc_lattice.target_groups import TargetGroups
 
 
-class LatticeRegion(ServiceNetworks, Services, TargetGroups, Policies):
+class LatticeRegion(ServiceNetworks, Services, TargetGroups, Policies, AccessLogs):
     """Everything Lattice holds in one account and Region: every served operation is a method of this object
     (``LatticeRegion(account, region, health_of)``; the tables are ``.networks``, ``.services``, ...)."""

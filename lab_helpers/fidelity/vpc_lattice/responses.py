@@ -33,6 +33,11 @@ OPERATIONS = {
     "GetServiceNetworkServiceAssociation": "get_service_network_service_association",
     "ListServiceNetworkServiceAssociations": "list_service_network_service_associations",
     "DeleteServiceNetworkServiceAssociation": "delete_service_network_service_association",
+    "CreateAccessLogSubscription": "create_access_log_subscription",
+    "GetAccessLogSubscription": "get_access_log_subscription",
+    "ListAccessLogSubscriptions": "list_access_log_subscriptions",
+    "UpdateAccessLogSubscription": "update_access_log_subscription",
+    "DeleteAccessLogSubscription": "delete_access_log_subscription",
     "PutAuthPolicy": "put_auth_policy", "GetAuthPolicy": "get_auth_policy", "DeleteAuthPolicy": "delete_auth_policy",
     "ListTagsForResource": "list_tags_for_resource", "TagResource": "tag_resource", "UntagResource": "untag_resource",
 }
@@ -40,7 +45,8 @@ OPERATIONS = {
 # HTTP status AWS answers with on success (from the service model's responseCode).
 SUCCESS_STATUS = {"CreateService": 201, "CreateServiceNetwork": 201, "CreateListener": 201, "CreateRule": 201,
                   "CreateTargetGroup": 201, "DeleteServiceNetwork": 204, "DeleteListener": 204,
-                  "DeleteRule": 204, "DeleteAuthPolicy": 204, "UntagResource": 200}
+                  "DeleteRule": 204, "DeleteAuthPolicy": 204, "UntagResource": 200,
+                  "CreateAccessLogSubscription": 201, "DeleteAccessLogSubscription": 204}
 
 
 def region_model(ctx, region: str) -> LatticeRegion:

@@ -111,3 +111,25 @@ def listener_target_protocol(listener_protocol: str, target_protocol: Optional[s
     want = "TCP" if listener_protocol == "TLS_PASSTHROUGH" else "HTTP or HTTPS"
     return Refusal("ValidationException", f"A {listener_protocol} listener forwards to {want} target groups, not "
                                           f"{target_protocol}.")
+
+
+# Where Lattice can write access logs, by the destination ARN's service.
+LOG_DESTINATIONS = {"logs": "CloudWatch Logs", "s3": "S3", "firehose": "Firehose"}
+
+
+def log_destination_type(arn: str) -> str:
+    return LOG_DESTINATIONS.get(arn.split(":")[2] if arn.count(":") >= 5 else "", "unknown")
+
+
+def log_destination(arn: str) -> Optional[Refusal]:
+    """A log group (``arn:aws:logs:<region>:<account>:log-group:<name>``), a bucket (``arn:aws:s3:::<bucket>``) or a
+    Firehose delivery stream."""
+    parts = arn.split(":")
+    ok = (len(parts) >= 6 and parts[0] == "arn" and
+          ((parts[2] == "logs" and parts[5] == "log-group" and len(parts) >= 7 and parts[6])
+           or (parts[2] == "s3" and parts[5] and "/" not in parts[5])
+           or (parts[2] == "firehose" and parts[5].startswith("deliverystream/"))))
+    if ok:
+        return None
+    return Refusal("ValidationException", f"Access log destination {arn} must be the ARN of a CloudWatch Logs log "
+                                          "group, an S3 bucket or a Firehose delivery stream.")

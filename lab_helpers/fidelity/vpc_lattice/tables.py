@@ -56,6 +56,7 @@ class LatticeTables:
         self.target_groups: dict[str, dict] = {}
         self.vpc_associations: dict[str, dict] = {}
         self.service_associations: dict[str, dict] = {}
+        self.access_log_subscriptions: dict[str, dict] = {}
         self.auth_policies: dict[str, dict] = {}  # resource arn -> {"policy", "createdAt", ...}
         self.tags: dict[str, dict] = {}
         # health_of(region_model, target_group, target) -> (status, reasonCode); set by the health checker.

@@ -39,6 +39,7 @@ _ALIASES = {"deploy": "Deployment", "deployment": "Deployment", "deployments": "
             "tlsroute": "TLSRoute", "tlsroutes": "TLSRoute",
             "targetgrouppolicy": "TargetGroupPolicy", "targetgrouppolicies": "TargetGroupPolicy",
             "iamauthpolicy": "IAMAuthPolicy", "iamauthpolicies": "IAMAuthPolicy",
+            "accesslogpolicy": "AccessLogPolicy", "accesslogpolicies": "AccessLogPolicy",
             "vpcassociationpolicy": "VpcAssociationPolicy", "vpcassociationpolicies": "VpcAssociationPolicy",
             "serviceexport": "ServiceExport", "serviceexports": "ServiceExport",
             "serviceimport": "ServiceImport", "serviceimports": "ServiceImport",

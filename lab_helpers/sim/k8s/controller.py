@@ -9,7 +9,7 @@ controller's names and choices, so in live mode the same calls would build real 
 * backends and ``ServiceExport`` -> IP target groups (see :mod:`.backends`); ``ServiceImport`` backends reach the
   target groups other clusters exported.
 * ``IAMAuthPolicy`` / ``TargetGroupPolicy`` -> see :mod:`.policies`; ``VpcAssociationPolicy`` -> see
-  :mod:`.vpc_association`.
+  :mod:`.vpc_association`; ``AccessLogPolicy`` -> see :mod:`.access_log`.
 
 Reconciling is idempotent: it compares what Lattice has with what the objects ask for and fixes the difference.
 What Lattice refuses raises :class:`~lab_helpers.errors.ControllerRefused` naming the object, with the condition
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from lab_helpers.sim.k8s import backends, naming, policies, routes, vpc_association
+from lab_helpers.sim.k8s import access_log, backends, naming, policies, routes, vpc_association
 from lab_helpers.sim.k8s.cluster import Cluster, listen_on_target_ports, refuse_real_account
 from lab_helpers.sim.k8s.conditions import cond, objects
 from lab_helpers.sim.k8s.manifests import K8sObject
@@ -71,6 +71,7 @@ def reconcile(lab, cluster: Cluster) -> list[str]:
     policies.judge(cluster, "TargetGroupPolicy", lambda key: (key[0], key[1], key[2]) in cluster.objects)
     policies.reconcile_auth(lattice, cluster, networks, log)
     _guarded_all(cluster, "VpcAssociationPolicy", lambda: vpc_association.reconcile(lattice, cluster, networks, log))
+    _guarded_all(cluster, "AccessLogPolicy", lambda: access_log.reconcile(lattice, cluster, networks, log))
     _collect_services(lattice, cluster, wanted_services, log)
     backends.collect_garbage(lattice, cluster, used, log)
     cluster.controller["log"] = cluster.controller.get("log", []) + log

@@ -22,15 +22,18 @@ import html
 import json
 import random
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Optional
 from urllib.parse import urlsplit
 
 from lab_helpers.errors import LabError, LabInputError
-from lab_helpers.sim.k8s import auth, lattice_names, resolver, vpc_association
+from lab_helpers.sim.k8s import access_log, auth, lattice_names, resolver, vpc_association
 from lab_helpers.sim.k8s import health as hc
+from lab_helpers.sim.k8s.rule_match import describe_match, http_matches
 
+__all__ = ["Response", "Hop", "describe_match", "http", "http_many", "sign", "seed", "lattice_prefix_list"]
 RNG_KEY = "vpclab.lattice.rng"
 KEYS_KEY = "vpclab.lattice.signing-keys"
 
@@ -274,6 +277,19 @@ class _Plan:
         hops.append(Hop("pod", f"{pod} {target['id']}:{target['port']} answered {status}", status < 500))
         return Response(status, body, pod, hops, headers={k: v for k, v in meta.items() if k != "pod"})
 
+    def logged(self, req: _Request, rng: random.Random) -> Response:
+        """``send``, then one access log record per subscription of the network and the service (AccessLogPolicy)."""
+        started = time.time()
+        response = self.send(req, rng)
+        network, service = getattr(self, "network", None), getattr(self, "service", None)
+        if not hasattr(self, "access_logs"):
+            self.access_logs = access_log.subscriptions(self.lattice, network, service)
+        if self.access_logs:
+            entry = access_log.record(self.lab, req, response, from_vpc=self.from_vpc, network=network,
+                                      service=service, caller=_caller(self.lab, req.headers), started=started)
+            access_log.write(self.lab, self.access_logs, entry)
+        return response
+
     def _authorize(self, req: _Request, caller: Optional[str]) -> auth.Decision:
         if not self.policies:
             return auth.Decision(True, "authType NONE on network and service: no auth check")
@@ -295,7 +311,7 @@ class _Plan:
         path = req.path.split("?")[0]
         for rule in self.rules:
             http = rule["match"].get("httpMatch", {})
-            if _http_matches(http, req.method, path, req.headers):
+            if http_matches(http, req.method, path, req.headers):
                 return rule, f"{rule['name']} (priority {rule['priority']}, {describe_match(http)}) matched {path}"
         tried = ", ".join(f"{r['priority']}:{describe_match(r['match'].get('httpMatch', {}))}" for r in self.rules)
         return None, f"no rule matched {path} (tried {tried or 'none'}) → default action"
@@ -322,51 +338,12 @@ class _Plan:
         return self.target_cache[tg_id]
 
 
-def describe_match(http: dict) -> str:
-    parts = []
-    pm = http.get("pathMatch", {}).get("match", {})
-    if "exact" in pm:
-        parts.append(f"path = {pm['exact']}")
-    elif "prefix" in pm:
-        parts.append(f"path prefix {pm['prefix']}")
-    if http.get("method"):
-        parts.append(f"method {http['method']}")
-    for h in http.get("headerMatches", []):
-        parts.append(f"header {h['name']}={next(iter(h['match'].values()))}")
-    return ", ".join(parts) or "any request"
-
-
-def _http_matches(http: dict, method: str, path: str, headers: dict) -> bool:
-    """Lattice's rule match: method, path (exact or *string* prefix), headers (exact/prefix/contains)."""
-    if http.get("method") and http["method"].upper() != method:
-        return False
-    pm = http.get("pathMatch")
-    if pm:
-        sensitive = pm.get("caseSensitive", False)
-        have = path if sensitive else path.lower()
-        match = pm["match"]
-        if "exact" in match and have != (match["exact"] if sensitive else match["exact"].lower()):
-            return False
-        if "prefix" in match and not have.startswith(match["prefix"] if sensitive else match["prefix"].lower()):
-            return False
-    for hm in http.get("headerMatches", []):
-        value = headers.get(hm["name"].lower())
-        if value is None:
-            return False
-        sensitive = hm.get("caseSensitive", False)
-        value = value if sensitive else value.lower()
-        kind, want = next(iter(hm["match"].items()))
-        want = want if sensitive else want.lower()
-        if not {"exact": value == want, "prefix": value.startswith(want), "contains": want in value}[kind]:
-            return False
-    return True
-
-
 def http(lab, from_vpc: str, url: str, method: str = "GET", headers: Optional[dict] = None,
          source: Optional[str] = None) -> Response:
     """Send one request from ``from_vpc`` (from the client at private IP ``source``) to ``url`` through Lattice."""
     req = _parse(url, method, headers, source)
-    return _Plan(lab, from_vpc, req).send(req, _rng(lab))
+    plan = _Plan(lab, from_vpc, req)
+    return plan.logged(req, _rng(lab))
 
 
 def http_many(lab, from_vpc: str, url: str, count: int, method: str = "GET", headers: Optional[dict] = None,
@@ -375,7 +352,7 @@ def http_many(lab, from_vpc: str, url: str, count: int, method: str = "GET", hea
     req = _parse(url, method, headers, source)
     rng = random.Random(seed_value) if seed_value is not None else _rng(lab)
     plan = _Plan(lab, from_vpc, req)
-    return [plan.send(req, rng) for _ in range(count)]
+    return [plan.logged(req, rng) for _ in range(count)]
 
 
 def lattice_prefix_list(lab, region: Optional[str] = None) -> dict:

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from lab_helpers.errors import ManifestError
+from lab_helpers.sim.k8s import policy_checks
 from lab_helpers.sim.k8s.naming import SERVICE_NAME_OVERRIDE
 
 GATEWAY_API = ("gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1")
@@ -30,10 +31,11 @@ API_VERSIONS = {
     "HTTPRoute": GATEWAY_API, "TargetGroupPolicy": AWS_POLICY, "IAMAuthPolicy": AWS_POLICY,
     "ServiceExport": AWS_POLICY, "ServiceImport": AWS_POLICY, "Secret": ("v1",),
     "GRPCRoute": GATEWAY_API + ("gateway.networking.k8s.io/v1alpha2",), "VpcAssociationPolicy": AWS_POLICY,
+    "AccessLogPolicy": AWS_POLICY,
     "TLSRoute": ("gateway.networking.k8s.io/v1alpha2", "gateway.networking.k8s.io/v1alpha3"),
 }
 # Kinds the real controller handles that this model does not (yet): a clear refusal instead of a wrong answer.
-NOT_MODELLED = {"AccessLogPolicy": "access-log subscriptions", "ServiceNetwork": "the ServiceNetwork CRD"}
+NOT_MODELLED = {"ServiceNetwork": "the ServiceNetwork CRD"}
 SECRET_FIELDS = ("data", "stringData", "type", "immutable")
 KINDS = tuple(API_VERSIONS)
 
@@ -75,6 +77,7 @@ SPECS: dict[str, Any] = {
                                           "statusMatch": str, "path": str, "port": int, "protocol": str,
                                           "protocolVersion": str}},
     "IAMAuthPolicy": {"targetRef": _TARGET_REF, "policy": ANY},
+    "AccessLogPolicy": {"targetRef": _TARGET_REF, "destinationArn": str},
     "VpcAssociationPolicy": {"targetRef": _TARGET_REF, "securityGroupIds": [str], "associateWithVpc": bool},
     "ServiceExport": {},
     "ServiceImport": {"type": str, "ports": [{"name": str, "port": int, "protocol": str, "appProtocol": str}],
@@ -86,6 +89,7 @@ REQUIRED = {
     "Gateway": ("gatewayClassName", "listeners"), "HTTPRoute": (), "GRPCRoute": (), "TLSRoute": ("hostnames", "rules"),
     "TargetGroupPolicy": ("targetRef",),
     "IAMAuthPolicy": ("targetRef", "policy"), "VpcAssociationPolicy": ("targetRef",), "ServiceExport": (),
+    "AccessLogPolicy": ("targetRef", "destinationArn"),
     "ServiceImport": (), "Secret": (),
 }
 STATUS_MATCH = re.compile(r"\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*")  # Lattice matchers: 200 / 200,202 / 200-299
@@ -372,18 +376,8 @@ def _iam_auth_policy(obj: K8sObject) -> None:
         raise ManifestError(f"IAMAuthPolicy {obj.name}: spec.policy must be an IAM policy with a Statement list.")
 
 
-def _vpc_association_policy(obj: K8sObject) -> None:
-    kind = obj.spec["targetRef"].get("kind")
-    if kind != "Gateway":
-        raise ManifestError(f"VpcAssociationPolicy {obj.name}: targetRef.kind must be Gateway (its service network's "
-                            f"association with the cluster VPC), not {kind!r}.")
-    bad = [g for g in obj.spec.get("securityGroupIds", []) if not re.fullmatch(r"sg-[0-9a-f]{8,17}", g)]
-    if bad:
-        raise ManifestError(f"VpcAssociationPolicy {obj.name}: {', '.join(bad)} is not a security group id "
-                            "(sg-0123456789abcdef0); look it up with describe_security_groups.")
-
-
 _SEMANTICS = {"Deployment": _deployment, "Service": _service, "Gateway": _gateway, "HTTPRoute": _httproute,
               "GRPCRoute": _grpcroute, "TLSRoute": _tlsroute,
               "TargetGroupPolicy": _target_group_policy, "IAMAuthPolicy": _iam_auth_policy,
-              "VpcAssociationPolicy": _vpc_association_policy}
+              "VpcAssociationPolicy": policy_checks.vpc_association_policy,
+              "AccessLogPolicy": policy_checks.access_log_policy}
