@@ -12,7 +12,9 @@ Supported policy language (enough for the labs, with a clear error for the rest)
 ``*``), Resource (ARN patterns), Condition with ``StringEquals``/``StringNotEquals``/``StringLike``/``StringNotLike``
 on ``aws:PrincipalArn``, ``vpc-lattice-svcs:SourceVpc``, ``vpc-lattice-svcs:SourceVpcOwnerAccount``,
 ``vpc-lattice-svcs:RequestMethod``, ``vpc-lattice-svcs:ServiceNetworkArn``, ``vpc-lattice-svcs:ServiceArn``,
-``vpc-lattice-svcs:Port``.
+``vpc-lattice-svcs:Port``, ``aws:PrincipalAccount``, and the request's own ``vpc-lattice-svcs:RequestHeader/<name>``
+(header names case-insensitive) and ``vpc-lattice-svcs:RequestQueryString/<key>``. A key the request does not
+carry (a header it lacks) fails every operator except the negated ones, as in IAM.
 """
 from __future__ import annotations
 
@@ -63,14 +65,25 @@ _OPS = {
 }
 
 
+REQUEST_KEYS = ("vpc-lattice-svcs:RequestHeader/", "vpc-lattice-svcs:RequestQueryString/")
+
+
 def _conditions_hold(conditions: dict, keys: dict) -> bool:
     for op, tests in (conditions or {}).items():
         if op not in _OPS:
             raise LabError(f"Auth policy condition operator {op!r} is not modelled; use one of {', '.join(_OPS)}.")
         for key, want in tests.items():
-            if key not in keys:
+            per_request = key.startswith(REQUEST_KEYS)
+            if per_request and key.startswith(REQUEST_KEYS[0]):
+                key = REQUEST_KEYS[0] + key[len(REQUEST_KEYS[0]):].lower()
+            if key not in keys and not per_request:
                 raise LabError(f"Auth policy condition key {key!r} is not modelled; use one of "
-                               f"{', '.join(sorted(keys))}.")
+                               f"{', '.join(sorted(k for k in keys if not k.startswith(REQUEST_KEYS)))}, "
+                               f"{REQUEST_KEYS[0]}<name> or {REQUEST_KEYS[1]}<key>.")
+            if key not in keys:  # the request lacks it: only a negated operator holds
+                if "Not" not in op:
+                    return False
+                continue
             if not _OPS[op](keys[key], [str(w) for w in _as_list(want)]):
                 return False
     return True

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Optional
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from lab_helpers.errors import LabError, LabInputError
 from lab_helpers.sim.k8s import access_log, auth, lattice_names, resolver, vpc_association
@@ -296,7 +296,10 @@ class _Plan:
         keys = {"aws:PrincipalArn": caller, "vpc-lattice-svcs:SourceVpc": self.from_vpc,
                 "vpc-lattice-svcs:SourceVpcOwnerAccount": self.service["arn"].split(":")[4],
                 "vpc-lattice-svcs:RequestMethod": req.method, "vpc-lattice-svcs:ServiceNetworkArn": self.network["arn"],
-                "vpc-lattice-svcs:ServiceArn": self.service["arn"], "vpc-lattice-svcs:Port": str(req.port)}
+                "vpc-lattice-svcs:ServiceArn": self.service["arn"], "vpc-lattice-svcs:Port": str(req.port),
+                "aws:PrincipalAccount": caller.split(":")[4] if caller else None}
+        keys |= {auth.REQUEST_KEYS[0] + name: value for name, value in req.headers.items()}
+        keys |= {auth.REQUEST_KEYS[1] + k: v for k, v in parse_qsl(urlsplit(req.path).query, keep_blank_values=True)}
         resource = f"{self.service['arn']}/{req.path.split('?')[0].lstrip('/')}"
         reasons = []
         for what in ("network", "service"):
