@@ -653,7 +653,7 @@ exported = next(tg for tg in lattice_api.list_target_groups()["items"]
                     "application-networking.k8s.aws/SourceTypeKey") == "ServiceExport")
 tags = lattice_api.list_tags_for_resource(resourceArn=exported["arn"])["tags"]
 print("exported target group", exported["name"], "in", exported["vpcIdentifier"],
-      "made by cluster", tags["application-networking.k8s.aws/K8SClusterName"])
+      "made by cluster", tags["application-networking.k8s.aws/ClusterName"])
 check.equal("the cross-cluster call reaches a demo-app-a pod in eks-vpc",
             (answer.status, (answer.target or "").startswith("demo-app-a"), exported["vpcIdentifier"]),
             (200, True, eks_vpc), hint="Is the ServiceExport applied in eks-demo and its health check on /v1/health?")

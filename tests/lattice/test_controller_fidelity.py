@@ -256,7 +256,7 @@ def test_each_route_gets_its_own_target_group(world):
     one, two = _tg_of_service(lab, "r1-default"), _tg_of_service(lab, "r2-default")
     assert one["id"] != two["id"]
     tags = lat.list_tags_for_resource(resourceArn=two["arn"])["tags"]
-    assert tags["application-networking.k8s.aws/K8SRouteName"] == "r2"
+    assert tags["application-networking.k8s.aws/RouteName"] == "r2"
     assert tags["application-networking.k8s.aws/SourceTypeKey"] == "HTTPRoute"
     assert lat.list_targets(targetGroupIdentifier=two["id"])["items"]
 

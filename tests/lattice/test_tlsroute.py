@@ -92,3 +92,20 @@ def test_served_api_keeps_passthrough_listeners_on_tcp_and_without_rules(tls_wor
         lat.create_rule(serviceIdentifier=svc["id"], listenerIdentifier=lst["id"], name="extra", priority=1,
                         match={"httpMatch": {"pathMatch": {"match": {"prefix": "/"}}}},
                         action={"fixedResponse": {"statusCode": 404}})
+
+
+def test_services_carry_the_controllers_tags(tls_world):
+    lab = tls_world.lab
+    lat = lab.client("vpc-lattice")
+    svc = _service(lab)
+    tags = lat.list_tags_for_resource(resourceArn=svc["arn"])["tags"]
+    base = "application-networking.k8s.aws/"
+    assert (tags[base + "RouteName"], tags[base + "RouteNamespace"], tags[base + "RouteType"]) == \
+        ("secure-app", "default", "tls")
+    assert tags[base + "ManagedBy"].endswith(f"/eks-demo/{tls_world.eks_vpc}")
+    listener = lat.list_listeners(serviceIdentifier=svc["id"])["items"][0]
+    group = lat.get_listener(serviceIdentifier=svc["id"], listenerIdentifier=listener["id"])["defaultAction"]
+    tg = lat.get_target_group(targetGroupIdentifier=group["forward"]["targetGroups"][0]["targetGroupIdentifier"])
+    tg_tags = lat.list_tags_for_resource(resourceArn=tg["arn"])["tags"]
+    assert (tg_tags[base + "SourceTypeKey"], tg_tags[base + "RouteName"], tg_tags[base + "ServiceName"]) == \
+        ("TLSRoute", "secure-app", "demo-app-a")

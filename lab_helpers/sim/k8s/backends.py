@@ -55,9 +55,9 @@ def route_target_group(lattice, cluster: Cluster, route: K8sObject, ref: dict, l
     service = cluster.objects.get(("Service", ns, ref["name"]))
     if service is None:
         return None
-    tags = {TAG + "K8SServiceName": ref["name"], TAG + "K8SServiceNamespace": ns, SOURCE_TYPE: route.kind,
-            TAG + "K8SRouteName": route.name, TAG + "K8SRouteNamespace": route.namespace,
-            TAG + "K8SClusterName": cluster.name}
+    tags = {TAG + "ServiceName": ref["name"], TAG + "ServiceNamespace": ns, SOURCE_TYPE: route.kind,
+            TAG + "RouteName": route.name, TAG + "RouteNamespace": route.namespace,
+            TAG + "ClusterName": cluster.name}
     key = ("route", route.kind, route.namespace, route.name, ns, ref["name"])
     port = ref.get("port") or service.spec["ports"][0]["port"]
     # A GRPCRoute's target groups speak gRPC (model_build_targetgroup.go sets protocolVersion GRPC for them).
@@ -73,8 +73,8 @@ def export_target_group(lattice, cluster: Cluster, export: K8sObject, log: list)
     service = cluster.objects.get(("Service", export.namespace, export.name))
     if service is None:
         return None
-    tags = {TAG + "K8SServiceName": export.name, TAG + "K8SServiceNamespace": export.namespace,
-            SOURCE_TYPE: "ServiceExport", TAG + "K8SClusterName": cluster.name}
+    tags = {TAG + "ServiceName": export.name, TAG + "ServiceNamespace": export.namespace,
+            SOURCE_TYPE: "ServiceExport", TAG + "ClusterName": cluster.name}
     key = ("export", export.namespace, export.name)
     policy = policy_for(cluster, export.namespace, export.name, "ServiceExport")
     return ensure(lattice, cluster, key, service, policy, service.spec["ports"][0]["port"], tags, log)
@@ -92,12 +92,12 @@ def imported_target_groups(lattice, cluster: Cluster, route: K8sObject, ref: dic
     out = []
     for tg in lattice.list_target_groups()["items"]:
         tags = lattice.list_tags_for_resource(resourceArn=tg["arn"])["tags"]
-        if tags.get(SOURCE_TYPE) != "ServiceExport" or tags.get(TAG + "K8SServiceName") != ref["name"] or \
-                tags.get(TAG + "K8SServiceNamespace") != ns:
+        if tags.get(SOURCE_TYPE) != "ServiceExport" or tags.get(TAG + "ServiceName") != ref["name"] or \
+                tags.get(TAG + "ServiceNamespace") != ns:
             continue
         if notes.get(TAG + "aws-vpc") not in (None, tg.get("vpcIdentifier")):
             continue
-        if notes.get(TAG + "aws-eks-cluster-name") not in (None, tags.get(TAG + "K8SClusterName")):
+        if notes.get(TAG + "aws-eks-cluster-name") not in (None, tags.get(TAG + "ClusterName")):
             continue
         out.append(tg["id"])
     return out
@@ -133,7 +133,7 @@ def ensure(lattice, cluster: Cluster, key: tuple, service: K8sObject, policy: Op
                   "ipAddressType": "IPV4"}
         if want_hc:
             config["healthCheck"] = want_hc
-        tags = {**tags, TAG + "K8SProtocolVersion": version}
+        tags = {**tags, TAG + "ProtocolVersion": version}
         tg = lattice.create_target_group(name=name, type="IP", config=config, tags=tags)
         tgs[key] = tg["id"]
         log.append(f"created target group {name} ({tags[SOURCE_TYPE]} {key[-1]})")

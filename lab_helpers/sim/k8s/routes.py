@@ -106,7 +106,7 @@ def reconcile(lattice, cluster: Cluster, route: K8sObject, networks: dict, log: 
     route.status = {"parents": statuses}
     if not attached:
         return None
-    svc, warnings = _service(lattice, route, attached, log)
+    svc, warnings = _service(lattice, route, attached, log, service_tags(cluster, route))
     cluster.controller.setdefault("services", {})[route.key] = svc["id"]
     wanted = {} if standalone(route, [gw for gw, _, _ in attached]) else {net["id"]: net for _, _, net in attached}
     _associate(lattice, svc, wanted, log)
@@ -138,14 +138,24 @@ def reconcile(lattice, cluster: Cluster, route: K8sObject, networks: dict, log: 
     return svc["id"]
 
 
-def _service(lattice, route: K8sObject, attached: list[tuple], log: list) -> tuple[dict, list[str]]:
+def service_tags(cluster: Cluster, route: K8sObject) -> dict:
+    """The tags the controller puts on a route's service (pkg/model/lattice: RouteName, RouteNamespace, RouteType;
+    pkg/aws: ManagedBy ``<account>/<cluster>/<vpc>``)."""
+    account = cluster.arn.split(":")[4]
+    return {naming.ANNOTATION + "RouteName": route.name, naming.ANNOTATION + "RouteNamespace": route.namespace,
+            naming.ANNOTATION + "RouteType": {"HTTPRoute": "http", "GRPCRoute": "grpc", "TLSRoute": "tls"}[route.kind],
+            naming.ANNOTATION + "ManagedBy": f"{account}/{cluster.name}/{cluster.vpc_id}"}
+
+
+def _service(lattice, route: K8sObject, attached: list[tuple], log: list,
+             tags: dict) -> tuple[dict, list[str]]:
     name = naming.service_name(route.name, route.namespace, route.annotations)
     hostnames = route.spec.get("hostnames", [])
     certificate = certificate_arn(attached)
     svc = find_service(lattice, name)
     warnings = []
     if svc is None:
-        kwargs: dict[str, Any] = {"name": name, "authType": "NONE"}
+        kwargs: dict[str, Any] = {"name": name, "authType": "NONE", "tags": tags}
         if hostnames:
             kwargs["customDomainName"] = hostnames[0]
         if certificate:
