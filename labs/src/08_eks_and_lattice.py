@@ -626,6 +626,11 @@ v2
 # A target group made for a ServiceExport gets its health check from a `TargetGroupPolicy` whose `targetRef` is
 # the **ServiceExport** (group `application-networking.k8s.aws`); one aimed at the Service changes only the route
 # target groups in its own cluster.
+#
+# Sources (the controller's own documentation):
+# [ServiceExport](https://github.com/aws/aws-application-networking-k8s/blob/main/docs/api-types/service-export.md),
+# [ServiceImport](https://github.com/aws/aws-application-networking-k8s/blob/main/docs/api-types/service-import.md),
+# [the multi-cluster guide](https://github.com/aws/aws-application-networking-k8s/blob/main/docs/guides/multi-cluster.md).
 
 # %%
 eks2_vpc, eks2_subnets = make_vpc("eks2-vpc", "10.4.0.0/16", [("10.4.1.0/24", AZ_A), ("10.4.2.0/24", AZ_B)])
