@@ -2,6 +2,7 @@
 import json
 import re
 import shutil
+import socket
 import subprocess
 import time
 import urllib.request
@@ -10,6 +11,14 @@ import pytest
 from nbrun import LABS, ROOT
 
 from lab_helpers.core.sandbox import free_loopback_port
+
+
+def accepts_connections(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except ConnectionRefusedError:
+        return False
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -30,6 +39,12 @@ def test_make_lab_serves_the_labs(tmp_path):
             else:
                 time.sleep(0.5)
         token = url.split("token=")[1]
+        # jupyter_server prints its URL before it binds (the bind is an io_loop callback), so the URL means
+        # "starting", not "listening": wait until the port accepts a connection, then ask it for the labs.
+        while not accepts_connections(port):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"`make lab` printed its URL but never listened on {port}:\n{log.read_text()[-2000:]}")
+            time.sleep(0.2)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents?token={token}", timeout=30) as reply:
             listed = {item["name"] for item in json.load(reply)["content"]}
         assert {p.name for p in LABS.glob("[0-9][0-9]_*.ipynb")} <= listed
