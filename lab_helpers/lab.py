@@ -108,10 +108,10 @@ class Lab(LabSession):
         return solutions.load(self.name, name)
 
 
-def _install_fidelity(lab: LabSession) -> None:
+def _install_fidelity(lab: LabSession) -> bool:
     from lab_helpers import fidelity
 
-    fidelity.install_on(lab)
+    return fidelity.install_on(lab)
 
 
 def _price_notice(service: str, operation: str, params: dict, region: str):

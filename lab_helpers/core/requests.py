@@ -16,3 +16,14 @@ def remember_params(params, context, **_):
 def api_params(context: dict) -> dict:
     """The caller's API parameters, as given to the client method (after any ``params``-stage rewrite)."""
     return context.get(PARAMS_KEY, {})
+
+
+RAW_HEADER = "x-vpclab-raw"  # a sandbox's raw clients send it: the fidelity layer lets the request through as it is
+
+
+def mark_raw(session) -> None:
+    """Mark every request of ``session`` (a boto3 session of the sandbox) as a raw read of the world."""
+    def add_header(request, **_):
+        request.headers[RAW_HEADER] = "1"
+
+    session.events.register("request-created", add_header, unique_id="vpclab-raw")

@@ -57,6 +57,7 @@ class LabSession:
     _raw_clients: dict = field(default_factory=dict)
     shim_state: dict = field(default_factory=dict)
     closed: bool = False
+    _closers: list = field(default_factory=list)  # run at close, newest first (e.g. the fidelity layer's exit)
     course: bool = True  # False for your own notebook's lab: start_lab("our-network-notes")
     # Bumped by every write through the lab's sessions (see _install_hooks), so a simulator can reuse what it read
     # from the world (lab.trace's snapshot) until the world changes.
@@ -116,10 +117,16 @@ class LabSession:
         self.close()
         return report
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when this lab closes, before its sandbox stops."""
+        self._closers.append(callback)
+
     def close(self) -> None:
         if self.closed:
             return
         self.closed = True
+        while self._closers:
+            self._closers.pop()()
         loopback.stop_owned_by(self)  # IMDS, DNS: servers this lab started and nobody closed
         if self._sandbox is not None:
             self._sandbox.stop()
@@ -165,12 +172,12 @@ def _boto_session(region: str, sandbox: bool) -> boto3.Session:
 
 def open_session(name: str, mode: Optional[str] = None, region: Optional[str] = None, *, server: bool = False,
                  live_ok: bool = False, quiet: bool = False, cls: type = LabSession,
-                 install_fidelity: Optional[Callable[[LabSession], None]] = None,
+                 install_fidelity: Optional[Callable[[LabSession], Optional[bool]]] = None,
                  price_notice: Optional[Callable[[str, str, dict, str], Optional[str]]] = None) -> LabSession:
     """Open lab ``name`` as a ``cls`` (a :class:`LabSession` or subclass): the platform half of ``start_lab``.
 
-    ``install_fidelity(lab)`` is called when the backend is moto (sandbox, or live against a loopback moto
-    server), so the layer above decides which AWS rules the sandbox enforces. In live mode
+    ``install_fidelity(lab)`` lets the layer above serve the sandbox's AWS rules; it returns True when that layer
+    also tags and records every create (for every client), so the lab's own session need not. In live mode
     ``price_notice(service, operation, params, region)`` may return a line to print before a billed create.
     """
     info = catalog.resolve(name)
@@ -184,9 +191,8 @@ def open_session(name: str, mode: Optional[str] = None, region: Optional[str] = 
         lab = _start_live(cls, info.name, region, run_id, live_ok)
     lab.course = info.course
     kernel.open_lab(lab)
-    _install_hooks(lab, price_notice)
-    if lab.uses_fidelity and install_fidelity is not None:
-        install_fidelity(lab)
+    backend_records = bool(install_fidelity(lab)) if install_fidelity is not None else False
+    _install_hooks(lab, price_notice, client_records=not backend_records)
     if not quiet:
         _announce(lab)
         if not info.course:
@@ -213,8 +219,10 @@ def _start_sandbox(cls: type, name: str, region: str, run_id: str, server: bool)
         print(f"ℹ️ Closed the sandbox of {previous.name} (run {previous.run_id}) first: one sandbox per kernel.")
     backend = SandboxBackend(region, server=server)
     backend.start()
+    raw = _boto_session(region, True)
+    requests.mark_raw(raw)  # the simulators' reads of the world go to moto as they are
     return cls(name, "sandbox", region, run_id, _boto_session(region, True), "moto", None, Ledger(run_id, name),
-               _sandbox=backend, _raw_session=_boto_session(region, True))
+               _sandbox=backend, _raw_session=raw)
 
 
 def _start_live(cls: type, name: str, region: Optional[str], run_id: str, live_ok: bool) -> LabSession:
@@ -231,7 +239,7 @@ def _start_live(cls: type, name: str, region: Optional[str], run_id: str, live_o
     return lab
 
 
-def _install_hooks(lab: LabSession, price_notice=None) -> None:
+def _install_hooks(lab: LabSession, price_notice=None, client_records: bool = True) -> None:
     events = lab.session.events
     tags = tagging.tag_pairs(lab.run_id, lab.name)
 
@@ -243,9 +251,10 @@ def _install_hooks(lab: LabSession, price_notice=None) -> None:
             lab.ledger.record(model.service_model.service_name, model.name, context.get("client_region", lab.region),
                               parsed, requests.api_params(context))
 
-    events.register("before-parameter-build", add_tags, unique_id="vpclab-tags")
+    if client_records:
+        events.register("before-parameter-build", add_tags, unique_id="vpclab-tags")
+        events.register("after-call", record, unique_id="vpclab-ledger")
     events.register("before-parameter-build", requests.remember_params, unique_id=requests.REMEMBER_PARAMS_ID)
-    events.register("after-call", record, unique_id="vpclab-ledger")
     ref = weakref.ref(lab)
 
     def refuse_when_closed(**_):

@@ -1,4 +1,8 @@
-"""The fidelity layer: botocore event handlers that make the moto sandbox answer as AWS does.
+"""The fidelity layer: AWS's rules and the operations moto lacks, served where moto answers requests.
+
+The layer runs inside moto's request dispatch (:mod:`.dispatch`), so ``lab.client``, a plain ``boto3.client``,
+the AWS CLI and any SDK pointed at the sandbox's loopback server meet the same AWS, in AWS's request and response
+shapes (:mod:`.wire`), for the Region each request was signed for.
 
 One sub-package per AWS service (as moto has one folder per service): ``ec2/`` (one module per resource family),
 ``route53/``, ``eks/``, ``vpc_lattice/``. Each module holds its AWS rules as pure functions returning a
@@ -11,6 +15,7 @@ from __future__ import annotations
 import importlib
 
 from lab_helpers.fidelity.base import Refusal, Shim, ShimContext, aws_error, aws_response, install, refuse
+from lab_helpers.fidelity.dispatch import Layer, activate, deactivate
 
 # Modules whose SHIMS are installed on every sandbox session, in this order.
 SERVICE_MODULES = [
@@ -21,9 +26,22 @@ SERVICE_MODULES = [
 ]
 
 
-def install_on(lab) -> None:
-    """Install every shim on ``lab``'s botocore session (the sandbox, or live against a loopback moto server)."""
-    install(lab.session.events, all_shims(), ShimContext(raw_client=lab.raw_client, state=lab.shim_state))
+def install_on(lab) -> bool:
+    """Serve ``lab``'s sandbox through the layer, for every client, until the lab closes.
+
+    Returns True when the layer also tags every create with the run and records it in the lab's ledger (whichever
+    client made it), so the lab's own client need not. In live mode the layer is not installed: AWS (or the
+    ``vpclab serve`` standing in for it) enforces its own rules, and the client tags and records.
+    """
+    if lab.mode != "sandbox":
+        return False
+    from lab_helpers.core.tagging import tag_pairs
+
+    layer = Layer(all_shims(), ShimContext(raw_client=lab.raw_client, state=lab.shim_state),
+                  tags=tag_pairs(lab.run_id, lab.name), record=lab.ledger.record, on_write=lab.refresh)
+    activate(layer)
+    lab.on_close(lambda: deactivate(layer))
+    return True
 
 
 def all_shims() -> list[Shim]:
@@ -34,4 +52,4 @@ def all_shims() -> list[Shim]:
 
 
 __all__ = ["Refusal", "refuse", "Shim", "ShimContext", "aws_error", "aws_response", "install", "install_on",
-           "all_shims", "SERVICE_MODULES"]
+           "all_shims", "SERVICE_MODULES", "Layer", "activate", "deactivate"]

@@ -119,8 +119,9 @@ def next_partitions(group: dict, taken: list, count: int) -> list:
 
 
 # -- glue -------------------------------------------------------------------------------------------------------
-def _state(ctx) -> dict:
-    store = ctx.store(STORE)
+def _state(ctx, region: str) -> dict:
+    # Placement groups belong to a Region: the same name may exist once in each (CreatePlacementGroup's uniqueness).
+    store = ctx.store(STORE).setdefault(region, {})
     store.setdefault("groups", {})  # name -> PlacementGroup dict (AWS shape)
     store.setdefault("members", {})  # instance id -> {"group": name, "partition": int|None}
     return store
@@ -141,8 +142,8 @@ def _unknown(name) -> tuple:
     return ("InvalidPlacementGroup.Unknown", f"The Placement Group '{name}' is unknown.")
 
 
-def _instances(ctx, ids=None) -> list:
-    ec2 = ctx.raw_client("ec2", None)
+def _instances(ctx, region: str, ids=None) -> list:
+    ec2 = ctx.raw_client("ec2", region)
     kw = {"InstanceIds": list(ids)} if ids else {}
     found = []
     for page in ec2.get_paginator("describe_instances").paginate(**kw):
@@ -151,21 +152,21 @@ def _instances(ctx, ids=None) -> list:
     return found
 
 
-def _members(ctx, state: dict, group_name: str, exclude: str = None) -> list:
+def _members(ctx, region: str, state: dict, group_name: str, exclude: str = None) -> list:
     ids = [i for i, m in state["members"].items() if m["group"] == group_name and i != exclude]
     if not ids:
         return []
     return [{"id": i["InstanceId"], "az": i["Placement"]["AvailabilityZone"], "state": i["State"]["Name"],
-             "partition": state["members"][i["InstanceId"]].get("partition")} for i in _instances(ctx, ids)]
+             "partition": state["members"][i["InstanceId"]].get("partition")} for i in _instances(ctx, region, ids)]
 
 
 def create_placement_group(params, ctx, context=None, **_):
-    state = _state(ctx)
+    region = request_region(context)
+    state = _state(ctx, region)
     strategy = params.get("Strategy", "")
     refusal = create_refusal(params.get("GroupName", ""), strategy, params.get("PartitionCount"), state["groups"])
     if refusal:
         return aws_error(*refusal)
-    region = request_region(context)
     group_id = "pg-" + secrets.token_hex(9)[:17]
     tags = [t for spec in params.get("TagSpecifications", []) if spec.get("ResourceType") == "placement-group"
             for t in spec.get("Tags", [])]
@@ -190,8 +191,9 @@ def _matches(group: dict, flt: dict) -> bool:
     return field is not None and group.get(field) in values
 
 
-def describe_placement_groups(params, ctx, **_):
-    state = _state(ctx)
+def describe_placement_groups(params, ctx, context=None, **_):
+    region = request_region(context)
+    state = _state(ctx, region)
     groups = list(state["groups"].values())
     for name in params.get("GroupNames", []):
         if _find_group(state, name=name) is None:
@@ -208,12 +210,13 @@ def describe_placement_groups(params, ctx, **_):
     return aws_response({"PlacementGroups": [dict(g) for g in groups]})
 
 
-def delete_placement_group(params, ctx, **_):
-    state = _state(ctx)
+def delete_placement_group(params, ctx, context=None, **_):
+    region = request_region(context)
+    state = _state(ctx, region)
     name = params.get("GroupName", "")
     if name not in state["groups"]:
         return aws_error(*_unknown(name))
-    alive = [m for m in _members(ctx, state, name) if m["state"] in ALIVE]
+    alive = [m for m in _members(ctx, region, state, name) if m["state"] in ALIVE]
     if alive:
         return aws_error("InvalidPlacementGroup.InUse",
                          f"The placement group '{name}' is in use and may not be deleted: "
@@ -225,40 +228,42 @@ def delete_placement_group(params, ctx, **_):
     return aws_response({})
 
 
-def _target_az(ctx, params) -> str:
+def _target_az(ctx, region: str, params) -> str:
     placement = params.get("Placement") or {}
     if placement.get("AvailabilityZone"):
         return placement["AvailabilityZone"]
     subnet = params.get("SubnetId") or next((n.get("SubnetId") for n in params.get("NetworkInterfaces", [])
                                              if n.get("SubnetId")), None)
-    ec2 = ctx.raw_client("ec2", None)
+    ec2 = ctx.raw_client("ec2", region)
     if subnet:
         return ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0]["AvailabilityZone"]
     defaults = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]
     return sorted(s["AvailabilityZone"] for s in defaults)[0] if defaults else ""
 
 
-def run_instances_check(params, ctx, **_):
+def run_instances_check(params, ctx, context=None, **_):
+    region = request_region(context)
     placement = params.get("Placement") or {}
     name, gid = placement.get("GroupName"), placement.get("GroupId")
     if not name and not gid:
         return None
-    state = _state(ctx)
+    state = _state(ctx, region)
     group = _find_group(state, name=name, group_id=gid)
     if group is None:
         return aws_error(*_unknown(name or gid))
     try:
-        az = _target_az(ctx, params)
+        az = _target_az(ctx, region, params)
     except Exception:  # a bad subnet id: let moto give its own InvalidSubnetID.NotFound
         return None
     count = int(params.get("MaxCount", 1))
     return _err(launch_refusal(group, params.get("InstanceType", "m1.small"), az, count,
-                               placement.get("PartitionNumber"), _members(ctx, state, group["GroupName"])))
+                               placement.get("PartitionNumber"), _members(ctx, region, state, group["GroupName"])))
 
 
-def run_instances_record(parsed, ctx, params=None, **_):
+def run_instances_record(parsed, ctx, params=None, context=None, **_):
+    region = request_region(context)
     placement = (params or {}).get("Placement") or {}
-    state = _state(ctx)
+    state = _state(ctx, region)
     group = _find_group(state, name=placement.get("GroupName"), group_id=placement.get("GroupId"))
     if group is None:
         return
@@ -288,8 +293,9 @@ def _patch(instance: dict, state: dict) -> None:
         placement["PartitionNumber"] = member["partition"]
 
 
-def describe_instances_patch(parsed, ctx, **_):
-    state = _state(ctx)
+def describe_instances_patch(parsed, ctx, context=None, **_):
+    region = request_region(context)
+    state = _state(ctx, region)
     if not state["members"]:
         return
     for res in parsed.get("Reservations", []):
@@ -297,14 +303,15 @@ def describe_instances_patch(parsed, ctx, **_):
             _patch(inst, state)
 
 
-def modify_instance_placement(params, ctx, **_):
+def modify_instance_placement(params, ctx, context=None, **_):
+    region = request_region(context)
     name, gid = params.get("GroupName"), params.get("GroupId")
     if name is None and gid is None:
         return None  # tenancy/affinity/host changes: moto's own behaviour
-    state = _state(ctx)
+    state = _state(ctx, region)
     iid = params["InstanceId"]
     try:
-        inst = _instances(ctx, [iid])[0]
+        inst = _instances(ctx, region, [iid])[0]
     except Exception:
         return aws_error("InvalidInstanceID.NotFound", f"The instance ID '{iid}' does not exist")
     if inst["State"]["Name"] != "stopped":
@@ -319,7 +326,7 @@ def modify_instance_placement(params, ctx, **_):
         return aws_error(*_unknown(name or gid))
     partition = params.get("PartitionNumber")
     refusal = launch_refusal(group, inst["InstanceType"], inst["Placement"]["AvailabilityZone"], 0, partition,
-                             _members(ctx, state, group["GroupName"], exclude=iid))
+                             _members(ctx, region, state, group["GroupName"], exclude=iid))
     if refusal:
         return aws_error(*refusal)
     if group["Strategy"] == "partition" and not partition:

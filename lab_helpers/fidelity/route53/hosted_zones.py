@@ -11,7 +11,9 @@ both attributes as required for the zone to *resolve* (rule 57) but the API acce
 """
 from __future__ import annotations
 
-from lab_helpers.fidelity.base import Shim, aws_error
+from typing import Optional
+
+from lab_helpers.fidelity.base import Refusal, Shim, aws_error, aws_response
 
 
 def _fqdn(name: str) -> str:
@@ -110,6 +112,39 @@ def create_private_zone(params, ctx, **_):
     return None
 
 
+def caller_reference_refusal(reference: str, existing_references: set) -> Optional[Refusal]:
+    """A caller reference names one CreateHostedZone request: a second zone with it is HostedZoneAlreadyExists.
+
+    https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html (CallerReference, Errors)
+    """
+    if reference and reference in existing_references:
+        return Refusal("HostedZoneAlreadyExists",
+                       f"A hosted zone was already created with caller reference {reference!r}. A caller reference "
+                       "makes a retried request safe: use a new, unique one (for example a timestamp) for a new zone.")
+    return None
+
+
+def create_hosted_zone(params, ctx, **_):
+    """Serve CreateHostedZone as AWS does: a zone created with a VPC is private, whatever the request's config says.
+
+    https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html ("If you want to create a
+    private hosted zone, specify VPC"). moto reads only ``HostedZoneConfig.PrivateZone``, so a request written as
+    the AWS CLI writes it (``--vpc ...`` alone) would get a public zone.
+    """
+    route53 = ctx.raw_client("route53", None)
+    references = {z.get("CallerReference") for page in route53.get_paginator("list_hosted_zones").paginate()
+                  for z in page["HostedZones"]}
+    refusal = caller_reference_refusal(params.get("CallerReference", ""), references)
+    if refusal:
+        return aws_error(*refusal, 409)
+    vpc = params.get("VPC")
+    if not vpc or not vpc.get("VPCId") or (params.get("HostedZoneConfig") or {}).get("PrivateZone"):
+        return None
+    config = {**(params.get("HostedZoneConfig") or {}), "PrivateZone": True}
+    answer = route53.create_hosted_zone(**{**params, "HostedZoneConfig": config})
+    return aws_response(answer, 201)
+
+
 SHIMS = [
     Shim("route-53", "ChangeResourceRecordSets", "call",
          "Route 53: CREATE of an existing set, or a CNAME beside other records, is InvalidChangeBatch (rule 58 zone "
@@ -118,4 +153,7 @@ SHIMS = [
          "Rule 57: one private zone per name per VPC (ConflictingDomainExists)", associate_vpc),
     Shim("route-53", "CreateHostedZone", "call",
          "Rule 57: one private zone per name per VPC (ConflictingDomainExists)", create_private_zone),
+    Shim("route-53", "CreateHostedZone", "call",
+         "CreateHostedZone: a zone created with a VPC is private; a caller reference is used once "
+         "(https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html)", create_hosted_zone),
 ]
