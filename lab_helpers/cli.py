@@ -239,6 +239,13 @@ def _credential_summary() -> str:
         "; the sandbox never uses them"
 
 
+def cmd_serve(args) -> int:
+    from lab_helpers.serve import serve
+
+    serve(args.region, args.port, args.verbose)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vpclab", description="AWS VPC networking labs: sandbox or live.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -265,6 +272,11 @@ def parser() -> argparse.ArgumentParser:
     clean.add_argument("--yes", action="store_true", help="really delete")
     clean.set_defaults(func=cmd_cleanup)
     sub.add_parser("doctor", help="versions, kernel, mode, credentials (never secrets)").set_defaults(func=cmd_doctor)
+    srv = sub.add_parser("serve", help="the sandbox as a local AWS endpoint for the AWS CLI, Terraform or any SDK")
+    srv.add_argument("--port", type=int, default=4566, help="port on 127.0.0.1 (0: any free port)")
+    srv.add_argument("--region", help="the default Region (requests may name any)")
+    srv.add_argument("-v", "--verbose", action="store_true", help="list each request as it comes")
+    srv.set_defaults(func=cmd_serve)
     from lab_helpers.classroom import add_classroom_commands  # instructor, progress, timing
 
     add_classroom_commands(sub)

@@ -59,6 +59,7 @@ class SandboxBackend:
     region: str
     server: bool = False
     endpoint_url: Optional[str] = None
+    port: int = 0  # 0: the kernel picks a free one as it binds (``vpclab serve --port`` asks for one)
     _mock: Any = None  # moto's mock_aws(), once started
     _server: Any = None  # moto's ThreadedMotoServer, when server=True
     _saved_env: dict = field(default_factory=dict)
@@ -76,7 +77,7 @@ class SandboxBackend:
             # In one process the server shares moto's backends with the in-process mock: one world, two doors.
             # Port 0: the kernel picks a free port as it binds, so no other process can take it in between.
             self._quiet_server_log()
-            self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+            self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
             self._server.start()
             port = self._server.get_host_and_port()[1]
             self._server_token = loopback.track(self, self._stop_server)  # at exit, if the lab is never closed
