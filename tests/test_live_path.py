@@ -1,5 +1,6 @@
-"""Live mode, proven without an AWS account: each lab runs in live mode against a moto server on 127.0.0.1,
-then nothing tagged with its run id may be left and every ledger entry must be deleted."""
+"""Live mode, proven without an AWS account: each lab runs in live mode against ``vpclab serve`` on 127.0.0.1
+(moto with the course's AWS rules, as AWS itself enforces them), then nothing tagged with its run id may be left and
+every ledger entry must be deleted."""
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-2", "ap-northeas
 @pytest.fixture(scope="module")
 def moto_server():
     port = free_loopback_port()
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "lab_helpers.cli", "serve", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -33,7 +34,7 @@ def moto_server():
         except Exception:
             if time.monotonic() > deadline or proc.poll() is not None:
                 proc.kill()
-                pytest.fail("the moto server did not start on loopback")
+                pytest.fail("vpclab serve did not start on loopback")
             time.sleep(0.2)
     yield url
     proc.terminate()
@@ -84,7 +85,7 @@ def test_live_mode_tags_and_records_every_create(moto_server, tmp_path):
 
     with environment(**_live_env(moto_server, tmp_path)):
         lab = lab_helpers.start_lab("01_vpc_basics", mode="live", region="us-east-1", quiet=True)
-        assert lab.backend == "moto-server" and lab.uses_fidelity
+        assert lab.backend == "moto-server" and not lab.uses_fidelity  # the server enforces AWS's rules, as AWS does
         ec2 = lab.client("ec2")
         vpc = ec2.create_vpc(CidrBlock="10.98.0.0/16")["Vpc"]
         tags = {t["Key"]: t["Value"] for t in vpc["Tags"]}
@@ -92,6 +93,22 @@ def test_live_mode_tags_and_records_every_create(moto_server, tmp_path):
         assert json.loads(lab.ledger.path.read_text())["entries"][0]["resource_id"] == vpc["VpcId"]
         report = lab.teardown()
     assert report.clean and report.deleted[0].resource_id == vpc["VpcId"]
+
+
+@pytest.mark.live
+def test_the_live_paths_server_refuses_what_aws_refuses(moto_server, tmp_path):
+    import lab_helpers
+    from botocore.exceptions import ClientError
+
+    with environment(**_live_env(moto_server, tmp_path)):
+        lab = lab_helpers.start_lab("01_vpc_basics", mode="live", region="us-east-1", quiet=True)
+        ec2 = lab.client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.97.0.0/16")["Vpc"]["VpcId"]
+        with pytest.raises(ClientError) as refused:
+            ec2.create_subnet(VpcId=vpc, CidrBlock="10.97.0.0/29")
+        report = lab.teardown()
+    assert refused.value.response["Error"]["Code"] == "InvalidSubnet.Range"
+    assert report.clean
 
 
 @pytest.mark.live

@@ -32,7 +32,7 @@ from lab_helpers import config
 from lab_helpers.core import catalog, kernel, live, loopback, regions, requests, tagging
 from lab_helpers.core.ledger import Ledger, vpclab_home
 from lab_helpers.core.sandbox import SandboxBackend
-from lab_helpers.core.teardown import TeardownReport, teardown
+from lab_helpers.core.teardown import TeardownReport, delete_entries, teardown, vpc_contents
 from lab_helpers.errors import LabClosedError, LabError
 
 READ_OPERATIONS = ("Describe", "List", "Get", "Search")  # operation-name prefixes that only read
@@ -105,7 +105,9 @@ class LabSession:
 
     @property
     def uses_fidelity(self) -> bool:
-        return self.backend != "aws"
+        """Whether this process serves the fidelity layer for the lab (the sandbox). In live mode AWS, or the
+        ``vpclab serve`` standing in for it, enforces AWS's rules itself."""
+        return self.mode == "sandbox"
 
     # -- lifecycle --------------------------------------------------------------------------------------------
     def teardown(self) -> TeardownReport:
@@ -115,6 +117,24 @@ class LabSession:
         report = teardown(self.ledger, self.client, self.regions)
         print(report)
         self.close()
+        return report
+
+    def release(self, *vpc_ids: str, region: Optional[str] = None) -> TeardownReport:
+        """Delete these VPCs and everything in them now, mid-lab (a new account holds only 5 VPCs per Region).
+
+        What they hold is read through describe calls, so it works for resources any client made.
+        """
+        self._require_open()
+        region = region or self.region
+        report = TeardownReport(self.run_id)
+        gone = set()
+        for vpc in vpc_ids:
+            entries = vpc_contents(self.client("ec2", region), vpc, region)
+            delete_entries(entries, self.client, report, lambda e: gone.add(e.resource_id))
+        for entry in self.ledger.alive():
+            if entry.resource_id in gone:
+                self.ledger.mark_deleted(entry)
+        self.refresh()
         return report
 
     def on_close(self, callback: Callable[[], None]) -> None:

@@ -155,3 +155,33 @@ def sweep_region(run_id: str | None, region: str, client_for: Callable, report: 
 
 def leftovers(run_id: str, regions: list[str], client_for: Callable) -> list[tuple[str, str, str]]:
     return [(region, kind, rid) for region in regions for kind, rid in tagged_ec2(client_for("ec2", region), run_id)]
+
+
+def vpc_contents(ec2, vpc_id: str, region: str) -> list[Entry]:
+    """Everything a VPC holds that must go before the VPC itself, read through describe calls, dependents first."""
+    by_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
+    found: list[tuple[str, str]] = []
+    found += [("instance", i["InstanceId"]) for r in ec2.describe_instances(Filters=by_vpc)["Reservations"]
+              for i in r["Instances"] if i["State"]["Name"] not in GONE]
+    found += [("natgateway", n["NatGatewayId"]) for n in ec2.describe_nat_gateways(Filter=by_vpc)["NatGateways"]
+              if n.get("State") not in GONE]
+    found += [("vpc-endpoint", e["VpcEndpointId"]) for e in ec2.describe_vpc_endpoints(Filters=by_vpc)["VpcEndpoints"]]
+    found += [("transit-gateway-attachment", a["TransitGatewayAttachmentId"]) for a in
+              ec2.describe_transit_gateway_vpc_attachments(Filters=by_vpc)["TransitGatewayVpcAttachments"]
+              if a.get("State") not in GONE]
+    for side in ("requester-vpc-info.vpc-id", "accepter-vpc-info.vpc-id"):
+        found += [("vpc-peering-connection", p["VpcPeeringConnectionId"]) for p in ec2.describe_vpc_peering_connections(
+            Filters=[{"Name": side, "Values": [vpc_id]}])["VpcPeeringConnections"]
+            if p["Status"]["Code"] not in GONE]
+    found += [("internet-gateway", g["InternetGatewayId"]) for g in ec2.describe_internet_gateways(
+        Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"]]
+    found += [("subnet", s["SubnetId"]) for s in ec2.describe_subnets(Filters=by_vpc)["Subnets"]]
+    found += [("route-table", t["RouteTableId"]) for t in ec2.describe_route_tables(Filters=by_vpc)["RouteTables"]
+              if not any(a.get("Main") for a in t.get("Associations", []))]
+    found += [("network-acl", a["NetworkAclId"]) for a in ec2.describe_network_acls(Filters=by_vpc)["NetworkAcls"]
+              if not a["IsDefault"]]
+    found += [("security-group", g["GroupId"]) for g in ec2.describe_security_groups(Filters=by_vpc)["SecurityGroups"]
+              if g["GroupName"] != "default"]
+    rank = {k.name: k.order for k in KINDS}
+    ordered = sorted(dict.fromkeys(found), key=lambda kr: rank[kr[0]])
+    return [Entry(kind, rid, region, "ec2") for kind, rid in ordered] + [Entry("vpc", vpc_id, region, "ec2")]

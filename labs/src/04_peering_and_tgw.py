@@ -251,6 +251,22 @@ check.that(f"A ({lab.region}) reaches E ({PEER_REGION}) over inter-region peerin
 a_to_e
 
 # %% [markdown]
+# ### Making room: a new account holds five VPCs per Region
+# A, B, C and D, plus the default VPC, are five VPCs in this Region: the default quota of a new account
+# ([Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)). The hub below
+# needs three more, so the peering VPCs go first. Predict: what would `create_vpc` answer for a sixth VPC?
+
+# %%
+from botocore.exceptions import ClientError
+
+try:
+    ec2.create_vpc(CidrBlock="10.9.0.0/16")  # an account with a raised quota accepts it; teardown removes it
+    print("Created: this account's quota is above the default.")
+except ClientError as err:
+    print("AWS answered:", err.response["Error"]["Code"], "-", err.response["Error"]["Message"])
+print(lab.release(A["vpc"], B["vpc"], C["vpc"], D))
+
+# %% [markdown]
 # ## 2. Transit Gateway: hub and spoke
 #
 # A Transit Gateway (TGW) is a regional router you attach VPCs (and VPNs, Direct Connect, other TGWs) to. Unlike
