@@ -59,3 +59,51 @@ def test_server_mode_serves_aws_cli_style_clients_on_loopback():
         assert vpc in [v["VpcId"] for v in other.describe_vpcs()["Vpcs"]]
     finally:
         lab.teardown()
+
+
+# Each of these, set before a lab opens, would send a client elsewhere or make it pick real credentials.
+HOSTILE = {
+    "AWS_ENDPOINT_URL_EC2": "https://ec2.us-east-1.amazonaws.com",
+    "AWS_ENDPOINT_URL_STS": "https://sts.amazonaws.com",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
+    "AWS_PROFILE": "production",
+    "AWS_DEFAULT_PROFILE": "production",
+    "AWS_CONFIG_FILE": "{hostile_config}",
+    "AWS_SHARED_CREDENTIALS_FILE": "{hostile_config}",
+    "AWS_USE_FIPS_ENDPOINT": "true",
+    "AWS_USE_DUALSTACK_ENDPOINT": "true",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://192.0.2.10/creds",
+    "AWS_WEB_IDENTITY_TOKEN_FILE": "{hostile_config}",
+    "AWS_ROLE_ARN": "arn:aws:iam::111122223333:role/prod",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://192.0.2.11",
+    "AWS_STS_REGIONAL_ENDPOINTS": "regional",
+}
+
+
+@pytest.mark.parametrize("variable", sorted(HOSTILE))
+def test_aws_cells_stay_on_loopback_whatever_the_environment_says(variable, monkeypatch, tmp_path):
+    import os
+    from pathlib import Path
+
+    hostile_config = tmp_path / "config"
+    hostile_config.write_text("[default]\nendpoint_url = https://ec2.us-east-1.amazonaws.com\n"
+                              "[profile production]\nrole_arn = arn:aws:iam::111122223333:role/prod\n"
+                              "credential_source = Ec2InstanceMetadata\n")
+    value = HOSTILE[variable].format(hostile_config=hostile_config)
+    monkeypatch.setenv(variable, value)
+    lab = lab_helpers.start_lab("01_vpc_basics", server=True, quiet=True)
+    try:
+        vpc = lab.client("ec2").create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+        assert variable not in os.environ or os.environ[variable] != value
+        aws = str(Path(sys.executable).parent / "aws")
+        # The child inherits the network guard: a request leaving 127.0.0.0/8 fails instead of reaching AWS.
+        seen = subprocess.run([aws, "ec2", "describe-vpcs", "--query", "Vpcs[].VpcId", "--output", "text"],
+                              capture_output=True, text=True, timeout=120)
+        assert seen.returncode == 0, seen.stderr[-600:]
+        assert vpc in seen.stdout.split()
+        who = subprocess.run([aws, "sts", "get-caller-identity", "--query", "Account", "--output", "text"],
+                             capture_output=True, text=True, timeout=120)
+        assert who.returncode == 0 and who.stdout.strip() == "123456789012", who.stderr[-600:]
+    finally:
+        lab.teardown()
+    assert os.environ[variable] == value  # restored when the lab closes

@@ -8,6 +8,7 @@ ask :func:`require_known` first. The list comes from the botocore installed with
 from __future__ import annotations
 
 import difflib
+import os
 from functools import lru_cache
 
 from lab_helpers.errors import UnknownRegionError
@@ -19,7 +20,11 @@ def known() -> frozenset[str]:
     import botocore.loaders
     import botocore.session
 
-    session = botocore.session.get_session()
+    # No profile and no config file: the list is botocore's own data, and a profile named in the environment
+    # that does not exist (or a hostile config file) must not stop a sandbox from opening.
+    session = botocore.session.Session(session_vars={"profile": (None, None, None, None),
+                                                     "config_file": (None, None, os.devnull, None),
+                                                     "credentials_file": (None, None, os.devnull, None)})
     names = {r for p in session.get_available_partitions() for r in session.get_available_regions("ec2", p)}
     loader = botocore.loaders.create_loader()
     for data_name in ("endpoints", "partitions"):
