@@ -6,6 +6,7 @@ tagged or torn down for you: the server's world lives as long as the process, an
 """
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections import Counter
@@ -40,6 +41,8 @@ class LocalEndpoint:
         known_regions.require_known(self.region, "vpclab serve")
         self.backend = SandboxBackend(self.region, server=True, port=self.port)
         self.backend.start()
+        # The shims' own reads stay in this process (moto's in-process mock), not a round trip through the server.
+        os.environ.pop("AWS_ENDPOINT_URL", None)
         self._layer = fidelity.Layer(fidelity.all_shims(), ShimContext(raw_client=self.raw_client, state={}),
                                      observe=self._observe)
         fidelity.activate(self._layer)

@@ -37,8 +37,12 @@ def moto_server():
                 pytest.fail("vpclab serve did not start on loopback")
             time.sleep(0.2)
     yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    proc.terminate()  # vpclab serve summarises what it held, then exits
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
 
 
 def _client_for(url):
