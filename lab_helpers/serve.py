@@ -10,14 +10,14 @@ import os
 import signal
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Optional
 
 from lab_helpers import config, fidelity
 from lab_helpers.core import regions as known_regions
-from lab_helpers.core.requests import mark_raw
 from lab_helpers.core.sandbox import FAKE_ENV, SandboxBackend
-from lab_helpers.fidelity.base import ShimContext
+from lab_helpers.fidelity.standalone import standalone_layer
 
 
 @dataclass
@@ -30,7 +30,7 @@ class LocalEndpoint:
     backend: Optional[SandboxBackend] = None
     seen: Counter = field(default_factory=Counter)  # (service, region) -> requests
     _layer: Optional[fidelity.Layer] = None
-    _clients: dict = field(default_factory=dict)
+    raw_client: Callable = field(default=lambda service, region=None: None, repr=False)  # the layer's, once started
 
     @property
     def url(self) -> str:
@@ -43,22 +43,10 @@ class LocalEndpoint:
         self.backend.start()
         # The shims' own reads stay in this process (moto's in-process mock), not a round trip through the server.
         os.environ.pop("AWS_ENDPOINT_URL", None)
-        self._layer = fidelity.Layer(fidelity.all_shims(), ShimContext(raw_client=self.raw_client, state={}),
-                                     observe=self._observe)
+        self._layer = standalone_layer(self.region, observe=self._observe)
+        self.raw_client = self._layer.ctx.raw_client
         fidelity.activate(self._layer)
         return self
-
-    def raw_client(self, service: str, region: Optional[str] = None):
-        """A client straight to moto (the shims read state with it), in-process like a lab's raw client."""
-        import boto3
-
-        key = (service, region or self.region)
-        if key not in self._clients:
-            session = boto3.Session(aws_access_key_id=FAKE_ENV["AWS_ACCESS_KEY_ID"],
-                                    aws_secret_access_key=FAKE_ENV["AWS_SECRET_ACCESS_KEY"], region_name=key[1])
-            mark_raw(session)
-            self._clients[key] = session.client(service, region_name=key[1])
-        return self._clients[key]
 
     def _observe(self, service: str, operation: str, region: str, status: int) -> None:
         self.seen[(service, region)] += 1

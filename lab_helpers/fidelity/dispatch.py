@@ -104,7 +104,7 @@ class Layer:
         results = _stage(shims, "result")
         if not results and self.record is None:
             return answer
-        parsed = wire.parsed_output(model, answer)
+        parsed = wire.parsed_output(response, model, answer)
         for shim in results:
             shim.handler(parsed, self.ctx, params=params, context=context)
         if results:

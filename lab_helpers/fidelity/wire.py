@@ -111,10 +111,14 @@ def _serialize(response, model: Optional[OperationModel], result: Any) -> Answer
     return status, headers, body
 
 
-def parsed_output(model: OperationModel, answer: Answer) -> dict:
-    """What a botocore client would make of moto's answer: the shims' ``result`` stage reads and edits this."""
+def parsed_output(response, model: OperationModel, answer: Answer) -> dict:
+    """What a botocore client would make of moto's answer: the shims' ``result`` stage reads and edits this.
+
+    Parsed in the protocol moto answered in (a service may speak several: JSON to one client, CBOR to another).
+    """
     status, headers, body = answer
     raw = body.encode("utf-8") if isinstance(body, str) else (body or b"")
-    protocol = model.service_model.protocol
+    protocol = response.determine_response_protocol(model.service_model)
+    protocol = {"query-json": "json"}.get(protocol, protocol)
     parser = botocore_parsers.create_parser(protocol)
     return parser.parse({"status_code": status, "headers": dict(headers), "body": raw}, model.output_shape)

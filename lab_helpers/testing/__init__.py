@@ -17,11 +17,37 @@ Sources and destinations are whatever ``lab.trace`` takes: instance or ENI ids, 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Optional, Union
 
-__all__ = ["assert_reachable", "assert_not_reachable", "assert_resolves", "assert_does_not_resolve",
+__all__ = ["aws_rules", "assert_reachable", "assert_not_reachable", "assert_resolves", "assert_does_not_resolve",
            "assert_reachable_only_from"]
+
+
+@contextmanager
+def aws_rules(region: str = "us-east-1") -> Iterator:
+    """AWS's rules (the course's fidelity layer) inside your own ``@mock_aws`` tests, for every client.
+
+        @mock_aws
+        def test_subnet_too_small():
+            with aws_rules():
+                ec2 = boto3.client("ec2", region_name="us-east-1")
+                vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+                with pytest.raises(ClientError, match="InvalidSubnet.Range"):
+                    ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/29")
+
+    The same as the ``aws_rules`` fixture. Nothing is tagged or recorded: your test owns its world.
+    """
+    from lab_helpers import fidelity
+    from lab_helpers.fidelity.standalone import standalone_layer
+
+    layer = standalone_layer(region)
+    fidelity.activate(layer)
+    try:
+        yield layer
+    finally:
+        fidelity.deactivate(layer)
 
 
 def _trace(lab, source, destination, port, protocol, options):

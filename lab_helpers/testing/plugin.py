@@ -1,4 +1,4 @@
-"""The pytest plugin (entry point ``pytest11`` named ``vpclab``): the ``vpc_sandbox`` fixture.
+"""The pytest plugin (entry point ``pytest11`` named ``vpclab``): the ``vpc_sandbox`` and ``aws_rules`` fixtures.
 
 Installed with vpc-labs, pytest loads it in every run, so it stays light: nothing heavier than pytest is imported
 until a test asks for ``vpc_sandbox``. Without the install (a checkout on ``PYTHONPATH``), load it by module:
@@ -50,3 +50,12 @@ def vpc_sandbox(request):
     finally:
         if not lab.closed:
             lab.teardown()
+
+
+@pytest.fixture
+def aws_rules():
+    """AWS's rules (the fidelity layer) for your own ``@mock_aws`` tests: plain boto3 clients meet them too."""
+    from lab_helpers.testing import aws_rules as rules_on
+
+    with rules_on() as layer:
+        yield layer

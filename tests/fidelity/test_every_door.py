@@ -182,3 +182,17 @@ def test_a_moto_gap_is_an_aws_error_not_a_traceback(world):
     answer = call("aws-cli", world["lab"], "ec2", "DescribeCapacityBlockExtensionOfferings",
                   {"CapacityReservationId": "cr-0123456789abcdef0", "CapacityBlockExtensionDurationHours": 24})
     assert answer == {"Error": "InvalidAction"}
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_a_malformed_lattice_identifier_is_a_validation_error(world, door):
+    answer = call(door, world["lab"], "vpc-lattice", "GetService", {"serviceIdentifier": "not a service id!!"})
+    assert answer == {"Error": "ValidationException"}
+
+
+def test_served_lattice_resources_are_in_the_tagging_api(world):
+    lab = world["lab"]
+    made = lab.client("vpc-lattice").create_service_network(name=f"tagged-{_unique()}", tags={"team": "payments"})
+    found = call("aws-cli", lab, "resourcegroupstaggingapi", "GetResources",
+                 {"TagFilters": [{"Key": "team", "Values": ["payments"]}]})
+    assert made["arn"] in [m["ResourceARN"] for m in found["ResourceTagMappingList"]]
