@@ -39,7 +39,7 @@ from lab_helpers.sim import costs
 from lab_helpers import start_lab
 from lab_helpers.lessons import cost_scenarios as scenarios
 
-lab = start_lab("03_vpc_endpoints", mode=MODE, region=REGION)
+lab = start_lab("03_vpc_endpoints", mode=MODE, region=REGION, server=True)  # server: for the `!aws` cells
 ec2 = lab.client("ec2")
 s3 = lab.client("s3")
 AZ_A, AZ_B = lab.region + "a", lab.region + "b"
@@ -538,6 +538,94 @@ built
 
 # %%
 lab.estimate()
+
+# %% [markdown]
+# ## 6. The notes' commands, in the AWS CLI
+# The course notes build these endpoints with the AWS CLI, so here are their commands, run as `!aws` cells against
+# this lab's world. In the sandbox, `start_lab(..., server=True)` started a local AWS endpoint on 127.0.0.1 and
+# pointed `AWS_ENDPOINT_URL` at it; in live mode the same cells reach your account. The sandbox's AWS rules answer
+# every client alike, so the CLI meets what it would meet in AWS. IPython puts Python values into a shell command:
+# `{cli_vpc}` becomes the value of `cli_vpc` (and `{{` is a literal brace).
+#
+# First a fresh VPC with two private subnets, made as the notes make theirs:
+
+# %%
+# out = !aws ec2 create-vpc --cidr-block 10.70.0.0/16 --query Vpc.VpcId --output text
+cli_vpc = out[-1]
+# out = !aws ec2 create-subnet --vpc-id {cli_vpc} --cidr-block 10.70.1.0/24 --availability-zone {AZ_A} --query Subnet.SubnetId --output text
+cli_private_a = out[-1]
+# out = !aws ec2 create-subnet --vpc-id {cli_vpc} --cidr-block 10.70.2.0/24 --availability-zone {AZ_B} --query Subnet.SubnetId --output text
+cli_private_b = out[-1]
+# out = !aws ec2 create-route-table --vpc-id {cli_vpc} --query RouteTable.RouteTableId --output text
+cli_rt = out[-1]
+# !aws ec2 associate-route-table --route-table-id {cli_rt} --subnet-id {cli_private_a} --output text
+cli_task = compute.launch(lab, cli_private_a, "cli-task")
+print("VPC", cli_vpc, "subnets", cli_private_a, cli_private_b, "route table", cli_rt, "task", cli_task)
+
+# %% [markdown]
+# ### The S3 gateway endpoint, with `--route-table-ids`
+# The notes' command, then their check (`describe-vpc-endpoints` filtered by service name):
+
+# %%
+# !aws ec2 create-vpc-endpoint --vpc-id {cli_vpc} --service-name com.amazonaws.{lab.region}.s3 --route-table-ids {cli_rt} --tag-specifications 'ResourceType=vpc-endpoint,Tags=[{{Key=Name,Value=shop-s3-endpoint}}]' --query VpcEndpoint.VpcEndpointId
+# !aws ec2 describe-vpc-endpoints --filters "Name=service-name,Values=com.amazonaws.{lab.region}.s3" "Name=vpc-id,Values={cli_vpc}" --query "VpcEndpoints[].[VpcEndpointId,VpcEndpointType,State]" --output table
+
+# %% [markdown]
+# **Predict:** the CLI made the endpoint, not `lab.client`. Does the task's S3 traffic take it? The trace reads the
+# route table AWS now holds:
+
+# %%
+cli_s3 = lab.trace(cli_task, "s3", port=443)
+check.that("S3 from the CLI-built subnet goes through the CLI-built gateway endpoint",
+           lambda: any(hop.startswith("vpce-") for hop in through(cli_s3)));
+cli_s3
+
+# %% [markdown]
+# ### Interface endpoints with `--private-dns-enabled`, as written
+# The notes create the `ecr.api`, `ecr.dkr` and `logs` endpoints with private DNS, in a VPC where nobody turned on
+# DNS hostnames. A new VPC has `enableDnsHostnames` off, and private DNS needs both DNS attributes
+# ([Access an AWS service using an interface VPC endpoint](https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html#prerequisites-interface-endpoints)).
+# **Predict** what AWS answers, then run the notes' commands as written (security group and 443 rule first):
+
+# %%
+# out = !aws ec2 create-security-group --group-name shop-interface-endpoints --description "Security group for VPC interface endpoints" --vpc-id {cli_vpc} --query GroupId --output text
+cli_sg = out[-1]
+# !aws ec2 authorize-security-group-ingress --group-id {cli_sg} --protocol tcp --port 443 --cidr 10.70.0.0/16 --query Return
+# refused = !aws ec2 create-vpc-endpoint --vpc-id {cli_vpc} --service-name com.amazonaws.{lab.region}.ecr.api --vpc-endpoint-type Interface --subnet-ids {cli_private_a} {cli_private_b} --security-group-ids {cli_sg} --private-dns-enabled 2>&1
+print(refused.n)
+check.that("AWS refuses private DNS while the VPC's DNS hostnames are off",
+           lambda: "InvalidParameter" in refused.n);
+
+# %% [markdown]
+# The fix is the VPC attribute, not the endpoint: turn on DNS hostnames, then the same three commands succeed.
+
+# %%
+# !aws ec2 modify-vpc-attribute --vpc-id {cli_vpc} --enable-dns-hostnames '{{"Value": true}}'
+# !aws ec2 create-vpc-endpoint --vpc-id {cli_vpc} --service-name com.amazonaws.{lab.region}.ecr.api --vpc-endpoint-type Interface --subnet-ids {cli_private_a} {cli_private_b} --security-group-ids {cli_sg} --private-dns-enabled --query VpcEndpoint.VpcEndpointId --output text
+# !aws ec2 create-vpc-endpoint --vpc-id {cli_vpc} --service-name com.amazonaws.{lab.region}.ecr.dkr --vpc-endpoint-type Interface --subnet-ids {cli_private_a} {cli_private_b} --security-group-ids {cli_sg} --private-dns-enabled --query VpcEndpoint.VpcEndpointId --output text
+# !aws ec2 create-vpc-endpoint --vpc-id {cli_vpc} --service-name com.amazonaws.{lab.region}.logs --vpc-endpoint-type Interface --subnet-ids {cli_private_a} {cli_private_b} --security-group-ids {cli_sg} --private-dns-enabled --query VpcEndpoint.VpcEndpointId --output text
+# !aws ec2 describe-vpc-endpoints --filters "Name=vpc-id,Values={cli_vpc}" --query "VpcEndpoints[].[ServiceName,VpcEndpointType,PrivateDnsEnabled]" --output table
+
+# %% [markdown]
+# **Predict:** can the task open 443 to the CLI-made `ecr.api` endpoint? Its security group was given the notes'
+# rule, 443 from the VPC's CIDR.
+
+# %%
+cli_ecr = ec2.describe_vpc_endpoints(Filters=[
+    {"Name": "vpc-id", "Values": [cli_vpc]},
+    {"Name": "service-name", "Values": [f"com.amazonaws.{lab.region}.ecr.api"]}])["VpcEndpoints"][0]["VpcEndpointId"]
+to_cli_ecr = lab.trace(cli_task, cli_ecr, port=443)
+check.that("The task reaches the CLI-made ecr.api endpoint on 443", lambda: to_cli_ecr.reachable);
+to_cli_ecr
+
+# %% [markdown]
+# In the sandbox, whatever the CLI creates is tagged with this run and written to the lab's ledger, like
+# `lab.client`'s creates. In your account the CLI knows nothing of the lab, so its resources carry no run tag:
+# release the CLI's VPC explicitly. `lab.release` finds what the VPC holds through describe calls (endpoints,
+# instances, subnets, route tables, security groups) and deletes it, dependents first.
+
+# %%
+print(lab.release(cli_vpc))
 
 # %% [markdown]
 # ## Clean up
