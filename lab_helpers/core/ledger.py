@@ -12,7 +12,7 @@ from typing import Optional
 
 from lab_helpers import config
 from lab_helpers.core.resources import BY_OPERATION, KINDS, ids_in
-from lab_helpers.errors import LedgerError
+from lab_helpers.errors import LabInputError, LedgerError
 
 
 def vpclab_home() -> Path:
@@ -43,6 +43,19 @@ class Ledger:
         self.entries.extend(added)
         self._save()
         return added
+
+    def adopt(self, kind: str, resource_id: str, region: str) -> Entry:
+        """Record a resource another client made (an ``!aws`` cell in live mode), once, so teardown deletes it."""
+        known = {k.name: k for k in KINDS}
+        if kind not in known:
+            raise LabInputError(f"Unknown resource kind {kind!r}: use one of {', '.join(sorted(known))}.")
+        for entry in self.alive():
+            if entry.kind == kind and entry.resource_id == resource_id:
+                return entry
+        entry = Entry(kind, resource_id, region, known[kind].service)
+        self.entries.append(entry)
+        self._save()
+        return entry
 
     def alive(self) -> list[Entry]:
         return [e for e in self.entries if not e.deleted]

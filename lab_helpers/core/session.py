@@ -119,6 +119,14 @@ class LabSession:
         self.close()
         return report
 
+    def adopt(self, kind: str, resource_id: str, region: Optional[str] = None) -> None:
+        """Make ``lab.teardown()`` delete a resource another client made (``"hosted-zone"``, ``"vpc"``...).
+
+        In the sandbox every client's creates are recorded already; in live mode an ``!aws`` cell's are not.
+        """
+        self._require_open()
+        self.ledger.adopt(kind, resource_id, region or self.region)
+
     def release(self, *vpc_ids: str, region: Optional[str] = None) -> TeardownReport:
         """Delete these VPCs and everything in them now, mid-lab (a new account holds only 5 VPCs per Region).
 

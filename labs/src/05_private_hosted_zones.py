@@ -48,7 +48,7 @@ from lab_helpers.teach import check
 from lab_helpers.sim import dns
 from lab_helpers.teach.compute import launch
 
-lab = lab_helpers.start_lab("05_private_hosted_zones", mode=MODE, region=REGION)
+lab = lab_helpers.start_lab("05_private_hosted_zones", mode=MODE, region=REGION, server=True)  # for `!aws` cells
 ec2, r53, elbv2 = lab.client("ec2"), lab.client("route53"), lab.client("elbv2")
 AZ_A, AZ_B = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"][:2]]
 
@@ -168,13 +168,22 @@ for vpc in (app, client, other):
 # %% [markdown]
 # ## 3. Three steps: zone, records, associations
 #
-# **Step 1 — create the zone**, associated with a first VPC. A private zone cannot exist without one.
+# **Step 1 — create the zone**, associated with a first VPC. A private zone cannot exist without one. The notes do
+# it with the AWS CLI, so this cell runs their command against the lab's world (`{app_vpc}` is the Python value).
+# The command never says "private": AWS makes a zone private *because* it is created with a VPC
+# ([CreateHostedZone](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html)).
+# The caller reference makes the request safe to retry; a second zone with the same reference is refused.
 
 # %%
-zone = r53.create_hosted_zone(Name="my-app.internal", CallerReference=lab.run_id + "-my-app",
-                              HostedZoneConfig={"PrivateZone": True, "Comment": "lab 05"},
-                              VPC={"VPCRegion": lab.region, "VPCId": app["vpc_id"]})
+app_vpc = app["vpc_id"]
+# !aws route53 create-hosted-zone --name my-app.internal --vpc VPCRegion={lab.region},VPCId={app_vpc} --caller-reference {lab.run_id}-my-app --query "HostedZone.[Id,Name,Config.PrivateZone]" --output text
+zone = r53.get_hosted_zone(Id=next(z["Id"] for z in r53.list_hosted_zones()["HostedZones"]
+                                   if z["CallerReference"] == f"{lab.run_id}-my-app"))
 zone_id = zone["HostedZone"]["Id"].split("/")[-1]
+lab.adopt("hosted-zone", zone["HostedZone"]["Id"])  # in live mode the CLI's zone is not in the ledger: teardown deletes it
+check.that("A zone created with --vpc is private", lambda: zone["HostedZone"]["Config"]["PrivateZone"]);
+# again = !aws route53 create-hosted-zone --name my-app.internal --vpc VPCRegion={lab.region},VPCId={app_vpc} --caller-reference {lab.run_id}-my-app 2>&1
+check.that("Reusing the caller reference is refused", lambda: "HostedZoneAlreadyExists" in again.n);
 print("zone", zone_id, zone["HostedZone"]["Name"])
 
 # %% [markdown]
@@ -241,6 +250,19 @@ print(lab.trace(other_box, api_server, port=443))
 # %%
 if not lab.resolve("api.my-app.internal", client["vpc_id"]).ok:  # the exercise was skipped: do it for later cells
     r53.associate_vpc_with_hosted_zone(HostedZoneId=zone_id, VPC={"VPCRegion": lab.region, "VPCId": client["vpc_id"]})
+
+# %% [markdown]
+# The notes do step 3 with the CLI as well. **Predict:** after this association, what does the *other* VPC get for
+# `api.my-app.internal`? And after the disassociation that follows?
+
+# %%
+other_vpc = other["vpc_id"]
+# !aws route53 associate-vpc-with-hosted-zone --hosted-zone-id {zone_id} --vpc VPCRegion={lab.region},VPCId={other_vpc} --query ChangeInfo.Status --output text
+check.equal("Associated through the CLI, the other VPC resolves the zone",
+            lambda: lab.resolve("api.my-app.internal", other_vpc).answers, [api_ip])
+# !aws route53 disassociate-vpc-from-hosted-zone --hosted-zone-id {zone_id} --vpc VPCRegion={lab.region},VPCId={other_vpc} --query ChangeInfo.Status --output text
+check.equal("Disassociated again, it gets NXDOMAIN", lambda: lab.resolve("api.my-app.internal", other_vpc).rcode,
+            "NXDOMAIN");
 
 # %% [markdown]
 # ## 4. A friendly name for an internal load balancer

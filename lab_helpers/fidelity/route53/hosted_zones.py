@@ -124,24 +124,27 @@ def caller_reference_refusal(reference: str, existing_references: set) -> Option
     return None
 
 
-def create_hosted_zone(params, ctx, **_):
+def caller_reference_once(params, ctx, **_):
+    """https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html (CallerReference)."""
+    route53 = ctx.raw_client("route53", None)
+    references = {z.get("CallerReference") for page in route53.get_paginator("list_hosted_zones").paginate()
+                  for z in page["HostedZones"]}
+    refusal = caller_reference_refusal(params.get("CallerReference", ""), references)
+    return aws_error(*refusal, 409) if refusal else None
+
+
+def private_when_created_with_vpc(params, ctx, **_):
     """Serve CreateHostedZone as AWS does: a zone created with a VPC is private, whatever the request's config says.
 
     https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html ("If you want to create a
     private hosted zone, specify VPC"). moto reads only ``HostedZoneConfig.PrivateZone``, so a request written as
     the AWS CLI writes it (``--vpc ...`` alone) would get a public zone.
     """
-    route53 = ctx.raw_client("route53", None)
-    references = {z.get("CallerReference") for page in route53.get_paginator("list_hosted_zones").paginate()
-                  for z in page["HostedZones"]}
-    refusal = caller_reference_refusal(params.get("CallerReference", ""), references)
-    if refusal:
-        return aws_error(*refusal, 409)
     vpc = params.get("VPC")
     if not vpc or not vpc.get("VPCId") or (params.get("HostedZoneConfig") or {}).get("PrivateZone"):
         return None
     config = {**(params.get("HostedZoneConfig") or {}), "PrivateZone": True}
-    answer = route53.create_hosted_zone(**{**params, "HostedZoneConfig": config})
+    answer = ctx.raw_client("route53", None).create_hosted_zone(**{**params, "HostedZoneConfig": config})
     return aws_response(answer, 201)
 
 
@@ -151,9 +154,11 @@ SHIMS = [
          "semantics)", change_resource_record_sets),
     Shim("route-53", "AssociateVPCWithHostedZone", "call",
          "Rule 57: one private zone per name per VPC (ConflictingDomainExists)", associate_vpc),
+    Shim("route-53", "CreateHostedZone", "call", "CreateHostedZone: a caller reference is used once "
+         "(https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html)", caller_reference_once),
     Shim("route-53", "CreateHostedZone", "call",
          "Rule 57: one private zone per name per VPC (ConflictingDomainExists)", create_private_zone),
-    Shim("route-53", "CreateHostedZone", "call",
-         "CreateHostedZone: a zone created with a VPC is private; a caller reference is used once "
-         "(https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html)", create_hosted_zone),
+    Shim("route-53", "CreateHostedZone", "call", "CreateHostedZone: a zone created with a VPC is private "
+         "(https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html)",
+         private_when_created_with_vpc),
 ]
