@@ -101,8 +101,9 @@ def test_live_mode_tags_and_records_every_create(moto_server, tmp_path):
 
 @pytest.mark.live
 def test_the_live_paths_server_refuses_what_aws_refuses(moto_server, tmp_path):
-    import lab_helpers
     from botocore.exceptions import ClientError
+
+    import lab_helpers
 
     with environment(**_live_env(moto_server, tmp_path)):
         lab = lab_helpers.start_lab("01_vpc_basics", mode="live", region="us-east-1", quiet=True)

@@ -29,13 +29,13 @@ class AwsError(ServiceException):
     exception's module, and the layer's errors belong to the request's service, not to one of moto's."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def service_model(service: str) -> ServiceModel:
     """botocore's model of ``service`` (moto's subclass), loaded once: every request needs it."""
     return get_service_model(service)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def event_service_name(service: str) -> str:
     """The name botocore's events (and so :class:`~lab_helpers.fidelity.base.Shim`) use: ``route53`` -> ``route-53``."""
     try:
