@@ -196,3 +196,36 @@ def test_served_lattice_resources_are_in_the_tagging_api(world):
     found = call("aws-cli", lab, "resourcegroupstaggingapi", "GetResources",
                  {"TagFilters": [{"Key": "team", "Values": ["payments"]}]})
     assert made["arn"] in [m["ResourceARN"] for m in found["ResourceTagMappingList"]]
+
+
+def test_a_cli_made_interface_endpoint_has_its_interfaces_in_its_subnet(world):
+    lab = world["lab"]
+    ec2 = lab.client("ec2")
+    group = ec2.create_security_group(GroupName=f"ep-{_unique()}", Description="443", VpcId=world["a"])["GroupId"]
+    made = call("aws-cli", lab, "ec2", "CreateVpcEndpoint", {
+        "VpcId": world["a"], "ServiceName": "com.amazonaws.us-east-1.sts", "VpcEndpointType": "Interface",
+        "SubnetIds": [world["subnet"]], "SecurityGroupIds": [group], "PrivateDnsEnabled": False})["VpcEndpoint"]
+    enis = ec2.describe_network_interfaces(NetworkInterfaceIds=made["NetworkInterfaceIds"])["NetworkInterfaces"]
+    assert enis and all(e["PrivateIpAddress"].startswith("10.40.1.") for e in enis)  # inside 10.40.1.0/24
+    assert all([g["GroupId"] for g in e["Groups"]] == [group] for e in enis)
+
+
+def test_a_cli_made_gateway_endpoint_defaults_to_gateway_and_deletes(world):
+    lab = world["lab"]
+    made = call("aws-cli", lab, "ec2", "CreateVpcEndpoint", {"VpcId": world["a"],
+                                                            "ServiceName": "com.amazonaws.us-east-1.dynamodb"})
+    assert made["VpcEndpoint"]["VpcEndpointType"] == "Gateway"
+    gone = call("aws-cli", lab, "ec2", "DeleteVpcEndpoints", {"VpcEndpointIds": [made["VpcEndpoint"]["VpcEndpointId"]]})
+    assert gone.get("Unsuccessful", []) == []
+
+
+def test_rules_read_state_in_the_requests_region(world):
+    lab = world["lab"]
+    west = lab.client("ec2", "us-west-2")
+    subnet_vpc = west.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.61.0.0/16"]}])["Vpcs"][0]["VpcId"]
+    subnet = west.create_subnet(VpcId=subnet_vpc, CidrBlock="10.61.1.0/24")["Subnet"]["SubnetId"]
+    image = west.describe_images()["Images"][0]["ImageId"]
+    instance = west.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]["InstanceId"]
+    answer = call("aws-cli", lab, "ec2", "ModifyInstanceMetadataOptions",
+                  {"InstanceId": instance, "HttpTokens": "required", "HttpPutResponseHopLimit": 2}, "us-west-2")
+    assert answer["InstanceMetadataOptions"]["HttpTokens"] == "required"
