@@ -6,8 +6,8 @@ from lab_helpers.fidelity.ec2 import (
                                       instances,
                                       internet_gateways,
                                       nat_gateways,
-                                      network_interfaces,
                                       network_acls,
+                                      network_interfaces,
                                       placement_groups,
                                       quotas,
                                       reachability_analyzer,
@@ -18,7 +18,8 @@ from lab_helpers.fidelity.ec2 import (
 )
 
 FAMILIES = [vpcs, vpc_peering, internet_gateways, network_acls, security_groups, instances, instance_metadata,
-            endpoints, nat_gateways, network_interfaces, placement_groups, quotas, reachability_analyzer, transit_gateways]
+            endpoints, nat_gateways, network_interfaces, placement_groups, quotas, reachability_analyzer,
+            transit_gateways]
 SHIMS = [shim for family in FAMILIES for shim in family.SHIMS]
 
 __all__ = ["SHIMS", "FAMILIES"]
