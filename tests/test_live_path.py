@@ -4,6 +4,7 @@ every ledger entry must be deleted."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -132,3 +133,60 @@ def test_live_mode_prints_the_price_before_a_billed_create(moto_server, tmp_path
         lab.teardown()
     assert "💲 Creating this bills nat gateway hours in us-east-1: $0.045 per hour" in notice
     assert "OFF-E1" in notice  # the price names its source
+
+
+def _cleanup(url, home, run_id):
+    env = {**os.environ, **_live_env(url, home)}
+    return subprocess.run([sys.executable, "-m", "lab_helpers.cli", "cleanup", "--run-id", run_id, "--yes",
+                           "--region", "us-east-1"], capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.live
+def test_an_interrupted_teardown_is_finished_by_vpclab_cleanup(moto_server, tmp_path):
+    import lab_helpers
+    from lab_helpers.core import resources
+
+    with environment(**_live_env(moto_server, tmp_path)):
+        lab = lab_helpers.start_lab("01_vpc_basics", mode="live", region="us-east-1", quiet=True)
+        ec2 = lab.client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.96.0.0/16")["Vpc"]["VpcId"]
+        ec2.create_subnet(VpcId=vpc, CidrBlock="10.96.1.0/24")
+        ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)
+        subnet_kind = next(k for k in resources.KINDS if k.name == "subnet")
+
+        def interrupted(*_):
+            raise KeyboardInterrupt  # Ctrl-C while teardown is half-way
+
+        delete = subnet_kind.delete
+        object.__setattr__(subnet_kind, "delete", interrupted)  # Kind is frozen: the table is not for editing
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                lab.teardown()
+        finally:
+            object.__setattr__(subnet_kind, "delete", delete)
+        assert lab.ledger.alive(), "the interruption left work for cleanup"
+    done = _cleanup(moto_server, tmp_path, lab.run_id)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert leftovers(lab.run_id, ["us-east-1"], _client_for(moto_server)) == []
+    assert vpc not in [v["VpcId"] for v in _client_for(moto_server)("ec2", "us-east-1").describe_vpcs()["Vpcs"]]
+
+
+@pytest.mark.live
+def test_a_create_interrupted_before_the_ledger_is_found_by_its_tags(moto_server, tmp_path):
+    import lab_helpers
+
+    with environment(**_live_env(moto_server, tmp_path)):
+        lab = lab_helpers.start_lab("01_vpc_basics", mode="live", region="us-east-1", quiet=True)
+
+        def interrupt_after_the_response(**_):
+            raise KeyboardInterrupt  # the kernel stopped after AWS created the VPC, before the ledger heard of it
+
+        lab.session.events.register_first("after-call.ec2.CreateVpc", interrupt_after_the_response)
+        with pytest.raises(KeyboardInterrupt):
+            lab.client("ec2").create_vpc(CidrBlock="10.95.0.0/16")
+        assert lab.ledger.alive() == []
+        tagged = leftovers(lab.run_id, ["us-east-1"], _client_for(moto_server))
+        assert [kind for _, kind, _ in tagged] == ["vpc"], "tagged at creation, so the run can still find it"
+    done = _cleanup(moto_server, tmp_path, lab.run_id)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert leftovers(lab.run_id, ["us-east-1"], _client_for(moto_server)) == []
