@@ -23,6 +23,7 @@ SERVICE_MODULES = [
     "lab_helpers.fidelity.route53",
     "lab_helpers.fidelity.eks",  # cluster security group; node groups that launch nodes
     "lab_helpers.fidelity.vpc_lattice",  # the VPC Lattice API (moto lacks deletes, rules, targets)
+    "lab_helpers.fidelity.service_quotas",  # increases are approved at once; the quota rules read them
 ]
 
 

@@ -75,7 +75,7 @@ class Layer:
         if tags_here:
             from lab_helpers.core.tagging import inject_tags
 
-            inject_tags(params, model, service, self.tags)
+            inject_tags(params, model, model.service_model.service_name, self.tags)
         wire.write_back(response, model, params)
         answer = self._answer(response, service, model, shims, params, context)
         if answer[0] < 300:
@@ -110,7 +110,7 @@ class Layer:
         if results:
             answer = wire.output(response, model, parsed)
         if self.record is not None and _creates(model):
-            self.record(service, model.name, response.region, parsed, params)
+            self.record(model.service_model.service_name, model.name, response.region, parsed, params)
         return answer
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Optional, Union
 
-__all__ = ["aws_rules", "assert_reachable", "assert_not_reachable", "assert_resolves", "assert_does_not_resolve",
+__all__ = ["aws_rules", "raise_quotas", "assert_reachable", "assert_not_reachable", "assert_resolves", "assert_does_not_resolve",
            "assert_reachable_only_from"]
 
 
@@ -48,6 +48,18 @@ def aws_rules(region: str = "us-east-1") -> Iterator:
         yield layer
     finally:
         fidelity.deactivate(layer)
+
+
+def raise_quotas(lab, regions: Optional[Iterable[str]] = None, value: int = 1000) -> None:
+    """Ask Service Quotas for more of every default quota the sandbox enforces (VPCs, Elastic IPs, gateways...),
+    as an account owner would before building a big world; the sandbox approves at once."""
+    from lab_helpers.fidelity.ec2.quotas import DEFAULTS
+
+    for region in regions or [lab.region]:
+        quotas = lab.client("service-quotas", region)
+        for quota in DEFAULTS:
+            quotas.request_service_quota_increase(ServiceCode=quota.service_code, QuotaCode=quota.quota_code,
+                                                  DesiredValue=float(value))
 
 
 def _trace(lab, source, destination, port, protocol, options):

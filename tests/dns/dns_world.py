@@ -1,4 +1,5 @@
 """Builders shared by the DNS scenario tests."""
+import uuid
 
 
 def make_vpc(ec2, cidr, dns=True):
@@ -9,7 +10,7 @@ def make_vpc(ec2, cidr, dns=True):
 
 
 def make_zone(r53, name, vpc, region="us-east-1"):
-    zone = r53.create_hosted_zone(Name=name, CallerReference=f"{name}-{vpc}", HostedZoneConfig={"PrivateZone": True},
+    zone = r53.create_hosted_zone(Name=name, CallerReference=f"{name}-{uuid.uuid4().hex}", HostedZoneConfig={"PrivateZone": True},
                                   VPC={"VPCRegion": region, "VPCId": vpc})
     return zone["HostedZone"]["Id"].split("/")[-1]
 

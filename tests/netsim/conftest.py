@@ -13,11 +13,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import lab_helpers  # noqa: E402
+from lab_helpers.testing import raise_quotas  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def lab():
     lab = lab_helpers.start_lab("01_vpc_basics", quiet=True)
+    # A module's scenarios share one world, more VPCs than a new account may hold: ask, as an owner would.
+    raise_quotas(lab, ["us-east-1", "us-west-2", "eu-west-1"])
     yield lab
     lab.teardown()
 

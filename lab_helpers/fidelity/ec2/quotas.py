@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from lab_helpers.fidelity.base import Refusal, Shim, refuse, request_region
+from lab_helpers.fidelity.service_quotas import applied_value
 
 QUOTAS_DOC = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html"
 
@@ -35,14 +36,22 @@ TRANSIT_GATEWAYS = Quota("Transit gateways per Region", 5, "ec2", "L-A2478D36", 
 DEFAULTS = [VPCS, ELASTIC_IPS, INTERNET_GATEWAYS, NAT_GATEWAYS, TRANSIT_GATEWAYS]
 
 
-def quota_refusal(quota: Quota, used: int, where: str) -> Optional[Refusal]:
-    """Refuse one more when ``used`` already reaches the default quota."""
-    if used < quota.default:
+def quota_refusal(quota: Quota, used: int, where: str, applied: Optional[float] = None) -> Optional[Refusal]:
+    """Refuse one more when ``used`` already reaches the quota (the default, or an ``applied`` increase)."""
+    limit = int(applied) if applied is not None else quota.default
+    if used < limit:
         return None
+    which = f"an increased {limit}" if applied is not None else f"a default {limit}"
     return Refusal(quota.error,
                    f"The maximum number of {quota.name.split(' per ')[0]} has been reached in {where}: "
-                   f"{used} of a default {quota.default} ({quota.name}). Delete one you no longer need, or ask for "
-                   f"more in Service Quotas ({quota.service_code} {quota.quota_code}); see {QUOTAS_DOC}")
+                   f"{used} of {which} ({quota.name}). Delete one you no longer need, or ask for more with "
+                   f"Service Quotas (request-service-quota-increase --service-code {quota.service_code} "
+                   f"--quota-code {quota.quota_code}); see {QUOTAS_DOC}")
+
+
+def _refusal(ctx, quota: Quota, used: int, region: str, where: Optional[str] = None):
+    applied = applied_value(ctx, region, quota.service_code, quota.quota_code)
+    return refuse(quota_refusal(quota, used, where or region, applied))
 
 
 # -- glue -------------------------------------------------------------------------------------------------------
@@ -53,21 +62,21 @@ def _ec2(ctx, context):
 
 def vpc_quota(params, ctx, context=None, **_):
     ec2, region = _ec2(ctx, context)
-    return refuse(quota_refusal(VPCS, len(ec2.describe_vpcs()["Vpcs"]), region))
+    return _refusal(ctx, VPCS, len(ec2.describe_vpcs()["Vpcs"]), region)
 
 
 def address_quota(params, ctx, context=None, **_):
     ec2, region = _ec2(ctx, context)
-    return refuse(quota_refusal(ELASTIC_IPS, len(ec2.describe_addresses()["Addresses"]), region))
+    return _refusal(ctx, ELASTIC_IPS, len(ec2.describe_addresses()["Addresses"]), region)
 
 
 def internet_gateway_quota(params, ctx, context=None, **_):
     ec2, region = _ec2(ctx, context)
-    return refuse(quota_refusal(INTERNET_GATEWAYS, len(ec2.describe_internet_gateways()["InternetGateways"]), region))
+    return _refusal(ctx, INTERNET_GATEWAYS, len(ec2.describe_internet_gateways()["InternetGateways"]), region)
 
 
 def nat_gateway_quota(params, ctx, context=None, **_):
-    ec2, _ = _ec2(ctx, context)
+    ec2, region = _ec2(ctx, context)
     subnets = ec2.describe_subnets(SubnetIds=[params["SubnetId"]])["Subnets"] if params.get("SubnetId") else []
     if not subnets:
         return None  # moto answers the missing subnet with its own InvalidSubnetID.NotFound
@@ -75,13 +84,13 @@ def nat_gateway_quota(params, ctx, context=None, **_):
     live = [n for n in ec2.describe_nat_gateways()["NatGateways"] if n.get("State") not in ("deleted", "deleting")]
     in_az = [n for n in live if n.get("SubnetId") and
              ec2.describe_subnets(SubnetIds=[n["SubnetId"]])["Subnets"][0]["AvailabilityZone"] == az]
-    return refuse(quota_refusal(NAT_GATEWAYS, len(in_az), az))
+    return _refusal(ctx, NAT_GATEWAYS, len(in_az), region, az)
 
 
 def transit_gateway_quota(params, ctx, context=None, **_):
     ec2, region = _ec2(ctx, context)
     live = [t for t in ec2.describe_transit_gateways()["TransitGateways"] if t.get("State") != "deleted"]
-    return refuse(quota_refusal(TRANSIT_GATEWAYS, len(live), region))
+    return _refusal(ctx, TRANSIT_GATEWAYS, len(live), region)
 
 
 SHIMS = [

@@ -31,7 +31,7 @@ class AccessLogs(LatticeTables):
                for s in self.access_log_subscriptions.values()):
             raise ApiRefused("ConflictException", f"{res['id']} already has an access log subscription to a {kind} "
                                                   "destination: one per destination type.", 409)
-        aid = new_id("sla")
+        aid = new_id("als")  # AWS ids: als-<17>, the pattern the API model checks
         now = utc_now()
         sub = {"id": aid, "arn": self.arn(f"accesslogsubscription/{aid}"), "resourceId": res["id"],
                "resourceArn": res["arn"], "destinationArn": p["destinationArn"], "createdAt": now,

@@ -115,7 +115,15 @@ def _eni_ips(ec2, eni_ids) -> list[str]:
     if not eni_ids:
         return []
     enis = ec2.describe_network_interfaces(NetworkInterfaceIds=list(eni_ids))["NetworkInterfaces"]
-    return [eni["PrivateIpAddress"] for eni in enis if eni.get("PrivateIpAddress")]
+    return [ip for ip in (primary_ip(eni) for eni in enis) if ip]
+
+
+def primary_ip(eni: dict) -> str:
+    """An interface's primary private address: the flagged one in its address list (the scalar field can lag behind
+    the list after an address is moved, as the sandbox does for interface endpoints)."""
+    listed = eni.get("PrivateIpAddresses") or []
+    primary = next((a for a in listed if a.get("Primary")), listed[0] if listed else None)
+    return (primary or {}).get("PrivateIpAddress") or eni.get("PrivateIpAddress", "")
 
 
 def _private_dns_name(ec2, endpoint: dict) -> Optional[str]:
