@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Optional, Union
 
-__all__ = ["aws_rules", "raise_quotas", "assert_reachable", "assert_not_reachable", "assert_resolves", "assert_does_not_resolve",
-           "assert_reachable_only_from"]
+__all__ = ["aws_rules", "raise_quotas", "assert_reachable", "assert_not_reachable", "assert_resolves",
+           "assert_does_not_resolve", "assert_reachable_only_from"]
 
 
 @contextmanager
