@@ -190,9 +190,12 @@ print("clusterSecurityGroupId from describe_cluster:", cluster_sg)
 # and an IAM role, without the per-cluster OIDC provider and role trust policy that IRSA needs. The model here plays
 # the installed controller, so nothing to install.
 #
-# Now the seminar's two apps: `demo-app-a` serves `/v1`, `demo-app-b` serves `/v2`, two replicas each, listening
-# on port 3000, each behind a ClusterIP Service on port 80. Read `data/manifests/seminar/01-deployments.yaml` and
-# `02-services.yaml` before you apply them.
+# Now the seminar's two apps, with the manifests exactly as the seminar wrote them: two replicas each of the image
+# `rlawnsdud/demo`, which the environment configures — `HOST`/`PORT` (`0.0.0.0:3000`) is where it listens,
+# `GLOBAL_PREFIX` (`/v1` for `demo-app-a`, `/v2` for `demo-app-b`) the path all its routes sit under
+# (`<prefix>/health`, `<prefix>/env?select=POD,ROUTE`), and `ROUTE`/`POD` values it reports back. A readiness
+# probe on `<prefix>/health` decides when a pod joins its Service. Each Deployment sits behind a ClusterIP Service
+# on port 80. Read `data/manifests/seminar/01-deployments.yaml` and `02-services.yaml` before you apply them.
 #
 # ### Predict, then run
 # The pods will get IP addresses. From which range: a separate "pod network", or the VPC's subnets?
@@ -262,43 +265,52 @@ lab.http(client_vpc, url)
 
 # %% [markdown]
 # **503: no healthy targets.** Look at the target-group hop: every target is `UNHEALTHY` with `Target.Timeout`.
-# Lattice health-checks (and later sends requests to) the pods **from its own addresses**, the managed prefix list
-# `com.amazonaws.<region>.vpc-lattice` (169.254.171.0/24; IPv6 `fd00:ec2:80::/64`). The pods carry the cluster
+# Lattice health-checks (and later sends requests to) the pods **from its own addresses**, which AWS publishes as
+# two managed prefix lists: `com.amazonaws.<region>.vpc-lattice` (IPv4, 169.254.171.0/24) and
+# `com.amazonaws.<region>.ipv6.vpc-lattice` (IPv6) — see
+# [Control traffic in VPC Lattice using security groups](https://docs.aws.amazon.com/vpc-lattice/latest/ug/security-groups.html).
+# The target's security groups control that inbound traffic, health checks included. The pods carry the cluster
 # security group, which only admits traffic from itself — so the health checks time out and Lattice, which routes
 # only to healthy targets, has nowhere to send the request.
 
 # %%
-prefix_list = k8s.lattice_prefix_list(lab)
-print(prefix_list["PrefixListName"], prefix_list["PrefixListId"],
-      [e["Cidr"] for e in ec2.get_managed_prefix_list_entries(PrefixListId=prefix_list["PrefixListId"])["Entries"]])
+for ipv6 in (False, True):
+    prefix_list = k8s.lattice_prefix_list(lab, ipv6=ipv6)
+    print(prefix_list["PrefixListName"], prefix_list["PrefixListId"], prefix_list["AddressFamily"],
+          [e["Cidr"] for e in ec2.get_managed_prefix_list_entries(PrefixListId=prefix_list["PrefixListId"])["Entries"]])
 print(json.dumps(ec2.describe_security_groups(GroupIds=[cluster_sg])["SecurityGroups"][0]["IpPermissions"],
                  indent=1, default=str))
 
 # %% [markdown]
 # ### Exercise 8.2 — let Lattice in
-# Write `allow_lattice_prefix_list(ec2, group_id, region, port)`: look the prefix list up **by name**
-# (`describe_managed_prefix_lists` with a `prefix-list-name` filter — its `pl-` id differs per Region and account,
-# never type it) and add an inbound TCP rule for `port` from it to `group_id`.
+# Write `allow_lattice_prefix_lists(ec2, group_id, region, port)`: look **both** Lattice prefix lists up **by
+# name** (`describe_managed_prefix_lists` with a `prefix-list-name` filter — their `pl-` ids differ per Region and
+# account, never type them) and add an inbound TCP rule for `port` from each of them to `group_id`. The seminar
+# opens the IPv6 list too, so the rule keeps working if the cluster ever runs IPv6 pods. (It allowed every
+# protocol and port, `IpProtocol=-1`; one port is enough here and admits less.)
 
 # %%
-def allow_lattice_prefix_list(ec2, group_id, region, port):
-    """Allow TCP `port` into `group_id` from the managed prefix list com.amazonaws.<region>.vpc-lattice."""
+def allow_lattice_prefix_lists(ec2, group_id, region, port):
+    """Allow TCP `port` into `group_id` from com.amazonaws.<region>.vpc-lattice and its .ipv6. twin."""
     # YOUR CODE HERE
     raise NotImplementedError
 
 
 if SOLUTIONS:
-    allow_lattice_prefix_list = lab.solution("allow_lattice_prefix_list")
+    allow_lattice_prefix_lists = lab.solution("allow_lattice_prefix_lists")
 
 # %%
-check.run("Exercise 8.2 — allow the Lattice prefix list", allow_lattice_prefix_list, ec2, cluster_sg, lab.region, 3000)
-check.that("The cluster security group admits the Lattice prefix list on 3000",
+check.run("Exercise 8.2 — allow the Lattice prefix lists", allow_lattice_prefix_lists, ec2, cluster_sg, lab.region,
+          3000)
+check.that("The cluster security group admits the IPv4 Lattice prefix list on 3000",
            lambda: seminar.allows_lattice(lab, cluster_sg, 3000),
            hint="IpPermissions=[{'IpProtocol': 'tcp', 'FromPort': 3000, 'ToPort': 3000, "
-                "'PrefixListIds': [{'PrefixListId': pl_id}]}]")
-if not seminar.allows_lattice(lab, cluster_sg, 3000):
+                "'PrefixListIds': [{'PrefixListId': pl_id}, ...]}]")
+check.that("... and the IPv6 one", lambda: seminar.allows_lattice(lab, cluster_sg, 3000, ipv6=True),
+           hint="Filter on both names: Values=[ipv4_name, ipv6_name]; one rule can carry both prefix-list ids.")
+if not (seminar.allows_lattice(lab, cluster_sg, 3000) and seminar.allows_lattice(lab, cluster_sg, 3000, ipv6=True)):
     seminar.allow_lattice(lab, cluster_sg, 3000)
-    print("(The lab added the rule for you so the next sections run.)")
+    print("(The lab added the rules for you so the next sections run.)")
 
 # %%
 answer = lab.http(client_vpc, url)
@@ -479,9 +491,10 @@ spec:
     spec:
       containers:
         - name: app
-          image: public.ecr.aws/docker/library/node:20-alpine
+          image: rlawnsdud/demo:latest
           ports: [{containerPort: 3000}]
-          env: [{name: PREFIX, value: /v1}, {name: ROUTE, value: demo-app-a-v2}]
+          env: [{name: PORT, value: "3000"}, {name: GLOBAL_PREFIX, value: /v1}, {name: ROUTE, value: v1-canary}]
+          readinessProbe: {httpGet: {path: /v1/health, port: 3000}}
 ---
 apiVersion: v1
 kind: Service
@@ -522,7 +535,8 @@ if canary:
 
 # %% [markdown]
 # ### Predict, then run
-# Out of 1,000 requests to `/v1/env?select=ROUTE`, how many will `demo-app-a-v2` answer? Exactly 100? The data plane
+# Out of 1,000 requests to `/v1/env?select=ROUTE`, how many will `demo-app-a-v2` (its `ROUTE` is `v1-canary`)
+# answer? Exactly 100? The data plane
 # draws each request's target group at random with the weights (from a seeded generator, so this run is
 # reproducible).
 
@@ -530,13 +544,13 @@ if canary:
 answers = k8s.http_many(lab, client_vpc, "http://api.example.com/v1/env?select=ROUTE", 1000, seed_value=8)
 counts = Counter(r.json().get("ROUTE") if r.status == 200 else f"HTTP {r.status}" for r in answers)
 print(counts)
-share_v2 = counts.get("demo-app-a-v2", 0) / len(answers)
+share_v2 = counts.get("v1-canary", 0) / len(answers)
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3))
 left.bar(list(counts), list(counts.values()), color=["#4c72b0", "#dd8452", "#999"][:len(counts)])
 left.set_title("1,000 requests to /v1 by answering app")
 hits, running = 0, []
 for n, r in enumerate(answers, start=1):
-    hits += r.status == 200 and r.json().get("ROUTE") == "demo-app-a-v2"
+    hits += r.status == 200 and r.json().get("ROUTE") == "v1-canary"
     running.append(hits / n)
 right.plot(running)
 right.axhline(0.10, color="grey", linestyle="--", label="configured 10 %")
@@ -736,7 +750,8 @@ lab.teardown()
 #   service `route-namespace` with one listener per Gateway listener (default action **fixed 404**), and each
 #   backend Service to an IP target group of **pod IPs**.
 # - Pods have VPC addresses (VPC CNI) and carry the node's security groups: the cluster security group must allow
-#   the managed prefix list `com.amazonaws.<region>.vpc-lattice`, or health checks fail and Lattice answers 503.
+#   the managed prefix lists `com.amazonaws.<region>.vpc-lattice` (and `.ipv6.vpc-lattice`), or health checks fail
+#   and Lattice answers 503.
 # - The generated name resolves to link-local addresses and works only from VPCs associated with the service
 #   network; a custom domain needs `hostnames[0]` at service creation **and** a DNS record (PHZ CNAME).
 # - `AWS_IAM` auth denies by default; allow principals with an auth policy (`IAMAuthPolicy`); explicit deny wins.

@@ -251,8 +251,8 @@ def run_deployment(lab, cluster: Cluster, dep: K8sObject) -> list[Pod]:
             handler = _named(apps.app_for(image, name, cenv), name)
             declared = [p["containerPort"] for p in container.get("ports", [])]
             pod.named_ports.update({p["name"]: p["containerPort"] for p in container.get("ports", []) if "name" in p})
-            if not declared and apps.is_seminar_image(image):
-                declared = [int(cenv.get("PORT", 3000))]  # the app listens on PORT whether declared or not
+            if apps.is_seminar_image(image):  # it binds HOST:PORT, whatever the manifest declares
+                declared = [apps.listen_port(cenv)] if apps.reachable_from_outside(cenv, ip) else []
             for port in declared:
                 listen(hosts, pod, port, handler)
             pod.app = pod.app or handler
