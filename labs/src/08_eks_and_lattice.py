@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "EKS and VPC Lattice through the Kubernetes Gateway API"
-#     minutes: 85
+#     minutes: 100
 #     objectives:
 #       - "Explain why the Gateway API replaced Ingress and map GatewayClass, Gateway and HTTPRoute onto Lattice"
 #       - "Build the seminar's two VPCs, a service network and an EKS cluster, and call a service across VPCs"
@@ -11,13 +11,14 @@
 #       - "Publish a custom domain through a private hosted zone and turn on AWS_IAM auth for one principal"
 #       - "Run a weighted canary, measure it, and explain why the controller's rule order is list order"
 #       - "Call a Service exported from one EKS cluster through a route in another, across one service network"
+#       - "Route TLS passthrough by SNI, read access log records, and restrict callers with association security groups"
 #       - "Compare Lattice's monthly cost with one Network Load Balancer per service, from sourced prices"
 # ---
 
 # %% [markdown]
 # # 08 · EKS and VPC Lattice through the Kubernetes Gateway API
 #
-# **Time:** about 85 minutes. **Before this:** labs 01 (VPC basics), 04 (peering and Transit Gateway) and
+# **Time:** about 100 minutes. **Before this:** labs 01 (VPC basics), 04 (peering and Transit Gateway) and
 # 05 (private hosted zones) help, but this lab explains what it uses.
 #
 # By the end of this lab you will be able to:
@@ -29,7 +30,8 @@
 # 4. publish `api.example.com` through a private hosted zone, and switch auth from `NONE` to `AWS_IAM`;
 # 5. run a 90/10 **canary**, measure it, and explain why the AWS controller orders rules by list position;
 # 6. call a Service **exported** from one cluster through a route in a second cluster (multi-cluster);
-# 7. price Lattice against "one Network Load Balancer per service" from sourced prices.
+# 7. pass TLS through Lattice unopened, read Lattice's access logs, and say which client may send;
+# 8. price Lattice against "one Network Load Balancer per service" from sourced prices.
 #
 # **How this runs without a cluster.** No sandbox can run Kubernetes or Lattice's data plane, so the lab uses a
 # faithful model (`lab_helpers.sim.k8s`): the EKS cluster, node group, security groups, Lattice service network,
@@ -685,7 +687,158 @@ answer
 # prefix list in.
 
 # %% [markdown]
-# ## 11. What it costs
+# ## 11. TLS passthrough, access logs, and who sends
+#
+# Three more things the controller maps onto Lattice, each short.
+#
+# ### TLS passthrough with a `TLSRoute`
+# A Gateway listener with `protocol: TLS` and `tls.mode: Passthrough` becomes a Lattice **TLS listener**
+# (`TLS_PASSTHROUGH`): Lattice routes the encrypted connection by the **SNI** name in the TLS handshake and never
+# decrypts it. AWS lists what follows from that
+# ([TLS listeners](https://docs.aws.amazon.com/vpc-lattice/latest/ug/tls-listeners.html)): the service needs a
+# custom domain name (the SNI match), the only rule is the default rule, which forwards to a **TCP** target group,
+# and — because Lattice cannot read the request — auth policies are limited to **anonymous principals**. The
+# controller's side is in its
+# [TLS passthrough guide](https://github.com/aws/aws-application-networking-k8s/blob/main/docs/guides/tls-passthrough.md).
+#
+# **Predict, then run.** The service below gets `AWS_IAM` auth with a policy that allows only `client-app`. A
+# request **signed** by `client-app` goes over TLS passthrough. Allowed or denied?
+
+# %%
+TLS_GATEWAY = """
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: demo-sn}
+spec:
+  gatewayClassName: amazon-vpc-lattice
+  listeners:
+    - {name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}
+    - {name: tls, protocol: TLS, port: 443, tls: {mode: Passthrough}}
+"""
+TLS_ROUTE = """
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TLSRoute
+metadata: {name: secure-app}
+spec:
+  parentRefs: [{name: demo-sn, sectionName: tls}]
+  hostnames: [secure.example.internal]
+  rules:
+    - backendRefs: [{name: demo-app-a, port: 80}]
+"""
+print(lab.kubectl_apply(TLS_GATEWAY, cluster="eks-demo"))
+print(lab.kubectl_apply(TLS_ROUTE, cluster="eks-demo"))
+secure = next(s for s in lattice_api.list_services()["items"] if s.get("customDomainName") == "secure.example.internal")
+tls_listener = lattice_api.list_listeners(serviceIdentifier=secure["id"])["items"][0]
+forward = lattice_api.get_listener(serviceIdentifier=secure["id"], listenerIdentifier=tls_listener["id"])
+tcp_group = lattice_api.get_target_group(
+    targetGroupIdentifier=forward["defaultAction"]["forward"]["targetGroups"][0]["targetGroupIdentifier"])
+print("listener", tls_listener["name"], tls_listener["protocol"], "→ target group", tcp_group["name"],
+      tcp_group["config"]["protocol"])
+secure_url = f"https://{secure['dnsEntry']['domainName']}/v1/health"
+lattice_api.update_service(serviceIdentifier=secure["id"], authType="AWS_IAM")
+lattice_api.put_auth_policy(resourceIdentifier=secure["id"], policy=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": CLIENT_ROLE},
+                                            "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}]}))
+signed_tls = lab.http(client_vpc, secure_url, headers=k8s.sign(lab, CLIENT_ROLE))
+check.equal("A TLS listener forwards to a TCP target group", (tls_listener["protocol"],
+            tcp_group["config"]["protocol"]), ("TLS_PASSTHROUGH", "TCP"))
+check.equal("Over passthrough even a signed caller is anonymous, so a principal-only policy denies it",
+            signed_tls.status, 403, hint="Lattice never sees the signature inside the encrypted stream.")
+signed_tls
+
+# %% [markdown]
+# Denied: the signature travels inside the encrypted stream, so Lattice sees an anonymous caller and the policy,
+# which names a principal, does not match. On a TLS listener an auth policy can only allow `"Principal": "*"`
+# (with conditions such as `vpc-lattice-svcs:SourceVpc`). We put auth back to `NONE`:
+
+# %%
+lattice_api.delete_auth_policy(resourceIdentifier=secure["id"])
+lattice_api.update_service(serviceIdentifier=secure["id"], authType="NONE")
+lab.http(client_vpc, secure_url)
+
+# %% [markdown]
+# ### Access logs with an `AccessLogPolicy`
+# An `AccessLogPolicy` whose `targetRef` is the Gateway makes the controller create a Lattice **access log
+# subscription** on the service network; Lattice then writes one record per request to the destination — a
+# CloudWatch Logs log group, an S3 bucket or a Firehose delivery stream
+# ([access logs](https://docs.aws.amazon.com/vpc-lattice/latest/ug/monitoring-access-logs.html);
+# [AccessLogPolicy](https://github.com/aws/aws-application-networking-k8s/blob/main/docs/api-types/access-log-policy.md)).
+# A target takes one policy per destination type; a second of the same type is `Conflicted`.
+#
+# **Predict, then run.** After the policy, we send three requests: `/v1/health`, `/v2/health` and `/nothing-here`
+# (which no rule matches, so the listener's default action answers 404). How many records land in the log group?
+
+# %%
+logs = lab.client("logs")
+logs.create_log_group(logGroupName="/lattice/demo-sn")
+log_group_arn = f"arn:aws:logs:{lab.region}:{ACCOUNT}:log-group:/lattice/demo-sn"
+print(lab.kubectl_apply(f"""
+apiVersion: application-networking.k8s.aws/v1alpha1
+kind: AccessLogPolicy
+metadata: {{name: demo-sn-logs}}
+spec:
+  targetRef: {{group: gateway.networking.k8s.io, kind: Gateway, name: demo-sn}}
+  destinationArn: "{log_group_arn}"
+""", cluster="eks-demo"))
+for path in ("/v1/health", "/v2/health", "/nothing-here"):
+    lab.http(client_vpc, f"http://api.example.com{path}")
+records = [json.loads(e["message"]) for e in logs.filter_log_events(logGroupName="/lattice/demo-sn")["events"]]
+for r in records:
+    print(r["startTime"], r["method"], r["path"], r["responseCode"], r["sourceVpcArn"].split("/")[-1],
+          r["resolvedUser"])
+_ = check.equal("One record per request, the 404 included", [r["responseCode"] for r in records], [200, 200, 404],
+                hint="Every request through the service network is logged, whoever answers it.")
+
+# %% [markdown]
+# The records are ordinary CloudWatch Logs events (`filter_log_events`), and the fields are the ones AWS documents:
+# who called (`resolvedUser`, `sourceVpcArn`), what (`method`, `path`, `hostHeader`) and what came back
+# (`responseCode`, `bytesSent`, `duration`). With an S3 bucket instead, the same records would be objects under
+# `AWSLogs/<account>/VpcLattice/AccessLogs/...`, read with `list_objects_v2` and `get_object`.
+#
+# ### Who sends: `source=` and the VPC association's security groups
+# A VPC association can carry **security groups**; their inbound rules decide which clients in that VPC may reach
+# the service network at all
+# ([security groups](https://docs.aws.amazon.com/vpc-lattice/latest/ug/security-groups.html)). The controller puts
+# them there from a `VpcAssociationPolicy`
+# ([API reference](https://github.com/aws/aws-application-networking-k8s/blob/main/docs/api-types/vpc-association-policy.md)).
+# Once groups decide, *which* client sends matters, so `lab.http` takes `source=` — the client's private IP.
+#
+# **Predict, then run.** The group below admits TCP 80 from `10.1.1.0/24` only. From `eks-vpc`, which of
+# `10.1.1.20` and `10.1.2.20` reaches `/v1/health`?
+
+# %%
+callers_sg = ec2.create_security_group(GroupName="demo-sn-callers", Description="who in eks-vpc may call demo-sn",
+                                       VpcId=eks_vpc)["GroupId"]
+ec2.authorize_security_group_ingress(GroupId=callers_sg, IpPermissions=[{
+    "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.1.1.0/24"}]}])
+print(lab.kubectl_apply(f"""
+apiVersion: application-networking.k8s.aws/v1alpha1
+kind: VpcAssociationPolicy
+metadata: {{name: demo-sn-callers}}
+spec:
+  targetRef: {{group: gateway.networking.k8s.io, kind: Gateway, name: demo-sn}}
+  securityGroupIds: [{callers_sg}]
+""", cluster="eks-demo"))
+inside = lab.http(eks_vpc, "http://api.example.com/v1/health", source="10.1.1.20")
+outside = lab.http(eks_vpc, "http://api.example.com/v1/health", source="10.1.2.20")
+check.equal("10.1.1.20 is admitted, 10.1.2.20 never reaches the service network", (inside.status, outside.status),
+            (200, None), hint="The association's security group admits TCP 80 from 10.1.1.0/24 only.")
+outside
+
+# %% [markdown]
+# `10.1.2.20` got no HTTP answer at all: its packets were dropped at the association, before Lattice, so the hop
+# names the security group. (Without `source=`, `lab.http` refuses to guess who sends once the association has
+# groups.) Deleting the policy makes the controller re-associate the VPC without groups, because Lattice keeps at
+# least one group on an association that has any
+# ([UpdateServiceNetworkVpcAssociation](https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_UpdateServiceNetworkVpcAssociation.html)).
+
+# %%
+print(k8s.kubectl_delete(lab, "VpcAssociationPolicy", "demo-sn-callers", cluster="eks-demo"))
+print(k8s.kubectl_delete(lab, "AccessLogPolicy", "demo-sn-logs", cluster="eks-demo"))
+lab.http(eks_vpc, "http://api.example.com/v1/health").status
+
+# %% [markdown]
+# ## 12. What it costs
 #
 # Lattice bills per **service-hour**, per **GB** processed and per **request** (the first 300,000 requests per hour
 # per service are free); service networks and VPC associations are free, and there is no inter-AZ charge. The
@@ -758,5 +911,8 @@ lab.teardown()
 # - Weights are probabilities per request; rule priority is **list order**, so put specific rules first.
 # - Multi-cluster: `ServiceExport` makes a standalone target group; a `ServiceImport` backendRef in another cluster
 #   forwards to it through the service network.
+# - TLS passthrough: routed by SNI to a TCP target group, never decrypted — so auth policies see only anonymous
+#   callers. Access logs: one record per request to CloudWatch Logs, S3 or Firehose. Security groups on a VPC
+#   association decide which clients of that VPC reach the service network at all.
 # - Lattice bills per service-hour, GB and request (300,000 requests per service-hour free); prices you have not
 #   sourced are unknown, not guessed.
