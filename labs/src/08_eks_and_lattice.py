@@ -45,6 +45,7 @@
 MODE = None        # None -> $VPCLAB_MODE or "sandbox"; "live" uses your AWS account
 REGION = None      # None -> us-east-1 in the sandbox; required in live mode
 SOLUTIONS = False  # True fills in every exercise with the reference solution (the tests do)
+LIVE_EKS_OK = False  # live mode in a real account: True runs the real eksctl/helm/kubectl path (billed; priced first)
 
 # %% [markdown]
 # The seminar ran in Seoul (`ap-northeast-2`), so this lab does too unless you pass a `REGION`.
@@ -60,7 +61,7 @@ from lab_helpers.teach import check, draw
 from lab_helpers.sim import costs, k8s
 from lab_helpers.sim.costs import pricing
 from lab_helpers.sim.costs import Flow, Resource
-from lab_helpers.lessons import seminar
+from lab_helpers.lessons import seminar, seminar_live
 from lab_helpers.sim.k8s import precedence
 
 lab = lab_helpers.start_lab("08_eks_and_lattice", mode=MODE, region=REGION or "ap-northeast-2")
@@ -178,7 +179,16 @@ _ = lattice_api.delete_service_network(serviceNetworkIdentifier=second["id"])
 # subnets, Kubernetes 1.33). EKS creates a **cluster security group** and puts it on every managed node — remember
 # its id, it matters in section 5.
 
+# **In live mode against a real account** this lab does not model Kubernetes: the model would bill a real cluster
+# and register pod addresses no real pod answers on. It runs the seminar's own path instead — `eksctl create
+# cluster` (with EKS's status shown while it works), the Gateway API CRDs, the controller's IAM role and Pod
+# Identity, `helm install` of the controller, and `kubectl apply` of the same manifests — after printing its price
+# and its plan, and only with `LIVE_EKS_OK = True`. It needs `eksctl`, `kubectl` and `helm` on your PATH and says
+# which are missing. Then it stops: the sections below model Lattice's data plane and run in the sandbox only.
+
 # %%
+if lab.mode == "live" and lab.backend == "aws":
+    seminar_live.hand_over(lab, seminar_live.drive(lab, network_id, "demo-sn", confirmed=LIVE_EKS_OK))
 cluster = lab.eks_cluster("eks-demo", eks_vpc, eks_subnets, version="1.33", node_count=2)
 described = lab.client("eks").describe_cluster(name="eks-demo")["cluster"]
 cluster_sg = described["resourcesVpcConfig"]["clusterSecurityGroupId"]

@@ -114,7 +114,8 @@ INSTALL_HINT = ("This model plays Kubernetes and the controller; against a real 
                 "instead: install eksctl, kubectl and helm; create the cluster (eksctl create cluster); install the "
                 "Gateway API CRDs and the AWS Gateway API controller with Helm (chart "
                 "oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart); then "
-                "`kubectl apply -f` the same manifests (lab_helpers/data/manifests/seminar/).")
+                "`kubectl apply -f` the same manifests (lab_helpers/data/manifests/seminar/). Lab 08 runs exactly "
+                "that path in live mode when the tools are on PATH (lab_helpers.lessons.seminar_live.drive).")
 
 
 def refuse_real_account(lab) -> None:
