@@ -11,6 +11,9 @@ It listens on ``PORT`` whatever ``containerPort`` says (a containerPort is infor
 * ``GET <PREFIX>`` -> ``200`` and a greeting naming the pod
 * anything else -> ``404 Cannot GET <path>`` (the *application's* 404, not Lattice's)
 
+The notes document only the `/env?select=` endpoint and, through their probes and health checks, `<prefix>/health`;
+the greeting and the Express-style 404 are this model's choice.
+
 **Any other image** (the controller's own examples run small HTTP servers that declare no ``containerPort``) is
 modelled as a generic HTTP echo: ``200`` for every method and path, a JSON body naming the pod, the method, the
 path and the ``host`` header. It listens on its declared ports, or — declaring none — on the port a Service's
