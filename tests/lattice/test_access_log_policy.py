@@ -69,6 +69,8 @@ def test_bad_destination_or_target_is_refused(world):
         world.lab.kubectl_apply(policy("x", "Gateway", "demo-sn", "my-bucket"), cluster="eks-demo")
     with pytest.raises(ManifestError, match="targetRef.kind"):
         world.lab.kubectl_apply(policy("x", "Service", "demo-app-a", "arn:aws:s3:::b"), cluster="eks-demo")
+    with pytest.raises(ManifestError, match="GRPCRoute"):  # the docs' Invalid: only Gateway, HTTPRoute, GRPCRoute
+        world.lab.kubectl_apply(policy("x", "TLSRoute", "secure-app", "arn:aws:s3:::b"), cluster="eks-demo")
 
 
 def test_served_api_one_subscription_per_destination_type(world):

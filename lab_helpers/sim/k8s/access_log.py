@@ -36,7 +36,7 @@ def reconcile(lattice, cluster: Cluster, networks: dict, log: list) -> None:
         kind, ns, name = key
         if kind == "Gateway" and (ns, name) in networks:
             return networks[(ns, name)]["id"]
-        return services.get(key) if kind in ("HTTPRoute", "GRPCRoute", "TLSRoute") else None
+        return services.get(key) if kind in ("HTTPRoute", "GRPCRoute") else None
 
     wanted = set()
     # One policy per destination type per target (api-types/access-log-policy.md, "Conflicted": "a target can
