@@ -190,7 +190,10 @@ def controller_iam(lab, account: str, get: Callable[[str], str]) -> str:
 def plan(lab, network_id: str, network_name: str, workdir: Path, get: Callable[[str], str]) -> list[Step]:
     """The notes' path as an ordered list of steps (nothing runs here)."""
     account = lab.client("sts").get_caller_identity()["Account"]
-    (workdir / "cluster.yaml").write_text(cluster_config(lab.region, getattr(lab, "tags", {}) or {}))
+    # Tags that say which run made the cluster, but not the run tag itself: the lab's teardown sweeps that tag, and
+    # eksctl's CloudFormation stacks (cluster, VPC, NAT gateway) must go with `eksctl delete cluster`, in its order.
+    (workdir / "cluster.yaml").write_text(cluster_config(lab.region, {"vpclab-eks-for-run": lab.run_id,
+                                                                      "vpclab-lab": lab.name}))
     (workdir / "gateway-api-controller-service-account.yaml").write_text(SERVICE_ACCOUNT_YAML)
     role_arn = f"arn:aws:iam::{account}:role/{ROLE_NAME}"
     chart = [CHART, f"--version={CHART_VERSION}", "--namespace", NAMESPACE]
