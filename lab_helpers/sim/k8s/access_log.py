@@ -9,8 +9,9 @@ Then every request ``lab.http`` sends writes **one record** to each subscription
 service it went through, with the field names Lattice documents (a subset: no TLS or gRPC fields). Real Lattice
 batches records into gzip files in S3 every few minutes; here each request is one JSON object at once, under the
 same ``AWSLogs/<account>/VpcLattice/AccessLogs/<region>/yyyy/mm/dd/`` prefix, in CloudWatch Logs one event in a
-stream named after the resource (the model's choice), and to a Firehose stream one newline-terminated JSON record
-(``PutRecord``), which the stream delivers to its own destination — in the sandbox, its S3 bucket.
+stream named after the resource (the model's choice), and to a Firehose stream one JSON record (``PutRecord``;
+ending it with a newline is the model's choice, so a delivered object reads as lines), which the stream delivers to
+its own destination — in the sandbox, its S3 bucket.
 """
 from __future__ import annotations
 
