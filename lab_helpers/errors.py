@@ -7,6 +7,9 @@ also derives from the built-in it resembles, so ``except ValueError`` code keeps
     LabError
     ├── UnknownLabError (KeyError)        start_lab / vpclab with a name that is not a lab (or nearly a course lab)
     ├── LiveModeRefused                   live mode without consent or a Region
+    │   ├── LiveToolsMissing              lab 08 live: eksctl / kubectl / helm not on PATH (names what to install)
+    │   └── LiveRunNotConfirmed           lab 08 live: the real EKS path priced and planned, not confirmed
+    ├── LiveToolFailed                    a real tool (eksctl, kubectl, helm) exited with an error
     ├── CredentialsMissing                live mode or ``vpclab cleanup`` with no AWS credentials to sign with
     ├── LedgerError                       a run's ledger file that cannot be read (cleanup falls back to tags)
     ├── LabClosedError                    a call on a lab whose teardown already ran
@@ -37,6 +40,18 @@ class UnknownLabError(LabError, KeyError):
 
 class LiveModeRefused(LabError):
     """Live mode touches a real, billed account; it needs explicit consent and a region."""
+
+
+class LiveToolsMissing(LiveModeRefused):
+    """Live mode drives the real eksctl, kubectl and helm; one of them is not on PATH (the message names it)."""
+
+
+class LiveRunNotConfirmed(LiveModeRefused):
+    """The real EKS path was priced and planned but not confirmed, so nothing was created."""
+
+
+class LiveToolFailed(LabError):
+    """A real tool (eksctl, kubectl, helm) exited with an error; its last output is in the message."""
 
 
 class CredentialsMissing(LabError):

@@ -40,9 +40,10 @@ def ensure_service_network(lab, name: str, vpc_ids: Iterable[str]) -> str:
     return net["id"]
 
 
-def allows_lattice(lab, group_id: str, port: int) -> bool:
-    """Does ``group_id`` already have an inbound rule from the Lattice prefix list covering ``port``?"""
-    pl = lattice_prefix_list(lab)["PrefixListId"]
+def allows_lattice(lab, group_id: str, port: int, ipv6: bool = False) -> bool:
+    """Does ``group_id`` already have an inbound rule from a Lattice prefix list (the IPv4 one, or with ``ipv6`` the
+    IPv6 one) covering ``port``?"""
+    pl = lattice_prefix_list(lab, ipv6=ipv6)["PrefixListId"]
     group = lab.client("ec2").describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
     return any(any(p.get("PrefixListId") == pl for p in perm.get("PrefixListIds", []))
                and (perm.get("IpProtocol") == "-1" or perm.get("FromPort", 0) <= port <= perm.get("ToPort", 0))
@@ -50,13 +51,15 @@ def allows_lattice(lab, group_id: str, port: int) -> bool:
 
 
 def allow_lattice(lab, group_id: str, port: int) -> None:
-    """Let Lattice (its managed prefix list, found by name) reach ``port`` through ``group_id``."""
-    if allows_lattice(lab, group_id, port):
-        return
-    pl = lattice_prefix_list(lab)["PrefixListId"]
-    lab.client("ec2").authorize_security_group_ingress(GroupId=group_id, IpPermissions=[{
-        "IpProtocol": "tcp", "FromPort": port, "ToPort": port,
-        "PrefixListIds": [{"PrefixListId": pl, "Description": "VPC Lattice (data plane and health checks)"}]}])
+    """Let Lattice reach ``port`` through ``group_id`` from both its managed prefix lists (IPv4 and IPv6, found by
+    name), as the seminar does."""
+    for ipv6 in (False, True):
+        if allows_lattice(lab, group_id, port, ipv6=ipv6):
+            continue
+        pl = lattice_prefix_list(lab, ipv6=ipv6)["PrefixListId"]
+        lab.client("ec2").authorize_security_group_ingress(GroupId=group_id, IpPermissions=[{
+            "IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+            "PrefixListIds": [{"PrefixListId": pl, "Description": "VPC Lattice (data plane and health checks)"}]}])
 
 
 def ensure_private_zone(lab, zone: str, vpc_ids: list[str], record: str, target: str) -> str:

@@ -12,13 +12,13 @@ def create_service_network_and_associate(lattice_api, name, vpc_ids):
     return network["id"]
 
 
-def allow_lattice_prefix_list(ec2, group_id, region, port):
-    name = f"com.amazonaws.{region}.vpc-lattice"
-    prefix_list = ec2.describe_managed_prefix_lists(
-        Filters=[{"Name": "prefix-list-name", "Values": [name]}])["PrefixLists"][0]
+def allow_lattice_prefix_lists(ec2, group_id, region, port):
+    names = [f"com.amazonaws.{region}.vpc-lattice", f"com.amazonaws.{region}.ipv6.vpc-lattice"]
+    found = ec2.describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": names}])["PrefixLists"]
     ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[{
         "IpProtocol": "tcp", "FromPort": port, "ToPort": port,
-        "PrefixListIds": [{"PrefixListId": prefix_list["PrefixListId"], "Description": "VPC Lattice"}]}])
+        "PrefixListIds": [{"PrefixListId": pl["PrefixListId"], "Description": "VPC Lattice"} for pl in found]}])
 
 
 def point_api_at(route53, zone_name, record, target):

@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "EKS and VPC Lattice through the Kubernetes Gateway API"
-#     minutes: 85
+#     minutes: 100
 #     objectives:
 #       - "Explain why the Gateway API replaced Ingress and map GatewayClass, Gateway and HTTPRoute onto Lattice"
 #       - "Build the seminar's two VPCs, a service network and an EKS cluster, and call a service across VPCs"
@@ -11,13 +11,14 @@
 #       - "Publish a custom domain through a private hosted zone and turn on AWS_IAM auth for one principal"
 #       - "Run a weighted canary, measure it, and explain why the controller's rule order is list order"
 #       - "Call a Service exported from one EKS cluster through a route in another, across one service network"
+#       - "Route TLS passthrough by SNI, read access log records, and restrict callers with association security groups"
 #       - "Compare Lattice's monthly cost with one Network Load Balancer per service, from sourced prices"
 # ---
 
 # %% [markdown]
 # # 08 · EKS and VPC Lattice through the Kubernetes Gateway API
 #
-# **Time:** about 85 minutes. **Before this:** labs 01 (VPC basics), 04 (peering and Transit Gateway) and
+# **Time:** about 100 minutes. **Before this:** labs 01 (VPC basics), 04 (peering and Transit Gateway) and
 # 05 (private hosted zones) help, but this lab explains what it uses.
 #
 # By the end of this lab you will be able to:
@@ -29,7 +30,8 @@
 # 4. publish `api.example.com` through a private hosted zone, and switch auth from `NONE` to `AWS_IAM`;
 # 5. run a 90/10 **canary**, measure it, and explain why the AWS controller orders rules by list position;
 # 6. call a Service **exported** from one cluster through a route in a second cluster (multi-cluster);
-# 7. price Lattice against "one Network Load Balancer per service" from sourced prices.
+# 7. pass TLS through Lattice unopened, read Lattice's access logs, and say which client may send;
+# 8. price Lattice against "one Network Load Balancer per service" from sourced prices.
 #
 # **How this runs without a cluster.** No sandbox can run Kubernetes or Lattice's data plane, so the lab uses a
 # faithful model (`lab_helpers.sim.k8s`): the EKS cluster, node group, security groups, Lattice service network,
@@ -43,6 +45,7 @@
 MODE = None        # None -> $VPCLAB_MODE or "sandbox"; "live" uses your AWS account
 REGION = None      # None -> us-east-1 in the sandbox; required in live mode
 SOLUTIONS = False  # True fills in every exercise with the reference solution (the tests do)
+LIVE_EKS_OK = False  # live mode in a real account: True runs the real eksctl/helm/kubectl path (billed; priced first)
 
 # %% [markdown]
 # The seminar ran in Seoul (`ap-northeast-2`), so this lab does too unless you pass a `REGION`.
@@ -58,7 +61,7 @@ from lab_helpers.teach import check, draw
 from lab_helpers.sim import costs, k8s
 from lab_helpers.sim.costs import pricing
 from lab_helpers.sim.costs import Flow, Resource
-from lab_helpers.lessons import seminar
+from lab_helpers.lessons import seminar, seminar_live
 from lab_helpers.sim.k8s import precedence
 
 lab = lab_helpers.start_lab("08_eks_and_lattice", mode=MODE, region=REGION or "ap-northeast-2")
@@ -176,7 +179,16 @@ _ = lattice_api.delete_service_network(serviceNetworkIdentifier=second["id"])
 # subnets, Kubernetes 1.33). EKS creates a **cluster security group** and puts it on every managed node — remember
 # its id, it matters in section 5.
 
+# **In live mode against a real account** this lab does not model Kubernetes: the model would bill a real cluster
+# and register pod addresses no real pod answers on. It runs the seminar's own path instead — `eksctl create
+# cluster` (with EKS's status shown while it works), the Gateway API CRDs, the controller's IAM role and Pod
+# Identity, `helm install` of the controller, and `kubectl apply` of the same manifests — after printing its price
+# and its plan, and only with `LIVE_EKS_OK = True`. It needs `eksctl`, `kubectl` and `helm` on your PATH and says
+# which are missing. Then it stops: the sections below model Lattice's data plane and run in the sandbox only.
+
 # %%
+if lab.mode == "live" and lab.backend == "aws":
+    seminar_live.hand_over(lab, seminar_live.drive(lab, network_id, "demo-sn", confirmed=LIVE_EKS_OK))
 cluster = lab.eks_cluster("eks-demo", eks_vpc, eks_subnets, version="1.33", node_count=2)
 described = lab.client("eks").describe_cluster(name="eks-demo")["cluster"]
 cluster_sg = described["resourcesVpcConfig"]["clusterSecurityGroupId"]
@@ -190,9 +202,12 @@ print("clusterSecurityGroupId from describe_cluster:", cluster_sg)
 # and an IAM role, without the per-cluster OIDC provider and role trust policy that IRSA needs. The model here plays
 # the installed controller, so nothing to install.
 #
-# Now the seminar's two apps: `demo-app-a` serves `/v1`, `demo-app-b` serves `/v2`, two replicas each, listening
-# on port 3000, each behind a ClusterIP Service on port 80. Read `data/manifests/seminar/01-deployments.yaml` and
-# `02-services.yaml` before you apply them.
+# Now the seminar's two apps, with the manifests exactly as the seminar wrote them: two replicas each of the image
+# `rlawnsdud/demo`, which the environment configures — `HOST`/`PORT` (`0.0.0.0:3000`) is where it listens,
+# `GLOBAL_PREFIX` (`/v1` for `demo-app-a`, `/v2` for `demo-app-b`) the path all its routes sit under
+# (`<prefix>/health`, `<prefix>/env?select=POD,ROUTE`), and `ROUTE`/`POD` values it reports back. A readiness
+# probe on `<prefix>/health` decides when a pod joins its Service. Each Deployment sits behind a ClusterIP Service
+# on port 80. Read `data/manifests/seminar/01-deployments.yaml` and `02-services.yaml` before you apply them.
 #
 # ### Predict, then run
 # The pods will get IP addresses. From which range: a separate "pod network", or the VPC's subnets?
@@ -262,43 +277,52 @@ lab.http(client_vpc, url)
 
 # %% [markdown]
 # **503: no healthy targets.** Look at the target-group hop: every target is `UNHEALTHY` with `Target.Timeout`.
-# Lattice health-checks (and later sends requests to) the pods **from its own addresses**, the managed prefix list
-# `com.amazonaws.<region>.vpc-lattice` (169.254.171.0/24; IPv6 `fd00:ec2:80::/64`). The pods carry the cluster
+# Lattice health-checks (and later sends requests to) the pods **from its own addresses**, which AWS publishes as
+# two managed prefix lists: `com.amazonaws.<region>.vpc-lattice` (IPv4, 169.254.171.0/24) and
+# `com.amazonaws.<region>.ipv6.vpc-lattice` (IPv6) — see
+# [Control traffic in VPC Lattice using security groups](https://docs.aws.amazon.com/vpc-lattice/latest/ug/security-groups.html).
+# The target's security groups control that inbound traffic, health checks included. The pods carry the cluster
 # security group, which only admits traffic from itself — so the health checks time out and Lattice, which routes
 # only to healthy targets, has nowhere to send the request.
 
 # %%
-prefix_list = k8s.lattice_prefix_list(lab)
-print(prefix_list["PrefixListName"], prefix_list["PrefixListId"],
-      [e["Cidr"] for e in ec2.get_managed_prefix_list_entries(PrefixListId=prefix_list["PrefixListId"])["Entries"]])
+for ipv6 in (False, True):
+    prefix_list = k8s.lattice_prefix_list(lab, ipv6=ipv6)
+    print(prefix_list["PrefixListName"], prefix_list["PrefixListId"], prefix_list["AddressFamily"],
+          [e["Cidr"] for e in ec2.get_managed_prefix_list_entries(PrefixListId=prefix_list["PrefixListId"])["Entries"]])
 print(json.dumps(ec2.describe_security_groups(GroupIds=[cluster_sg])["SecurityGroups"][0]["IpPermissions"],
                  indent=1, default=str))
 
 # %% [markdown]
 # ### Exercise 8.2 — let Lattice in
-# Write `allow_lattice_prefix_list(ec2, group_id, region, port)`: look the prefix list up **by name**
-# (`describe_managed_prefix_lists` with a `prefix-list-name` filter — its `pl-` id differs per Region and account,
-# never type it) and add an inbound TCP rule for `port` from it to `group_id`.
+# Write `allow_lattice_prefix_lists(ec2, group_id, region, port)`: look **both** Lattice prefix lists up **by
+# name** (`describe_managed_prefix_lists` with a `prefix-list-name` filter — their `pl-` ids differ per Region and
+# account, never type them) and add an inbound TCP rule for `port` from each of them to `group_id`. The seminar
+# opens the IPv6 list too, so the rule keeps working if the cluster ever runs IPv6 pods. (It allowed every
+# protocol and port, `IpProtocol=-1`; one port is enough here and admits less.)
 
 # %%
-def allow_lattice_prefix_list(ec2, group_id, region, port):
-    """Allow TCP `port` into `group_id` from the managed prefix list com.amazonaws.<region>.vpc-lattice."""
+def allow_lattice_prefix_lists(ec2, group_id, region, port):
+    """Allow TCP `port` into `group_id` from com.amazonaws.<region>.vpc-lattice and its .ipv6. twin."""
     # YOUR CODE HERE
     raise NotImplementedError
 
 
 if SOLUTIONS:
-    allow_lattice_prefix_list = lab.solution("allow_lattice_prefix_list")
+    allow_lattice_prefix_lists = lab.solution("allow_lattice_prefix_lists")
 
 # %%
-check.run("Exercise 8.2 — allow the Lattice prefix list", allow_lattice_prefix_list, ec2, cluster_sg, lab.region, 3000)
-check.that("The cluster security group admits the Lattice prefix list on 3000",
+check.run("Exercise 8.2 — allow the Lattice prefix lists", allow_lattice_prefix_lists, ec2, cluster_sg, lab.region,
+          3000)
+check.that("The cluster security group admits the IPv4 Lattice prefix list on 3000",
            lambda: seminar.allows_lattice(lab, cluster_sg, 3000),
            hint="IpPermissions=[{'IpProtocol': 'tcp', 'FromPort': 3000, 'ToPort': 3000, "
-                "'PrefixListIds': [{'PrefixListId': pl_id}]}]")
-if not seminar.allows_lattice(lab, cluster_sg, 3000):
+                "'PrefixListIds': [{'PrefixListId': pl_id}, ...]}]")
+check.that("... and the IPv6 one", lambda: seminar.allows_lattice(lab, cluster_sg, 3000, ipv6=True),
+           hint="Filter on both names: Values=[ipv4_name, ipv6_name]; one rule can carry both prefix-list ids.")
+if not (seminar.allows_lattice(lab, cluster_sg, 3000) and seminar.allows_lattice(lab, cluster_sg, 3000, ipv6=True)):
     seminar.allow_lattice(lab, cluster_sg, 3000)
-    print("(The lab added the rule for you so the next sections run.)")
+    print("(The lab added the rules for you so the next sections run.)")
 
 # %%
 answer = lab.http(client_vpc, url)
@@ -479,9 +503,10 @@ spec:
     spec:
       containers:
         - name: app
-          image: public.ecr.aws/docker/library/node:20-alpine
+          image: rlawnsdud/demo:latest
           ports: [{containerPort: 3000}]
-          env: [{name: PREFIX, value: /v1}, {name: ROUTE, value: demo-app-a-v2}]
+          env: [{name: PORT, value: "3000"}, {name: GLOBAL_PREFIX, value: /v1}, {name: ROUTE, value: v1-canary}]
+          readinessProbe: {httpGet: {path: /v1/health, port: 3000}}
 ---
 apiVersion: v1
 kind: Service
@@ -522,7 +547,8 @@ if canary:
 
 # %% [markdown]
 # ### Predict, then run
-# Out of 1,000 requests to `/v1/env?select=ROUTE`, how many will `demo-app-a-v2` answer? Exactly 100? The data plane
+# Out of 1,000 requests to `/v1/env?select=ROUTE`, how many will `demo-app-a-v2` (its `ROUTE` is `v1-canary`)
+# answer? Exactly 100? The data plane
 # draws each request's target group at random with the weights (from a seeded generator, so this run is
 # reproducible).
 
@@ -530,13 +556,13 @@ if canary:
 answers = k8s.http_many(lab, client_vpc, "http://api.example.com/v1/env?select=ROUTE", 1000, seed_value=8)
 counts = Counter(r.json().get("ROUTE") if r.status == 200 else f"HTTP {r.status}" for r in answers)
 print(counts)
-share_v2 = counts.get("demo-app-a-v2", 0) / len(answers)
+share_v2 = counts.get("v1-canary", 0) / len(answers)
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3))
 left.bar(list(counts), list(counts.values()), color=["#4c72b0", "#dd8452", "#999"][:len(counts)])
 left.set_title("1,000 requests to /v1 by answering app")
 hits, running = 0, []
 for n, r in enumerate(answers, start=1):
-    hits += r.status == 200 and r.json().get("ROUTE") == "demo-app-a-v2"
+    hits += r.status == 200 and r.json().get("ROUTE") == "v1-canary"
     running.append(hits / n)
 right.plot(running)
 right.axhline(0.10, color="grey", linestyle="--", label="configured 10 %")
@@ -671,7 +697,158 @@ answer
 # prefix list in.
 
 # %% [markdown]
-# ## 11. What it costs
+# ## 11. TLS passthrough, access logs, and who sends
+#
+# Three more things the controller maps onto Lattice, each short.
+#
+# ### TLS passthrough with a `TLSRoute`
+# A Gateway listener with `protocol: TLS` and `tls.mode: Passthrough` becomes a Lattice **TLS listener**
+# (`TLS_PASSTHROUGH`): Lattice routes the encrypted connection by the **SNI** name in the TLS handshake and never
+# decrypts it. AWS lists what follows from that
+# ([TLS listeners](https://docs.aws.amazon.com/vpc-lattice/latest/ug/tls-listeners.html)): the service needs a
+# custom domain name (the SNI match), the only rule is the default rule, which forwards to a **TCP** target group,
+# and — because Lattice cannot read the request — auth policies are limited to **anonymous principals**. The
+# controller's side is in its
+# [TLS passthrough guide](https://github.com/aws/aws-application-networking-k8s/blob/main/docs/guides/tls-passthrough.md).
+#
+# **Predict, then run.** The service below gets `AWS_IAM` auth with a policy that allows only `client-app`. A
+# request **signed** by `client-app` goes over TLS passthrough. Allowed or denied?
+
+# %%
+TLS_GATEWAY = """
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: demo-sn}
+spec:
+  gatewayClassName: amazon-vpc-lattice
+  listeners:
+    - {name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}
+    - {name: tls, protocol: TLS, port: 443, tls: {mode: Passthrough}}
+"""
+TLS_ROUTE = """
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TLSRoute
+metadata: {name: secure-app}
+spec:
+  parentRefs: [{name: demo-sn, sectionName: tls}]
+  hostnames: [secure.example.internal]
+  rules:
+    - backendRefs: [{name: demo-app-a, port: 80}]
+"""
+print(lab.kubectl_apply(TLS_GATEWAY, cluster="eks-demo"))
+print(lab.kubectl_apply(TLS_ROUTE, cluster="eks-demo"))
+secure = next(s for s in lattice_api.list_services()["items"] if s.get("customDomainName") == "secure.example.internal")
+tls_listener = lattice_api.list_listeners(serviceIdentifier=secure["id"])["items"][0]
+forward = lattice_api.get_listener(serviceIdentifier=secure["id"], listenerIdentifier=tls_listener["id"])
+tcp_group = lattice_api.get_target_group(
+    targetGroupIdentifier=forward["defaultAction"]["forward"]["targetGroups"][0]["targetGroupIdentifier"])
+print("listener", tls_listener["name"], tls_listener["protocol"], "→ target group", tcp_group["name"],
+      tcp_group["config"]["protocol"])
+secure_url = f"https://{secure['dnsEntry']['domainName']}/v1/health"
+lattice_api.update_service(serviceIdentifier=secure["id"], authType="AWS_IAM")
+lattice_api.put_auth_policy(resourceIdentifier=secure["id"], policy=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": CLIENT_ROLE},
+                                            "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}]}))
+signed_tls = lab.http(client_vpc, secure_url, headers=k8s.sign(lab, CLIENT_ROLE))
+check.equal("A TLS listener forwards to a TCP target group", (tls_listener["protocol"],
+            tcp_group["config"]["protocol"]), ("TLS_PASSTHROUGH", "TCP"))
+check.equal("Over passthrough even a signed caller is anonymous, so a principal-only policy denies it",
+            signed_tls.status, 403, hint="Lattice never sees the signature inside the encrypted stream.")
+signed_tls
+
+# %% [markdown]
+# Denied: the signature travels inside the encrypted stream, so Lattice sees an anonymous caller and the policy,
+# which names a principal, does not match. On a TLS listener an auth policy can only allow `"Principal": "*"`
+# (with conditions such as `vpc-lattice-svcs:SourceVpc`). We put auth back to `NONE`:
+
+# %%
+lattice_api.delete_auth_policy(resourceIdentifier=secure["id"])
+lattice_api.update_service(serviceIdentifier=secure["id"], authType="NONE")
+lab.http(client_vpc, secure_url)
+
+# %% [markdown]
+# ### Access logs with an `AccessLogPolicy`
+# An `AccessLogPolicy` whose `targetRef` is the Gateway makes the controller create a Lattice **access log
+# subscription** on the service network; Lattice then writes one record per request to the destination — a
+# CloudWatch Logs log group, an S3 bucket or a Firehose delivery stream
+# ([access logs](https://docs.aws.amazon.com/vpc-lattice/latest/ug/monitoring-access-logs.html);
+# [AccessLogPolicy](https://github.com/aws/aws-application-networking-k8s/blob/main/docs/api-types/access-log-policy.md)).
+# A target takes one policy per destination type; a second of the same type is `Conflicted`.
+#
+# **Predict, then run.** After the policy, we send three requests: `/v1/health`, `/v2/health` and `/nothing-here`
+# (which no rule matches, so the listener's default action answers 404). How many records land in the log group?
+
+# %%
+logs = lab.client("logs")
+logs.create_log_group(logGroupName="/lattice/demo-sn")
+log_group_arn = f"arn:aws:logs:{lab.region}:{ACCOUNT}:log-group:/lattice/demo-sn"
+print(lab.kubectl_apply(f"""
+apiVersion: application-networking.k8s.aws/v1alpha1
+kind: AccessLogPolicy
+metadata: {{name: demo-sn-logs}}
+spec:
+  targetRef: {{group: gateway.networking.k8s.io, kind: Gateway, name: demo-sn}}
+  destinationArn: "{log_group_arn}"
+""", cluster="eks-demo"))
+for path in ("/v1/health", "/v2/health", "/nothing-here"):
+    lab.http(client_vpc, f"http://api.example.com{path}")
+records = [json.loads(e["message"]) for e in logs.filter_log_events(logGroupName="/lattice/demo-sn")["events"]]
+for r in records:
+    print(r["startTime"], r["method"], r["path"], r["responseCode"], r["sourceVpcArn"].split("/")[-1],
+          r["resolvedUser"])
+_ = check.equal("One record per request, the 404 included", [r["responseCode"] for r in records], [200, 200, 404],
+                hint="Every request through the service network is logged, whoever answers it.")
+
+# %% [markdown]
+# The records are ordinary CloudWatch Logs events (`filter_log_events`), and the fields are the ones AWS documents:
+# who called (`resolvedUser`, `sourceVpcArn`), what (`method`, `path`, `hostHeader`) and what came back
+# (`responseCode`, `bytesSent`, `duration`). With an S3 bucket instead, the same records would be objects under
+# `AWSLogs/<account>/VpcLattice/AccessLogs/...`, read with `list_objects_v2` and `get_object`.
+#
+# ### Who sends: `source=` and the VPC association's security groups
+# A VPC association can carry **security groups**; their inbound rules decide which clients in that VPC may reach
+# the service network at all
+# ([security groups](https://docs.aws.amazon.com/vpc-lattice/latest/ug/security-groups.html)). The controller puts
+# them there from a `VpcAssociationPolicy`
+# ([API reference](https://github.com/aws/aws-application-networking-k8s/blob/main/docs/api-types/vpc-association-policy.md)).
+# Once groups decide, *which* client sends matters, so `lab.http` takes `source=` — the client's private IP.
+#
+# **Predict, then run.** The group below admits TCP 80 from `10.1.1.0/24` only. From `eks-vpc`, which of
+# `10.1.1.20` and `10.1.2.20` reaches `/v1/health`?
+
+# %%
+callers_sg = ec2.create_security_group(GroupName="demo-sn-callers", Description="who in eks-vpc may call demo-sn",
+                                       VpcId=eks_vpc)["GroupId"]
+ec2.authorize_security_group_ingress(GroupId=callers_sg, IpPermissions=[{
+    "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.1.1.0/24"}]}])
+print(lab.kubectl_apply(f"""
+apiVersion: application-networking.k8s.aws/v1alpha1
+kind: VpcAssociationPolicy
+metadata: {{name: demo-sn-callers}}
+spec:
+  targetRef: {{group: gateway.networking.k8s.io, kind: Gateway, name: demo-sn}}
+  securityGroupIds: [{callers_sg}]
+""", cluster="eks-demo"))
+inside = lab.http(eks_vpc, "http://api.example.com/v1/health", source="10.1.1.20")
+outside = lab.http(eks_vpc, "http://api.example.com/v1/health", source="10.1.2.20")
+check.equal("10.1.1.20 is admitted, 10.1.2.20 never reaches the service network", (inside.status, outside.status),
+            (200, None), hint="The association's security group admits TCP 80 from 10.1.1.0/24 only.")
+outside
+
+# %% [markdown]
+# `10.1.2.20` got no HTTP answer at all: its packets were dropped at the association, before Lattice, so the hop
+# names the security group. (Without `source=`, `lab.http` refuses to guess who sends once the association has
+# groups.) Deleting the policy makes the controller re-associate the VPC without groups, because Lattice keeps at
+# least one group on an association that has any
+# ([UpdateServiceNetworkVpcAssociation](https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_UpdateServiceNetworkVpcAssociation.html)).
+
+# %%
+print(k8s.kubectl_delete(lab, "VpcAssociationPolicy", "demo-sn-callers", cluster="eks-demo"))
+print(k8s.kubectl_delete(lab, "AccessLogPolicy", "demo-sn-logs", cluster="eks-demo"))
+lab.http(eks_vpc, "http://api.example.com/v1/health").status
+
+# %% [markdown]
+# ## 12. What it costs
 #
 # Lattice bills per **service-hour**, per **GB** processed and per **request** (the first 300,000 requests per hour
 # per service are free); service networks and VPC associations are free, and there is no inter-AZ charge. The
@@ -736,12 +913,16 @@ lab.teardown()
 #   service `route-namespace` with one listener per Gateway listener (default action **fixed 404**), and each
 #   backend Service to an IP target group of **pod IPs**.
 # - Pods have VPC addresses (VPC CNI) and carry the node's security groups: the cluster security group must allow
-#   the managed prefix list `com.amazonaws.<region>.vpc-lattice`, or health checks fail and Lattice answers 503.
+#   the managed prefix lists `com.amazonaws.<region>.vpc-lattice` (and `.ipv6.vpc-lattice`), or health checks fail
+#   and Lattice answers 503.
 # - The generated name resolves to link-local addresses and works only from VPCs associated with the service
 #   network; a custom domain needs `hostnames[0]` at service creation **and** a DNS record (PHZ CNAME).
 # - `AWS_IAM` auth denies by default; allow principals with an auth policy (`IAMAuthPolicy`); explicit deny wins.
 # - Weights are probabilities per request; rule priority is **list order**, so put specific rules first.
 # - Multi-cluster: `ServiceExport` makes a standalone target group; a `ServiceImport` backendRef in another cluster
 #   forwards to it through the service network.
+# - TLS passthrough: routed by SNI to a TCP target group, never decrypted — so auth policies see only anonymous
+#   callers. Access logs: one record per request to CloudWatch Logs, S3 or Firehose. Security groups on a VPC
+#   association decide which clients of that VPC reach the service network at all.
 # - Lattice bills per service-hour, GB and request (300,000 requests per service-hour free); prices you have not
 #   sourced are unknown, not guessed.

@@ -69,6 +69,8 @@ def test_bad_destination_or_target_is_refused(world):
         world.lab.kubectl_apply(policy("x", "Gateway", "demo-sn", "my-bucket"), cluster="eks-demo")
     with pytest.raises(ManifestError, match="targetRef.kind"):
         world.lab.kubectl_apply(policy("x", "Service", "demo-app-a", "arn:aws:s3:::b"), cluster="eks-demo")
+    with pytest.raises(ManifestError, match="GRPCRoute"):  # the docs' Invalid: only Gateway, HTTPRoute, GRPCRoute
+        world.lab.kubectl_apply(policy("x", "TLSRoute", "secure-app", "arn:aws:s3:::b"), cluster="eks-demo")
 
 
 def test_served_api_one_subscription_per_destination_type(world):
@@ -83,3 +85,44 @@ def test_served_api_one_subscription_per_destination_type(world):
                                            destinationArn="arn:aws:ec2:ap-northeast-2:123456789012:vpc/vpc-1")
     lat.delete_access_log_subscription(accessLogSubscriptionIdentifier=sub["id"])
     assert lat.list_access_log_subscriptions(resourceIdentifier=world.network["id"])["items"] == []
+
+
+def _firehose_to_s3(lab, stream="lattice-stream", bucket="firehose-landing"):
+    lab.client("s3").create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": lab.region})
+    account = lab.client("sts").get_caller_identity()["Account"]
+    return lab.client("firehose").create_delivery_stream(
+        DeliveryStreamName=stream, DeliveryStreamType="DirectPut",
+        ExtendedS3DestinationConfiguration={"RoleARN": f"arn:aws:iam::{account}:role/firehose-to-s3",
+                                            "BucketARN": f"arn:aws:s3:::{bucket}", "Prefix": "lattice/"},
+    )["DeliveryStreamARN"]
+
+
+def test_firehose_destination_delivers_each_record_on_to_its_bucket(world):
+    lab = world.lab
+    stream = _firehose_to_s3(lab)
+    lab.kubectl_apply(policy("fh-logs", "HTTPRoute", "demo-http-route", stream), cluster="eks-demo")
+    world.get("/v1/health")
+    world.get("/v2/health")
+    s3 = lab.client("s3")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="firehose-landing", Prefix="lattice/").get("Contents", [])]
+    lines = [line for k in keys for line in s3.get_object(Bucket="firehose-landing", Key=k)["Body"].read()
+             .decode().splitlines() if line]
+    assert sorted(json.loads(line)["path"] for line in lines) == ["/v1/health", "/v2/health"]
+
+
+def test_one_access_log_policy_per_destination_type_per_target(world):
+    lab = world.lab
+    _, log_arn = _log_group(lab)
+    s3 = lab.client("s3")
+    s3.create_bucket(Bucket="lattice-logs", CreateBucketConfiguration={"LocationConstraint": lab.region})
+    lab.kubectl_apply([policy("to-logs", "Gateway", "demo-sn", log_arn),
+                       policy("to-s3", "Gateway", "demo-sn", "arn:aws:s3:::lattice-logs"),
+                       policy("to-logs-again", "Gateway", "demo-sn", log_arn + "-other")], cluster="eks-demo")
+
+    def accepted(name):
+        return lattice.kubectl_get(lab, "AccessLogPolicy", name).status["conditions"][0]
+
+    assert accepted("to-logs")["status"] == "True" and accepted("to-s3")["status"] == "True"
+    assert (accepted("to-logs-again")["status"], accepted("to-logs-again")["reason"]) == ("False", "Conflicted")
+    subs = lab.client("vpc-lattice").list_access_log_subscriptions(resourceIdentifier=world.network["id"])["items"]
+    assert sorted(s["destinationArn"] for s in subs) == sorted([log_arn, "arn:aws:s3:::lattice-logs"])

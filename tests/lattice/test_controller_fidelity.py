@@ -153,6 +153,15 @@ def test_route_on_a_tls_listener_is_not_allowed(world):
 
 def test_allowed_routes_decide_other_namespaces(world):
     lab, lat = world.lab, world.lab.client("vpc-lattice")
+    # The notes' Gateway admits every namespace; without allowedRoutes a listener admits only its own (Same).
+    lab.kubectl_apply("""
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: demo-sn}
+spec:
+  gatewayClassName: amazon-vpc-lattice
+  listeners: [{name: http, protocol: HTTP, port: 80}]
+""", cluster="eks-demo")
     lab.kubectl_apply(route("elsewhere", parent="{name: demo-sn, namespace: default}", namespace="team-b",
                             rules="    - backendRefs: []"), cluster="eks-demo")
     got = lattice.kubectl_get(lab, "HTTPRoute", "elsewhere", namespace="team-b")
@@ -226,7 +235,7 @@ def test_deleting_a_target_group_policy_restores_the_default_health_check(world)
     lab = world.lab
     lab.kubectl_apply(route("only-a"), cluster="eks-demo")
     assert _tg_of_service(lab, "only-a-default")["config"]["healthCheck"]["path"] == "/v1/health"
-    lattice.kubectl_delete(lab, "TargetGroupPolicy", "demo-app-a-policy")
+    lattice.kubectl_delete(lab, "TargetGroupPolicy", "tg-policy-demo-app-a")
     hc = _tg_of_service(lab, "only-a-default")["config"]["healthCheck"]
     assert hc["path"] == "/" and hc["healthCheckIntervalSeconds"] == 30
 
@@ -238,7 +247,7 @@ def test_protocol_change_removes_the_old_target_group(world):
     lab.kubectl_apply("""
 apiVersion: application-networking.k8s.aws/v1alpha1
 kind: TargetGroupPolicy
-metadata: {name: demo-app-a-policy}
+metadata: {name: tg-policy-demo-app-a}
 spec:
   targetRef: {group: "", kind: Service, name: demo-app-a}
   protocol: HTTPS
@@ -342,3 +351,21 @@ def test_a_refused_auth_policy_names_the_policy_and_undoes_the_apply(world, monk
         lattice.kubectl_get(lab, "IAMAuthPolicy", "big")
     monkeypatch.undo()
     assert world.get("/v1/health").status == 200
+
+
+def test_listeners_and_rules_carry_the_controllers_tags_and_the_routes_additional_tags(world):
+    lab, lat = world.lab, world.lab.client("vpc-lattice")
+    lab.kubectl_apply(route("tagged", annotations='application-networking.k8s.aws/tags: "Team=Backend,Env=Prod"'),
+                      cluster="eks-demo")
+    svc = service_of(lab, "tagged-default")
+    base = "application-networking.k8s.aws/"
+    (listener,) = lat.list_listeners(serviceIdentifier=svc["id"])["items"]
+    rules = [r for r in lat.list_rules(serviceIdentifier=svc["id"], listenerIdentifier=listener["id"])["items"]
+             if not r["isDefault"]]
+    assert rules
+    for arn in [listener["arn"]] + [r["arn"] for r in rules]:
+        tags = lat.list_tags_for_resource(resourceArn=arn)["tags"]
+        assert tags[base + "ManagedBy"].endswith(f"/eks-demo/{world.eks_vpc}")
+        assert (tags["Team"], tags["Env"]) == ("Backend", "Prod") and base + "RouteType" not in tags
+    svc_tags = lat.list_tags_for_resource(resourceArn=svc["arn"])["tags"]
+    assert (svc_tags[base + "RouteType"], svc_tags["Team"]) == ("http", "Backend")

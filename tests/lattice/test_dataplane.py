@@ -37,7 +37,7 @@ def domain_of(lab, name):
 # -- the seminar, end to end ------------------------------------------------------------------------------------
 def test_seminar_answers_from_the_client_vpc(world):
     r = world.get("/v1/env?select=POD,ROUTE")
-    assert r.status == 200 and r.json()["ROUTE"] == "demo-app-a" and r.json()["POD"] == r.target
+    assert r.status == 200 and r.json()["ROUTE"] == "v1" and r.json()["POD"] == r.target
     pods = {p.name for p in lattice.kubectl_get(world.lab, "pods") if p.deployment == "demo-app-a"}
     assert r.target in pods
     assert [h.step for h in r.hops] == ["DNS", "service network", "auth", "listener", "rule", "target group",
@@ -179,7 +179,7 @@ spec:
     metadata: {labels: {app: v2}}
     spec:
       containers: [{name: app, image: rlawnsdud/demo:latest, ports: [{containerPort: 3000}],
-                    env: [{name: PREFIX, value: /v1}, {name: ROUTE, value: v2}]}]
+                    env: [{name: GLOBAL_PREFIX, value: /v1}, {name: ROUTE, value: v1-canary}]}]
 ---
 apiVersion: v1
 kind: Service
@@ -202,8 +202,8 @@ def test_weights_split_traffic_statistically_and_reproducibly(world):
     first = lattice.http_many(lab, world.client_vpc, url, 2000, seed_value=42)
     counts = Counter(r.json()["ROUTE"] for r in first)
     # Binomial(2000, 0.1): mean 200, sd ≈ 13.4; ±5 sd bounds make a false failure practically impossible
-    assert 133 <= counts["v2"] <= 267, counts
-    assert counts["v2"] + counts["demo-app-a"] == 2000
+    assert 133 <= counts["v1-canary"] <= 267, counts
+    assert counts["v1-canary"] + counts["v1"] == 2000
     again = lattice.http_many(lab, world.client_vpc, url, 2000, seed_value=42)
     assert [r.target for r in again] == [r.target for r in first]  # same seed, same answers
 
@@ -213,7 +213,7 @@ def test_weight_zero_gets_nothing_and_all_zero_is_503(world):
     _canary(lab, 1, 0)
     url = f"http://{world.domain}/v1/env?select=ROUTE"
     assert {r.json()["ROUTE"] for r in lattice.http_many(lab, world.client_vpc, url, 300, seed_value=1)} == \
-        {"demo-app-a"}
+        {"v1"}
     _canary(lab, 0, 0)
     assert world.get("/v1/health").status == 503
 

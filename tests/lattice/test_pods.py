@@ -76,9 +76,9 @@ def test_seminar_image_listens_on_port_with_global_prefix(world):
 
 def test_readiness_probe_decides_which_pods_are_targets(world):
     ports = "          ports: [{containerPort: 3000, name: web}]\n"
-    env = "          env: [{name: PREFIX, value: /v1}]\n"
+    env = "          env: [{name: GLOBAL_PREFIX, value: /v1}]\n"
     failing = "          readinessProbe: {httpGet: {path: /nope, port: web}}\n"
-    image = "public.ecr.aws/docker/library/node:20-alpine"
+    image = "rlawnsdud/demo:latest"
     world.lab.kubectl_apply([health_policy("probed", "/v1/health"),
                              app("probed", image, ports, failing, env, target=3000)], cluster="eks-demo")
     pods = [p for p in lattice.kubectl_get(world.lab, "pods") if p.deployment == "probed"]
@@ -88,3 +88,51 @@ def test_readiness_probe_decides_which_pods_are_targets(world):
     passing = "          readinessProbe: {httpGet: {path: /v1/health, port: web}}\n"
     world.lab.kubectl_apply(app("probed", image, ports, passing, env, target=3000), cluster="eks-demo")
     assert _get(world, "probed", "/v1/health").status == 200
+
+
+def test_the_notes_manifests_applied_unchanged_reach_healthy_targets(world):
+    """The seminar's YAML as the notes write it (packaged unchanged): healthy targets and the app's answers."""
+    lat = world.lab.client("vpc-lattice")
+    for tg in lat.list_target_groups()["items"]:
+        targets = lat.list_targets(targetGroupIdentifier=tg["id"])["items"]
+        assert targets and {t["status"] for t in targets} == {"HEALTHY"}, (tg["name"], targets)
+    r = world.get("/v1/env?select=POD,ROUTE")
+    assert r.status == 200 and r.json() == {"POD": r.target, "ROUTE": "v1"}, str(r)
+    assert world.get("/v2/env?select=ROUTE").json() == {"ROUTE": "v2"}
+    assert world.get("/v2/health").status == 200 and world.get("/v1/v2/health").status == 404
+
+
+def test_both_lattice_prefix_lists_are_served_by_name(lab):
+    ipv4, ipv6 = lattice.lattice_prefix_list(lab), lattice.lattice_prefix_list(lab, ipv6=True)
+    assert (ipv4["PrefixListName"], ipv4["AddressFamily"]) == ("com.amazonaws.ap-northeast-2.vpc-lattice", "IPv4")
+    assert (ipv6["PrefixListName"], ipv6["AddressFamily"]) == ("com.amazonaws.ap-northeast-2.ipv6.vpc-lattice",
+                                                               "IPv6")
+    ec2 = lab.client("ec2")
+    cidrs = [e["Cidr"] for e in ec2.get_managed_prefix_list_entries(PrefixListId=ipv6["PrefixListId"])["Entries"]]
+    assert cidrs and all(":" in c for c in cidrs)
+
+
+def test_a_loopback_host_answers_nobody_outside_the_pod(world):
+    env = ("          env:\n            - {name: HOST, value: 127.0.0.1}\n"
+           "            - {name: GLOBAL_PREFIX, value: /v1}\n")
+    probe = "          readinessProbe: {httpGet: {path: /v1/health, port: 3000}}\n"
+    world.lab.kubectl_apply([health_policy("loopback", "/v1/health"),
+                             app("loopback", "rlawnsdud/demo:latest", env=env, probe=probe, target=3000)],
+                            cluster="eks-demo")
+    pods = [p for p in lattice.kubectl_get(world.lab, "pods") if p.deployment == "loopback"]
+    assert pods and not any(p.ready for p in pods)  # the kubelet probes the pod IP, where nothing listens
+    assert _get(world, "loopback", "/v1/health").status == 503
+
+
+def test_the_seminar_image_listens_on_port_not_on_the_declared_container_port(world):
+    allow_lattice(world.lab, world.cluster.security_group_id, port=8080)
+    ports = "          ports: [{containerPort: 3000}]\n"
+    env = "          env: [{name: PORT, value: \"8080\"}, {name: GLOBAL_PREFIX, value: /v1}]\n"
+    policy = health_policy("elsewhere", "/v1/health")
+    world.lab.kubectl_apply([policy, app("elsewhere", "rlawnsdud/demo:latest", ports, env=env, target=3000)],
+                            cluster="eks-demo")
+    assert _get(world, "elsewhere", "/v1/health").status == 503  # port 3000 has no listener
+    world.lab.kubectl_apply([policy.replace("port: 3000", "port: 8080"),
+                             app("elsewhere", "rlawnsdud/demo:latest", ports, env=env, target=8080)],
+                            cluster="eks-demo")
+    assert _get(world, "elsewhere", "/v1/health").status == 200

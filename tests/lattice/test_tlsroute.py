@@ -1,6 +1,8 @@
 """TLSRoute (passthrough): a TLS_PASSTHROUGH listener, TCP target groups, the SNI host name, and lab.http over it."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from lattice_world import build_world
 
@@ -109,3 +111,36 @@ def test_services_carry_the_controllers_tags(tls_world):
     tg_tags = lat.list_tags_for_resource(resourceArn=tg["arn"])["tags"]
     assert (tg_tags[base + "SourceTypeKey"], tg_tags[base + "RouteName"], tg_tags[base + "ServiceName"]) == \
         ("TLSRoute", "secure-app", "demo-app-a")
+
+
+def test_passthrough_tcp_target_groups_are_created_without_a_protocol_version(lab):
+    """The controller sends no protocolVersion for TCP groups (target_group_manager.go); the model must not either."""
+    build_world(lab)
+    sent = []
+    lab.client("vpc-lattice").meta.events.register(
+        "provide-client-params.vpc-lattice.CreateTargetGroup", lambda params, **_: sent.append(params))
+    lab.kubectl_apply(GATEWAY, cluster="eks-demo")
+    lab.kubectl_apply(ROUTE, cluster="eks-demo")
+    tcp = [p for p in sent if p["config"]["protocol"] == "TCP"]
+    assert tcp and all("protocolVersion" not in p["config"] for p in tcp)
+    assert all(p["config"].get("protocolVersion") for p in sent if p["config"]["protocol"] != "TCP")
+
+
+def test_passthrough_auth_sees_only_an_anonymous_caller(tls_world):
+    """TLS listeners: "auth policies are limited to anonymous principals" — a signature inside the stream is unread."""
+    lab = tls_world.lab
+    lat = lab.client("vpc-lattice")
+    svc = _service(lab)
+    account = lab.client("sts").get_caller_identity()["Account"]
+    role = f"arn:aws:iam::{account}:role/client-app"
+    lat.update_service(serviceIdentifier=svc["id"], authType="AWS_IAM")
+    only_role = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": role},
+                                                          "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}]}
+    lat.put_auth_policy(resourceIdentifier=svc["id"], policy=json.dumps(only_role))
+    url = f"https://{svc['dnsEntry']['domainName']}/v1/health"
+    denied = lab.http(tls_world.client_vpc, url, headers=lattice.sign(lab, role))
+    assert denied.status == 403 and any("anonymous" in h.detail for h in denied.hops), str(denied)
+    anyone = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+                                                       "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}]}
+    lat.put_auth_policy(resourceIdentifier=svc["id"], policy=json.dumps(anyone))
+    assert lab.http(tls_world.client_vpc, url).status == 200

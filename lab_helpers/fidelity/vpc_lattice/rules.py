@@ -93,7 +93,11 @@ def vpc_already_associated(vpc_id: str, existing_network: Optional[str]) -> Opti
 
 def association_security_groups(had: list, wanted: list) -> Optional[Refusal]:
     """UpdateServiceNetworkVpcAssociation: at most five groups, and once an association has security groups it
-    keeps at least one ("to remove all security groups, you must first delete the association and recreate it")."""
+    keeps at least one ("to remove all security groups, you must first delete the association and then recreate it
+    without security groups"). The limit is on groups, not on their rules: a group with no inbound rule is allowed
+    and simply admits nobody. Source: the API reference,
+    https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_UpdateServiceNetworkVpcAssociation.html
+    (securityGroupIds: 1-5 items)."""
     if len(wanted) > SECURITY_GROUPS_PER_VPC_ASSOCIATION:
         return Refusal("ValidationException", f"At most {SECURITY_GROUPS_PER_VPC_ASSOCIATION} security groups per "
                                               f"service network VPC association, not {len(wanted)}.")

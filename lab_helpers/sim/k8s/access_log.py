@@ -8,8 +8,10 @@ service (route); the controller notes the subscription's ARN in the policy's ann
 Then every request ``lab.http`` sends writes **one record** to each subscription of the network and of the
 service it went through, with the field names Lattice documents (a subset: no TLS or gRPC fields). Real Lattice
 batches records into gzip files in S3 every few minutes; here each request is one JSON object at once, under the
-same ``AWSLogs/<account>/VpcLattice/AccessLogs/<region>/yyyy/mm/dd/`` prefix, and in CloudWatch Logs one event in a
-stream named after the resource (the model's choice).
+same ``AWSLogs/<account>/VpcLattice/AccessLogs/<region>/yyyy/mm/dd/`` prefix, in CloudWatch Logs one event in a
+stream named after the resource (the model's choice), and to a Firehose stream one JSON record (``PutRecord``;
+ending it with a newline is the model's choice, so a delivered object reads as lines), which the stream delivers to
+its own destination — in the sandbox, its S3 bucket.
 """
 from __future__ import annotations
 
@@ -35,10 +37,14 @@ def reconcile(lattice, cluster: Cluster, networks: dict, log: list) -> None:
         kind, ns, name = key
         if kind == "Gateway" and (ns, name) in networks:
             return networks[(ns, name)]["id"]
-        return services.get(key) if kind in ("HTTPRoute", "GRPCRoute", "TLSRoute") else None
+        return services.get(key) if kind in ("HTTPRoute", "GRPCRoute") else None
 
     wanted = set()
-    for key, policy in judge(cluster, "AccessLogPolicy", lambda k: resource(k) is not None).items():
+    # One policy per destination type per target (api-types/access-log-policy.md, "Conflicted": "a target can
+    # have 1 AccessLogPolicy for an S3 Bucket, 1 for a CloudWatch Log Group, and 1 for a Firehose Delivery Stream").
+    winners = judge(cluster, "AccessLogPolicy", lambda k: resource(k) is not None, per=destination_type,
+                    per_what="destination type")
+    for (key, _kind), policy in winners.items():
         rid, dest = resource(key), policy.spec["destinationArn"]
         sub_id = managed.get(policy.key)
         current = _get(lattice, sub_id)
@@ -60,6 +66,11 @@ def reconcile(lattice, cluster: Cluster, networks: dict, log: list) -> None:
             lattice.delete_access_log_subscription(accessLogSubscriptionIdentifier=managed[key])
             log.append(f"access log subscription {managed[key]} deleted (its AccessLogPolicy is gone)")
         del managed[key]
+
+
+def destination_type(policy) -> str:
+    """``logs``, ``s3`` or ``firehose``: the service in the destination ARN."""
+    return policy.spec["destinationArn"].split(":")[2]
 
 
 def _get(lattice, sub_id: Optional[str]) -> Optional[dict]:
@@ -111,6 +122,9 @@ def write(lab, subs: list[dict], entry: dict) -> None:
         try:
             if service == "logs":
                 _to_log_group(lab.client("logs"), arn.split(":")[6], sub["resourceId"], entry)
+            elif service == "firehose":  # the stream delivers onward (to S3, in the sandbox's Firehose)
+                lab.client("firehose").put_record(DeliveryStreamName=arn.split("/", 1)[1],
+                                                  Record={"Data": (json.dumps(entry) + "\n").encode()})
             elif service == "s3":
                 day = entry["startTime"][:10].replace("-", "/")
                 key = (f"AWSLogs/{sub['resourceArn'].split(':')[4]}/VpcLattice/AccessLogs/{lab.region}/{day}/"

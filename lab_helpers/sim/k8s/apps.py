@@ -1,14 +1,18 @@
 """What a pod's container answers, by its image.
 
-**The seminar's demo application** (``rlawnsdud/demo``, and the packaged manifests' ``node`` image): a small
-Node/Express-style HTTP server listening on ``PORT`` (3000) of ``HOST``. Its environment configures it:
-``GLOBAL_PREFIX`` (or ``PREFIX``: ``/v1`` for demo-app-a, ``/v2`` for demo-app-b) and any other variables
-(``ROUTE``, ``VERSION``…); ``POD`` is the pod's name (Downward API). It answers
+**The seminar's demo application** (``rlawnsdud/demo``): a small HTTP server configured only by the environment
+the course notes give it. ``HOST`` and ``PORT`` are where it listens (``0.0.0.0:3000`` there; a loopback ``HOST``
+answers nobody outside the pod); ``GLOBAL_PREFIX`` is the path every route of it sits under (``/v1`` for
+demo-app-a, ``/v2`` for demo-app-b); ``ROUTE`` and ``POD`` (the pod's name, Downward API) are values it reports.
+It listens on ``PORT`` whatever ``containerPort`` says (a containerPort is informational in Kubernetes). It answers
 
 * ``GET <PREFIX>/health`` -> ``200 ok``  (what the TargetGroupPolicy health check asks)
 * ``GET <PREFIX>/env?select=POD,ROUTE`` -> ``200`` and a JSON object with those variables
 * ``GET <PREFIX>`` -> ``200`` and a greeting naming the pod
 * anything else -> ``404 Cannot GET <path>`` (the *application's* 404, not Lattice's)
+
+The notes document only the `/env?select=` endpoint and, through their probes and health checks, `<prefix>/health`;
+the greeting and the Express-style 404 are this model's choice.
 
 **Any other image** (the controller's own examples run small HTTP servers that declare no ``containerPort``) is
 modelled as a generic HTTP echo: ``200`` for every method and path, a JSON body naming the pod, the method, the
@@ -21,11 +25,22 @@ import json
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
-SEMINAR_IMAGES = ("rlawnsdud/demo", "public.ecr.aws/docker/library/node")
+SEMINAR_IMAGES = ("rlawnsdud/demo",)
+DEFAULT_PORT = 3000  # the notes set PORT=3000; the image's own default is not documented, so we assume the same
+WILDCARD_HOSTS = ("", "0.0.0.0", "::", "[::]")
 
 
 def is_seminar_image(image: str) -> bool:
     return any(image.split("@")[0].split(":")[0].endswith(name) for name in SEMINAR_IMAGES)
+
+
+def listen_port(env: dict) -> int:
+    return int(env.get("PORT") or DEFAULT_PORT)
+
+
+def reachable_from_outside(env: dict, pod_ip: str) -> bool:
+    """Does a server bound to ``HOST`` accept connections to the pod's IP (Lattice's, the kubelet's)?"""
+    return env.get("HOST", "") in WILDCARD_HOSTS or env.get("HOST") == pod_ip
 
 
 def app_for(image: str, pod_name: str, env: dict) -> Callable:
@@ -42,7 +57,7 @@ def echo_app(pod_name: str) -> Callable:
 
 
 def demo_app(pod_name: str, env: dict) -> Callable:
-    prefix = (env.get("GLOBAL_PREFIX") or env.get("PREFIX") or "").rstrip("/")
+    prefix = (env.get("GLOBAL_PREFIX") or "").rstrip("/")
 
     def handle(method: str, path: str, headers: dict) -> tuple[int, str, dict]:
         parts = urlsplit(path)

@@ -55,7 +55,8 @@ def route_target_group(lattice, cluster: Cluster, route: K8sObject, ref: dict, l
     service = cluster.objects.get(("Service", ns, ref["name"]))
     if service is None:
         return None
-    tags = {TAG + "ServiceName": ref["name"], TAG + "ServiceNamespace": ns, SOURCE_TYPE: route.kind,
+    tags = {**naming.additional_tags(route.annotations),
+            TAG + "ServiceName": ref["name"], TAG + "ServiceNamespace": ns, SOURCE_TYPE: route.kind,
             TAG + "RouteName": route.name, TAG + "RouteNamespace": route.namespace,
             TAG + "ClusterName": cluster.name}
     key = ("route", route.kind, route.namespace, route.name, ns, ref["name"])
@@ -121,7 +122,9 @@ def ensure(lattice, cluster: Cluster, key: tuple, service: K8sObject, policy: Op
     version = (policy.spec.get("protocolVersion") if policy else None) or default_version
     tgs = cluster.controller.setdefault("target_groups", {})
     tg = _current(lattice, tgs, key)
-    if tg is not None and (tg["config"]["protocol"] != protocol or tg["config"].get("protocolVersion") != version):
+    tcp = protocol == "TCP"
+    if tg is not None and (tg["config"]["protocol"] != protocol or
+                           (not tcp and tg["config"].get("protocolVersion") != version)):
         # A target group's protocol cannot change: a new one replaces it, the old one goes once unused.
         cluster.controller.setdefault("retired", []).append(tg["id"])
         log.append(f"target group {tg['name']} retired: protocol {tg['config']['protocol']} -> {protocol}")
@@ -129,8 +132,9 @@ def ensure(lattice, cluster: Cluster, key: tuple, service: K8sObject, policy: Op
     want_hc = health_check_of(policy)
     if tg is None:
         name = naming.target_group_name(service.namespace, service.name, cluster.rng)
-        config = {"port": port, "protocol": protocol, "protocolVersion": version, "vpcIdentifier": cluster.vpc_id,
-                  "ipAddressType": "IPV4"}
+        config = {"port": port, "protocol": protocol, "vpcIdentifier": cluster.vpc_id, "ipAddressType": "IPV4"}
+        if not tcp:  # the controller sends no protocolVersion for TCP groups (target_group_manager.go, create)
+            config["protocolVersion"] = version
         if want_hc:
             config["healthCheck"] = want_hc
         tags = {**tags, TAG + "ProtocolVersion": version}

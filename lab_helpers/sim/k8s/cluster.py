@@ -114,7 +114,8 @@ INSTALL_HINT = ("This model plays Kubernetes and the controller; against a real 
                 "instead: install eksctl, kubectl and helm; create the cluster (eksctl create cluster); install the "
                 "Gateway API CRDs and the AWS Gateway API controller with Helm (chart "
                 "oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart); then "
-                "`kubectl apply -f` the same manifests (lab_helpers/data/manifests/seminar/).")
+                "`kubectl apply -f` the same manifests (lab_helpers/data/manifests/seminar/). Lab 08 runs exactly "
+                "that path in live mode when the tools are on PATH (lab_helpers.lessons.seminar_live.drive).")
 
 
 def refuse_real_account(lab) -> None:
@@ -251,8 +252,8 @@ def run_deployment(lab, cluster: Cluster, dep: K8sObject) -> list[Pod]:
             handler = _named(apps.app_for(image, name, cenv), name)
             declared = [p["containerPort"] for p in container.get("ports", [])]
             pod.named_ports.update({p["name"]: p["containerPort"] for p in container.get("ports", []) if "name" in p})
-            if not declared and apps.is_seminar_image(image):
-                declared = [int(cenv.get("PORT", 3000))]  # the app listens on PORT whether declared or not
+            if apps.is_seminar_image(image):  # it binds HOST:PORT, whatever the manifest declares
+                declared = [apps.listen_port(cenv)] if apps.reachable_from_outside(cenv, ip) else []
             for port in declared:
                 listen(hosts, pod, port, handler)
             pod.app = pod.app or handler

@@ -232,11 +232,14 @@ class _Plan:
             return Response(None, "", None, hops, error="connection timed out")
         if self.association_sgs:
             hops.append(Hop("VPC association", why))
-        caller = _caller(self.lab, req.headers)
         passthrough = self.listener["protocol"] == "TLS_PASSTHROUGH"
-        verdict = (auth.Decision(True, "TLS passthrough: Lattice cannot read the request, so no auth policy applies")
-                   if passthrough else self._authorize(req, caller))
-        hops.append(Hop("auth", verdict.reason, verdict.allowed))
+        # Lattice cannot open a passthrough connection, so it never sees a SigV4 signature, method, path or header:
+        # "auth policies are limited to anonymous principals" on TLS listeners (user guide, TLS listeners,
+        # https://docs.aws.amazon.com/vpc-lattice/latest/ug/tls-listeners.html#tls-listeners-considerations).
+        caller = None if passthrough else _caller(self.lab, req.headers)
+        verdict = self._authorize(req, caller, opaque=passthrough)
+        why = f"TLS passthrough, so an anonymous caller: {verdict.reason}" if passthrough else verdict.reason
+        hops.append(Hop("auth", why, verdict.allowed))
         if not verdict.allowed:
             return Response(403, "AccessDeniedException: not authorized to invoke this service", None, hops)
         rule, why = (None, f"TLS passthrough: SNI {req.host} matched; the encrypted connection is passed through "
@@ -290,17 +293,21 @@ class _Plan:
             access_log.write(self.lab, self.access_logs, entry)
         return response
 
-    def _authorize(self, req: _Request, caller: Optional[str]) -> auth.Decision:
+    def _authorize(self, req: _Request, caller: Optional[str], opaque: bool = False) -> auth.Decision:
+        """Evaluate the auth policies; ``opaque`` (TLS passthrough) hides everything inside the encrypted stream."""
         if not self.policies:
             return auth.Decision(True, "authType NONE on network and service: no auth check")
         keys = {"aws:PrincipalArn": caller, "vpc-lattice-svcs:SourceVpc": self.from_vpc,
                 "vpc-lattice-svcs:SourceVpcOwnerAccount": self.service["arn"].split(":")[4],
-                "vpc-lattice-svcs:RequestMethod": req.method, "vpc-lattice-svcs:ServiceNetworkArn": self.network["arn"],
+                "vpc-lattice-svcs:ServiceNetworkArn": self.network["arn"],
                 "vpc-lattice-svcs:ServiceArn": self.service["arn"], "vpc-lattice-svcs:Port": str(req.port),
                 "aws:PrincipalAccount": caller.split(":")[4] if caller else None}
-        keys |= {auth.REQUEST_KEYS[0] + name: value for name, value in req.headers.items()}
-        keys |= {auth.REQUEST_KEYS[1] + k: v for k, v in parse_qsl(urlsplit(req.path).query, keep_blank_values=True)}
-        resource = f"{self.service['arn']}/{req.path.split('?')[0].lstrip('/')}"
+        if not opaque:
+            keys["vpc-lattice-svcs:RequestMethod"] = req.method
+            keys |= {auth.REQUEST_KEYS[0] + name: value for name, value in req.headers.items()}
+            keys |= {auth.REQUEST_KEYS[1] + k: v
+                     for k, v in parse_qsl(urlsplit(req.path).query, keep_blank_values=True)}
+        resource = f"{self.service['arn']}/{'' if opaque else req.path.split('?')[0].lstrip('/')}"
         reasons = []
         for what in ("network", "service"):
             if what in self.policies:
@@ -358,11 +365,13 @@ def http_many(lab, from_vpc: str, url: str, count: int, method: str = "GET", hea
     return [plan.logged(req, rng) for _ in range(count)]
 
 
-def lattice_prefix_list(lab, region: Optional[str] = None) -> dict:
-    """The managed prefix list Lattice sends from (``com.amazonaws.<region>.vpc-lattice``), looked up by name —
-    its ``pl-`` id differs per Region and account, so never type it."""
+def lattice_prefix_list(lab, region: Optional[str] = None, ipv6: bool = False) -> dict:
+    """A managed prefix list Lattice sends from (``com.amazonaws.<region>.vpc-lattice``, or with ``ipv6`` its
+    ``com.amazonaws.<region>.ipv6.vpc-lattice`` twin), looked up by name — its ``pl-`` id differs per Region and
+    account, so never type it. AWS names both lists:
+    https://docs.aws.amazon.com/vpc-lattice/latest/ug/security-groups.html#managed-prefix-list"""
     region = region or lab.region
-    name = lattice_names.PREFIX_LIST_IPV4.format(region=region)
+    name = (lattice_names.PREFIX_LIST_IPV6 if ipv6 else lattice_names.PREFIX_LIST_IPV4).format(region=region)
     found = lab.client("ec2", region).describe_managed_prefix_lists(
         Filters=[{"Name": "prefix-list-name", "Values": [name]}])["PrefixLists"]
     if not found:

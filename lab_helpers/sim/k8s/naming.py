@@ -81,3 +81,24 @@ def rule_priorities(count: int, annotations: dict | None = None) -> tuple[list[i
         chosen[i] = value
         taken.add(value)
     return [chosen[i] for i in range(count)], warnings
+
+
+# -- tags ------------------------------------------------------------------------------------------------------
+ADDITIONAL_TAGS = ANNOTATION + "tags"
+ROUTE_TYPES = {"HTTPRoute": "http", "GRPCRoute": "grpc", "TLSRoute": "tls"}  # the RouteType tag's values
+
+
+def managed_by(account: str, cluster: str, vpc_id: str) -> dict:
+    """The tag the controller puts on everything it creates (``cloud.DefaultTags()``: ManagedBy
+    ``<account>/<cluster>/<vpc>``); listeners and rules get only this one (listener_manager.go: ``Tags:
+    d.cloud.DefaultTags()``)."""
+    return {ANNOTATION + "ManagedBy": f"{account}/{cluster}/{vpc_id}"}
+
+
+def additional_tags(annotations: dict) -> dict:
+    """The route's ``application-networking.k8s.aws/tags`` annotation, ``"Key=Value,Key2=Value2"``, which the
+    controller adds to the route's service, listeners, rules and target groups (docs/guides/additional-tags.md).
+    A pair without ``=`` is skipped, and the controller's own keys are not overridden — the guide is silent on
+    both; that is this model's choice."""
+    pairs = (part.split("=", 1) for part in annotations.get(ADDITIONAL_TAGS, "").split(",") if "=" in part)
+    return {k.strip(): v.strip() for k, v in pairs if k.strip() and not k.strip().startswith(ANNOTATION)}

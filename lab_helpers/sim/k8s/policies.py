@@ -41,20 +41,25 @@ def invalid_reason(policy: K8sObject) -> Optional[str]:
     return None
 
 
-def judge(cluster: Cluster, kind: str, exists) -> dict:
-    """Accepted/Invalid/Conflicted/TargetNotFound for every policy of ``kind``; returns target key -> winner."""
+def judge(cluster: Cluster, kind: str, exists, per=None, per_what: str = "") -> dict:
+    """Accepted/Invalid/Conflicted/TargetNotFound for every policy of ``kind``; returns target key -> winner.
+
+    With ``per`` (policy -> value) policies conflict only when they also share that value, and the returned keys
+    are ``(target key, value)``: an AccessLogPolicy conflicts only with one of the same destination type."""
     winners: dict[tuple, K8sObject] = {}
     for policy in objects(cluster, kind):
-        key = target_key(policy)
+        target = target_key(policy)
+        key: tuple = (target, per(policy)) if per else target
         invalid = invalid_reason(policy)
         if invalid:
             policy.status = {"conditions": [cond("Accepted", False, "Invalid", invalid)]}
         elif key in winners:
             first = winners[key]
+            scope = f"{target[0]} and {per_what}" if per else target[0]
             policy.status = {"conditions": [cond("Accepted", False, "Conflicted",
                                                  f"{kind} is conflicted by {first.namespace}/{first.name}: one "
-                                                 f"{kind} per {key[0]}; delete one of them")]}
-        elif not exists(key):
+                                                 f"{kind} per {scope}; delete one of them")]}
+        elif not exists(target):
             policy.status = {"conditions": [cond("Accepted", False, "TargetNotFound",
                                                  f"{key[0]} {key[2]} not found or not programmed")]}
         else:

@@ -21,9 +21,10 @@ def vpc_association_policy(obj) -> None:
 
 def access_log_policy(obj) -> None:
     kind, dest = obj.spec["targetRef"].get("kind"), obj.spec["destinationArn"]
-    if kind not in ("Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute"):
-        raise ManifestError(f"AccessLogPolicy {obj.name}: targetRef.kind must be Gateway (the service network) or a "
-                            f"route (its service), not {kind!r}.")
+    # api-types/access-log-policy.md, "Invalid": the target's kind must be Gateway, HTTPRoute or GRPCRoute.
+    if kind not in ("Gateway", "HTTPRoute", "GRPCRoute"):
+        raise ManifestError(f"AccessLogPolicy {obj.name}: targetRef.kind must be Gateway (the service network), "
+                            f"HTTPRoute or GRPCRoute (the route's service), not {kind!r}.")
     if not re.fullmatch(r"arn:aws[a-z-]*:(logs:[^:]*:\d{12}:log-group:[^:]+(:\*)?|s3:::[^/:]+|"
                         r"firehose:[^:]*:\d{12}:deliverystream/.+)", dest):
         raise ManifestError(f"AccessLogPolicy {obj.name}: destinationArn {dest!r} must be the ARN of a CloudWatch "

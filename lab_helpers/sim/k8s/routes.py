@@ -119,13 +119,14 @@ def reconcile(lattice, cluster: Cluster, route: K8sObject, networks: dict, log: 
         if lname not in listeners:
             listeners[lname] = lattice.create_listener(
                 serviceIdentifier=svc["id"], name=lname, protocol=LATTICE_PROTOCOL[gl["protocol"].upper()],
-                port=gl["port"], defaultAction=default)
+                port=gl["port"], defaultAction=default, tags=child_tags(cluster, route))
             log.append(f"created listener {lname} (default action: {next(iter(default))})")
         elif passthrough:
             lattice.update_listener(serviceIdentifier=svc["id"], listenerIdentifier=listeners[lname]["id"],
                                     defaultAction=default)
         if not passthrough:
-            warnings += _rules(lattice, svc["id"], listeners[lname]["id"], svc["name"], route, actions, log)
+            warnings += _rules(lattice, svc["id"], listeners[lname]["id"], svc["name"], route, actions, log,
+                               child_tags(cluster, route))
     missing = resolved
     refs = cond("ResolvedRefs", True, "ResolvedRefs") if not missing else cond(
         "ResolvedRefs", False, "BackendNotFound",
@@ -138,13 +139,20 @@ def reconcile(lattice, cluster: Cluster, route: K8sObject, networks: dict, log: 
     return svc["id"]
 
 
+def child_tags(cluster: Cluster, route: K8sObject) -> dict:
+    """The tags on a route's listeners and rules: the controller's ManagedBy, plus the route's additional tags."""
+    return {**naming.additional_tags(route.annotations),
+            **naming.managed_by(cluster.arn.split(":")[4], cluster.name, cluster.vpc_id)}
+
+
 def service_tags(cluster: Cluster, route: K8sObject) -> dict:
-    """The tags the controller puts on a route's service (pkg/model/lattice: RouteName, RouteNamespace, RouteType;
-    pkg/aws: ManagedBy ``<account>/<cluster>/<vpc>``)."""
-    account = cluster.arn.split(":")[4]
-    return {naming.ANNOTATION + "RouteName": route.name, naming.ANNOTATION + "RouteNamespace": route.namespace,
-            naming.ANNOTATION + "RouteType": {"HTTPRoute": "http", "GRPCRoute": "grpc", "TLSRoute": "tls"}[route.kind],
-            naming.ANNOTATION + "ManagedBy": f"{account}/{cluster.name}/{cluster.vpc_id}"}
+    """The tags the controller puts on a route's service (pkg/model/lattice/service.go: RouteName, RouteNamespace,
+    RouteType; pkg/aws: ManagedBy). RouteType is the route's ``core.RouteType``: ``http``, ``grpc`` or ``tls``
+    (pkg/model/core/httproute.go ``HttpRouteType = "http"``, tlsroute.go ``TlsRouteType = "tls"``,
+    controllers/route_controller.go ``GRPC RouteType = "grpc"``)."""
+    return {**child_tags(cluster, route), naming.ANNOTATION + "RouteName": route.name,
+            naming.ANNOTATION + "RouteNamespace": route.namespace,
+            naming.ANNOTATION + "RouteType": naming.ROUTE_TYPES[route.kind]}
 
 
 def _service(lattice, route: K8sObject, attached: list[tuple], log: list,
@@ -244,7 +252,7 @@ def grpc_match(match: dict) -> dict:
 
 
 def _rules(lattice, svc_id: str, listener_id: str, svc_name: str, route: K8sObject, actions: list,
-           log: list) -> list[str]:
+           log: list, tags: dict) -> list[str]:
     rules = route.spec.get("rules", [])
     priorities, warnings = naming.rule_priorities(len(rules), route.annotations)
     wanted = [(naming.rule_name(svc_name, i), priorities[i], lattice_match(rule, route.kind), actions[i])
@@ -255,7 +263,7 @@ def _rules(lattice, svc_id: str, listener_id: str, svc_name: str, route: K8sObje
         for r in have:
             lattice.delete_rule(**ids, ruleIdentifier=r["id"])
         for name, priority, match, action in wanted:
-            lattice.create_rule(**ids, name=name, priority=priority, match=match, action=action)
+            lattice.create_rule(**ids, name=name, priority=priority, match=match, action=action, tags=tags)
             log.append(f"created rule {name} priority {priority}")
         return warnings
     by_name = {r["name"]: r for r in have}

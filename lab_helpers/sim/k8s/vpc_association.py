@@ -1,12 +1,15 @@
 """Security groups on a service network's VPC association: the ``VpcAssociationPolicy`` and what they enforce.
 
-A VPC association may carry up to five security groups. Their **inbound** rules decide which resources in that VPC
-may send to the service network (traffic from the VPC enters the association's interface); a request from a
-client no rule admits never reaches Lattice. With no security groups, every resource in the VPC may.
+A VPC association may carry up to five security groups. Their **inbound** rules decide which clients in that VPC
+may reach the service network (user guide, "Control traffic in VPC Lattice using security groups",
+https://docs.aws.amazon.com/vpc-lattice/latest/ug/security-groups.html); a request from a client no rule admits
+never reaches Lattice. With no security groups, every resource in the VPC may.
 
 ``VpcAssociationPolicy`` (``targetRef`` a Gateway) makes the controller put ``securityGroupIds`` on the
 association between the cluster's VPC and the Gateway's service network, creating it when ``associateWithVpc`` is
-true (the default). Lattice keeps at least one group once an association has any, so when the policy goes (or its
+true (the default). Lattice keeps at least one group once an association has any (UpdateServiceNetworkVpcAssociation,
+https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_UpdateServiceNetworkVpcAssociation.html: "to remove
+all security groups, you must first delete the association and then recreate it"), so when the policy goes (or its
 list empties) this model deletes the association and recreates it without groups — the controller's docs are
 silent on that case; this is the only way Lattice's API allows.
 """
