@@ -7,14 +7,12 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 
 import boto3
 import pytest
+from local_endpoint import local_endpoint
 from nbrun import environment, lab_notebooks, run
 
-from lab_helpers.core.sandbox import free_loopback_port
 from lab_helpers.core.teardown import leftovers
 
 NOTEBOOKS = lab_notebooks()
@@ -23,27 +21,8 @@ REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-2", "ap-northeas
 
 @pytest.fixture(scope="module")
 def moto_server():
-    port = free_loopback_port()
-    proc = subprocess.Popen([sys.executable, "-m", "lab_helpers.cli", "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
-            break
-        except Exception:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("vpclab serve did not start on loopback")
-            time.sleep(0.2)
-    yield url
-    proc.terminate()  # vpclab serve summarises what it held, then exits
-    try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        raise
+    with local_endpoint() as url:  # vpclab serve: AWS's rules, as AWS itself would enforce them
+        yield url
 
 
 def _client_for(url):

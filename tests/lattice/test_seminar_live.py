@@ -9,16 +9,12 @@ kubectl only answers the assigned-domain query), real pods and health checks, an
 """
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from local_endpoint import local_endpoint
 
 import lab_helpers
-from lab_helpers.core.sandbox import free_loopback_port
 from lab_helpers.errors import LiveRunNotConfirmed, LiveToolsMissing
 from lab_helpers.lessons import seminar_live
 
@@ -38,23 +34,8 @@ def fake_tools(bin_dir: Path, log: Path, names=("eksctl", "kubectl", "helm")) ->
 
 @pytest.fixture(scope="module")
 def moto_url():
-    port = free_loopback_port()
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
-            break
-        except Exception:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("the moto server did not start on loopback")
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with local_endpoint() as url:  # vpclab serve: AWS's rules, as AWS itself would enforce them
+        yield url
 
 
 @pytest.fixture
