@@ -50,6 +50,19 @@ def run(notebook: Path, out_dir: Path, parameters: dict, env: dict | None = None
                         f"`{source}` raised {err.ename}: {err.evalue}", pytrace=False)
 
 
+def run_until_refused(notebook: Path, out_dir: Path, parameters: dict, env: dict | None = None,
+                      timeout: int = 300) -> str:
+    """Execute ``notebook`` expecting it to stop with a lab error; returns the error's class name."""
+    out = out_dir / notebook.name
+    with environment(**(env or {})):
+        try:
+            execute_notebook(str(notebook), str(out), parameters=parameters, cwd=str(LABS), kernel_name="python3",
+                             progress_bar=False, execution_timeout=timeout, log_output=False, start_timeout=300)
+        except papermill.PapermillExecutionError as err:
+            return err.ename
+    pytest.fail(f"{notebook.relative_to(ROOT)} ran to the end; it should have stopped", pytrace=False)
+
+
 def _cell_source(executed: Path, exec_count) -> str:
     """The failing cell's first line, found by its execution count (papermill adds a banner cell on error)."""
     import nbformat

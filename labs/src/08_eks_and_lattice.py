@@ -179,15 +179,15 @@ _ = lattice_api.delete_service_network(serviceNetworkIdentifier=second["id"])
 # subnets, Kubernetes 1.33). EKS creates a **cluster security group** and puts it on every managed node — remember
 # its id, it matters in section 5.
 
-# **In live mode against a real account** this lab does not model Kubernetes: the model would bill a real cluster
-# and register pod addresses no real pod answers on. It runs the seminar's own path instead — `eksctl create
+# **In live mode** (a real account, or `vpclab serve` standing in for one) this lab does not model Kubernetes: the
+# model would bill a real cluster and register pod addresses no real pod answers on. It runs the seminar's own path instead — `eksctl create
 # cluster` (with EKS's status shown while it works), the Gateway API CRDs, the controller's IAM role and Pod
 # Identity, `helm install` of the controller, and `kubectl apply` of the same manifests — after printing its price
 # and its plan, and only with `LIVE_EKS_OK = True`. It needs `eksctl`, `kubectl` and `helm` on your PATH and says
 # which are missing. Then it stops: the sections below model Lattice's data plane and run in the sandbox only.
 
 # %%
-if lab.mode == "live" and lab.backend == "aws":
+if lab.mode == "live":
     seminar_live.hand_over(lab, seminar_live.drive(lab, network_id, "demo-sn", confirmed=LIVE_EKS_OK))
 cluster = lab.eks_cluster("eks-demo", eks_vpc, eks_subnets, version="1.33", node_count=2)
 described = lab.client("eks").describe_cluster(name="eks-demo")["cluster"]
