@@ -124,12 +124,12 @@ lab.trace(app1, "internet", port=443)
 
 # %% [markdown]
 # No route matches 8.8.8.8, so the packet never leaves the subnet. Note that the *internet gateway exists* and is
-# attached: a subnet is public or private only because of its route table (rule 14), and even a route to the IGW
-# would not help app-1, which has no public IP (rule 15).
+# attached: a subnet is public or private only because of its route table ([Enable internet access for a VPC using an internet gateway](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html)), and even a route to the IGW
+# would not help app-1, which has no public IP ([Enable internet access for a VPC using an internet gateway](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html)).
 #
 # ## 2. A NAT gateway in the public subnet
 #
-# A public NAT gateway (rule 18) must be created **in a public subnet** with an **Elastic IP**; the private
+# A public NAT gateway ([NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)) must be created **in a public subnet** with an **Elastic IP**; the private
 # subnets then send `0.0.0.0/0` to it, and it sends on to the internet gateway through the public subnet's route
 # table.
 #
@@ -204,7 +204,7 @@ check.that("app-1 has no public address the internet could use",
 
 # %% [markdown]
 # The NAT gateway keeps a translation only for flows that started *inside*; a packet that matches none is dropped
-# (rule 18). And app-1 has only a private address, which the internet gateway never forwards to. Outbound-only is
+# ([NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)). And app-1 has only a private address, which the internet gateway never forwards to. Outbound-only is
 # not a firewall rule you could forget — it is how translation works.
 #
 # ## 3. PAT: many flows, one address
@@ -257,7 +257,7 @@ notes_nat.open("10.40.2.201:40001", "198.51.100.7:443").public
 # %% [markdown]
 # ### The 55,000 limit and `ErrorPortAllocation`
 # Each address of a NAT gateway supports up to **55,000 simultaneous connections to each unique destination**
-# (destination IP, port and protocol; rule 21). A fleet of crawlers all calling one API endpoint can hit that.
+# (destination IP, port and protocol; [NAT gateway basics](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html)). A fleet of crawlers all calling one API endpoint can hit that.
 #
 # **Predict:** 55,000 flows are open to one API server through a NAT gateway with one address. What happens to
 # flow 55,001? And to a flow to a *different* server?
@@ -303,7 +303,7 @@ check.that("Flow 55,001 now gets the secondary address",
 
 # %% [markdown]
 # ### Idle timeout: 350 seconds
-# A flow that sends nothing for **350 seconds** is dropped from the table (rule 22); the next packet of that flow
+# A flow that sends nothing for **350 seconds** is dropped from the table ([Troubleshoot NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-troubleshooting.html)); the next packet of that flow
 # gets a reset, and CloudWatch counts it in `IdleTimeoutCount`. Long-lived idle connections (database pools, SSH
 # sessions, websockets) need keepalives more often than that. The clock here is simulated.
 #
@@ -336,15 +336,15 @@ plt.show()
 #
 # | | NAT gateway | NAT instance |
 # |---|---|---|
-# | Performance | 5 Gbps, scales to 100 Gbps (rule 20) | whatever the instance type gives |
+# | Performance | 5 Gbps, scales to 100 Gbps ([NAT gateway basics](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html)) | whatever the instance type gives |
 # | Availability | managed, redundant inside its AZ | yours: scripts, health checks, failover |
 # | Management | AWS patches and scales it | you patch the OS and the iptables rules |
 # | Cost | per hour + per GB processed | instance hours + data transfer |
-# | Security groups | none can be attached (rule 23) | yes, like any instance |
+# | Security groups | none can be attached ([NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)) | yes, like any instance |
 #
 # A NAT instance is an ordinary EC2 instance that masquerades (rewrites source IP *and* port, like PAT) and
 # forwards. Forwarding means handling packets **not addressed to itself** — and every EC2 network interface drops
-# those unless its *source/destination check* is turned off (rule 25).
+# those unless its *source/destination check* is turned off ([NAT instances](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_NAT_Instance.html)).
 #
 # ### Break it
 # A second private subnet (10.40.3.0/24) sends `0.0.0.0/0` to a NAT instance in the public subnet. Its security
@@ -397,7 +397,7 @@ fixed
 # %% [markdown]
 # ## 5. Private NAT gateways
 #
-# A NAT gateway created with `ConnectivityType="private"` has **no Elastic IP** (rule 19). It translates to its own
+# A NAT gateway created with `ConnectivityType="private"` has **no Elastic IP** ([NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)). It translates to its own
 # *private* address, which is useful when you must reach another network (a transit gateway, a VPN, a peered VPC)
 # that cannot route your subnet — for example because your CIDR overlaps theirs. It cannot take you to the
 # internet: if its route leads to an internet gateway, the IGW drops the traffic (no public address to map to).
@@ -457,7 +457,7 @@ plt.show()
 # %% [markdown]
 # ## 7. What it costs: one NAT gateway per AZ, or one shared?
 #
-# A NAT gateway lives in one AZ (rule 24). With private subnets in two AZs you can give each AZ its own NAT
+# A NAT gateway lives in one AZ ([NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)). With private subnets in two AZs you can give each AZ its own NAT
 # gateway, or let both use one. Sharing saves an hourly charge and an Elastic IP, but the other AZ's bytes cross
 # between AZs (billed in each direction) — and if the NAT's AZ fails, the other AZ loses its way out. The model
 # prices both from `data/pricing` (never from numbers typed here):

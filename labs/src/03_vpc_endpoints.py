@@ -89,7 +89,7 @@ print("VPC", vpc_id, "| NAT", nat_id, "| tasks", task)
 # %% [markdown]
 # ## 1. Gateway endpoints: a route, not a device
 #
-# A **gateway endpoint** exists for exactly two services, S3 and DynamoDB (rule 34). It costs nothing. It is not a
+# A **gateway endpoint** exists for exactly two services, S3 and DynamoDB ([Gateway endpoints](https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)). It costs nothing. It is not a
 # network interface and has no IP address: it is a *route target*. Creating one adds a route
 # `pl-… → vpce-…` to the route tables you choose, where `pl-…` is the AWS-managed **prefix list** holding the
 # service's address ranges in this region. Longest-prefix match still decides: for an S3 address the prefix-list
@@ -177,8 +177,8 @@ after
 # > **Myth (from the notes): "traffic to a gateway endpoint crosses the public internet."**
 # > It does not. The trace above ends at the `vpce-` hop; no internet gateway is involved. Traffic to S3 through a
 # > gateway endpoint stays on the AWS network. What distinguishes a gateway endpoint from an interface endpoint is
-# > *how you reach it* — a route table entry to a prefix list (rule 34) versus a network interface with a private IP
-# > and DNS name in your subnet (rule 38) — not whether the internet is involved. Neither uses the internet.
+# > *how you reach it* — a route table entry to a prefix list ([Gateway endpoints](https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)) versus a network interface with a private IP
+# > and DNS name in your subnet ([Access an AWS service using an interface VPC endpoint](https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)) — not whether the internet is involved. Neither uses the internet.
 #
 # DynamoDB works the same way. The lab adds its gateway endpoint for you:
 
@@ -224,7 +224,7 @@ check.that("Task B reaches S3 through the endpoint again",
 
 # %% [markdown]
 # Gateway endpoints have limits worth knowing: they serve **only their own VPC** (a peered VPC or a VPN cannot use
-# them, rule 35 — lab 04 shows this) and **only their own region**. An endpoint for another region's S3 does not
+# them, [Gateway endpoints for Amazon S3](https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html) — lab 04 shows this) and **only their own region**. An endpoint for another region's S3 does not
 # exist:
 
 # %%
@@ -240,7 +240,7 @@ check.raises("A gateway endpoint for another region's S3 is refused",
 # (`ecr.api`), the Docker registry endpoint (`ecr.dkr`), and — for the `awslogs` driver — CloudWatch Logs (`logs`).
 # None of those is S3 or DynamoDB, so they need **interface endpoints**: one network interface per chosen subnet
 # (one subnet per AZ), each with a private IP, behind a security group, plus *private DNS* so that the normal name
-# (`api.ecr.<region>.amazonaws.com`) resolves to those private IPs inside the VPC (rules 38–39).
+# (`api.ecr.<region>.amazonaws.com`) resolves to those private IPs inside the VPC ([Access an AWS service using an interface VPC endpoint](https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html); [DNS attributes for your VPC](https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html)).
 #
 # The endpoints need a security group that lets the tasks in on 443:
 
@@ -265,7 +265,7 @@ for attribute in ("enableDnsSupport", "enableDnsHostnames"):
     print(attribute, "=", value[attribute[0].upper() + attribute[1:]]["Value"])
 
 # %% [markdown]
-# A new VPC has DNS *resolution* on but DNS *hostnames* off. Private DNS for an endpoint needs **both** (rule 39),
+# A new VPC has DNS *resolution* on but DNS *hostnames* off. Private DNS for an endpoint needs **both** ([DNS attributes for your VPC](https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html)),
 # and AWS refuses the endpoint with the message above. (The default VPC has both on, which is why this often
 # surprises people only in their own VPCs.)
 #
@@ -335,7 +335,7 @@ sg_broken
 
 # %% [markdown]
 # The trace stops at the endpoint's security group: the image pull would hang and time out. AWS's services talk
-# HTTPS, so the endpoint's security group must allow **443 inbound** from the clients (rule 38).
+# HTTPS, so the endpoint's security group must allow **443 inbound** from the clients ([Access an AWS service using an interface VPC endpoint](https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)).
 #
 # ### Exercise 2.2 — allow HTTPS from the VPC again
 # Write `allow_https(ec2, security_group_id, cidr)`.
@@ -366,7 +366,7 @@ if not lab.trace(task["a"], interface["ecr.api"], port=443).reachable:  # not so
 # A **GWLB endpoint** is a third kind: it sends traffic to a Gateway Load Balancer, which spreads it over a fleet
 # of inspection appliances (firewalls, IDS) in another VPC and returns it. Like a gateway endpoint it is a **route
 # target** (`0.0.0.0/0 → vpce-…` in the subnet you want inspected, or an ingress route on the IGW); like an
-# interface endpoint it has a network interface — exactly **one subnet** (rule 43).
+# interface endpoint it has a network interface — exactly **one subnet** ([Share your services through AWS PrivateLink](https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html)).
 #
 # ```
 #  app subnet ──0.0.0.0/0──▶ GWLB endpoint (vpce-…) ══PrivateLink══▶ GWLB ──▶ appliances ──▶ back ──▶ NAT/IGW
@@ -400,7 +400,7 @@ print("GWLB endpoint", gwlb_endpoint, "is the 0.0.0.0/0 target of", inspected_rt
 # An **endpoint service** publishes a service that sits behind a Network Load Balancer in *your* VPC (the
 # **provider**). Other VPCs — other accounts, even VPCs with **overlapping CIDRs** — consume it through an interface
 # endpoint (the **consumer**), without peering, routes, or any view into the provider's network. With
-# `AcceptanceRequired`, each new consumer waits in `pendingAcceptance` until the provider accepts (rule 43).
+# `AcceptanceRequired`, each new consumer waits in `pendingAcceptance` until the provider accepts ([Share your services through AWS PrivateLink](https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html)).
 #
 # The provider below deliberately uses 10.0.0.0/16, the *same* CIDR as the shop's VPC: peering would be refused,
 # PrivateLink does not care.

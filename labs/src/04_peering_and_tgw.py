@@ -95,7 +95,7 @@ print({name: v["vpc"] for name, v in (("A", A), ("B", B), ("C", C))})
 
 # %% [markdown]
 # ### The lifecycle
-# The **requester** VPC asks, the **accepter** VPC's owner accepts (rule 44):
+# The **requester** VPC asks, the **accepter** VPC's owner accepts ([VPC peering connection lifecycle](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle)):
 #
 # ```
 # initiating-request → pending-acceptance ──accept──▶ provisioning → active ──delete──▶ deleted
@@ -121,7 +121,7 @@ lab.trace(A["instance"], B["instance"], port=443)
 
 # %% [markdown]
 # No: a peering connection is a *possible* next hop, not a route. Each side must add a route to the other's CIDR
-# through `pcx-…` (rule 47) — and the reply needs the route on B's side.
+# through `pcx-…` ([How VPC peering connections work](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html)) — and the reply needs the route on B's side.
 #
 # ### Exercise 1.1 — routes on both sides
 # Write `route_both_sides(ec2, pcx_id, left, right)` where `left` and `right` are dicts like `A` and `B`
@@ -164,7 +164,7 @@ sg_blocks
 # %% [markdown]
 # Peering connects the networks; it does not open anything. B's security group still allows 443 only from
 # 10.2.0.0/16, and network ACLs still apply too. (Inside one region you could also reference A's security group
-# from B's; across regions you cannot — rule 29.)
+# from B's; across regions you cannot — [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).)
 #
 # ### Exercise 1.2 — let A in
 # Write `allow_peer(ec2, security_group_id, cidr)` that allows TCP 443 from `cidr`.
@@ -188,7 +188,7 @@ a_to_b
 
 # %% [markdown]
 # ### Overlapping CIDRs are refused
-# Peering needs non-overlapping address space (rule 45): with two 10.1.0.0/16 networks, "10.1.1.4" would be
+# Peering needs non-overlapping address space ([VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations)): with two 10.1.0.0/16 networks, "10.1.1.4" would be
 # ambiguous. A VPC D that reuses A's CIDR cannot be peered with A — even if no address is actually in use twice.
 
 # %%
@@ -215,7 +215,7 @@ check.that("A does not reach C through B", lambda: not a_to_c.reachable);
 a_to_c
 
 # %% [markdown]
-# A peering connection only delivers packets whose destination is **inside the peer VPC** (rule 46). B never
+# A peering connection only delivers packets whose destination is **inside the peer VPC** ([VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations)). B never
 # forwards anything: A–B plus B–C does not give A–C. You would need an A–C peering of its own — with N VPCs that
 # all talk, N(N−1)/2 connections.
 #
@@ -236,7 +236,7 @@ edge
 # ### Across regions
 # Peering also works between regions, over the AWS backbone. The requester names `PeerRegion`; the **accepter
 # accepts in its own region** (a client for that region). Across regions the MTU is 1500 bytes and security groups
-# cannot reference the peer's groups (rule 49).
+# cannot reference the peer's groups ([Enable DNS resolution for a VPC peering connection](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html)).
 
 # %%
 E = small_vpc(ec2_peer, "10.5.0.0/16", "E", PEER_REGION)
@@ -258,7 +258,7 @@ a_to_e
 # the part to understand:
 #
 # * each attachment is **associated** with exactly one TGW route table: the table used to route traffic *coming
-#   from* that attachment (rule 50);
+#   from* that attachment ([How transit gateways work](https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html));
 # * an attachment **propagates** its VPC's CIDR into any number of route tables: it becomes *reachable from*
 #   whoever is associated with those tables.
 #
@@ -269,7 +269,7 @@ a_to_e
 # | `spokes` | prod, dev | shared |
 # | `shared` | shared | prod, dev |
 #
-# The TGW is created with its default association and propagation **off** (rule 51), so nothing talks until you
+# The TGW is created with its default association and propagation **off** ([How transit gateways work](https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html)), so nothing talks until you
 # say so. Each VPC gets an attachment subnet and a route `10.0.0.0/8 → tgw-…`.
 
 # %%
@@ -355,7 +355,7 @@ prod_shared
 # %% [markdown]
 # ### Blackhole routes
 # A **static** route with `Blackhole=True` drops matching traffic, and a static route beats a propagated one for
-# the same prefix; a more specific prefix always wins (rule 52). Shared services has a subnet 10.30.99.0/24 that
+# the same prefix; a more specific prefix always wins ([Transit gateway route tables](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html)). Shared services has a subnet 10.30.99.0/24 that
 # spokes must never reach (say, a quarantine for forensics):
 
 # %%
@@ -375,7 +375,7 @@ to_quarantine
 # %% [markdown]
 # ### Transit Gateways across regions
 # A TGW is regional. To reach a VPC in another region, peer two TGWs: a **peering attachment**, accepted in the
-# other region, that supports **static routes only** (no propagation, rule 53). Each side needs the attachment
+# other region, that supports **static routes only** (no propagation, [Transit gateway peering attachments](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-peering.html)). Each side needs the attachment
 # associated with a route table (for traffic arriving over it) and a static route to the other side's CIDR.
 
 # %%

@@ -76,7 +76,7 @@ def show_placement(instance_ids):
 # instances can land in the same rack, and nothing in the API tells you.
 #
 # > **Myth (from the course notes):** "default placement spreads instances over hardware, so a host failure only
-# > takes one down." Only a **spread** placement group *guarantees* distinct racks (rule 63). Default placement
+# > takes one down." Only a **spread** placement group *guarantees* distinct racks ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html)). Default placement
 # > gives you no guarantee and no visibility.
 #
 # The hardware model below plays default placement as a round-robin over a few shared racks. **Predict:** with
@@ -97,9 +97,9 @@ plt.show()
 #
 # | strategy | where instances go | limits | fits |
 # |---|---|---|---|
-# | **cluster** | packed close together in **one AZ**, often one rack | one AZ only; no burstable (T2/T3…) or Mac1 types (rule 61) | HPC / MPI jobs, tightly coupled computation: lowest latency, highest throughput (10 Gbps per flow inside the group vs 5 Gbps outside) |
-# | **partition** | instances grouped into partitions; **partitions never share racks** | up to **7 partitions per AZ** (rule 62) | big replicated systems that understand racks: Kafka, Cassandra, HDFS/Hadoop, HBase |
-# | **spread** | **every instance on its own rack** | up to **7 running instances per AZ** per group (rule 63); may span AZs | a handful of critical nodes: etcd/ZooKeeper quorums, primary + standby database |
+# | **cluster** | packed close together in **one AZ**, often one rack | one AZ only; no burstable (T2/T3…) or Mac1 types ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html)) | HPC / MPI jobs, tightly coupled computation: lowest latency, highest throughput (10 Gbps per flow inside the group vs 5 Gbps outside) |
+# | **partition** | instances grouped into partitions; **partitions never share racks** | up to **7 partitions per AZ** ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html)) | big replicated systems that understand racks: Kafka, Cassandra, HDFS/Hadoop, HBase |
+# | **spread** | **every instance on its own rack** | up to **7 running instances per AZ** per group ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html)); may span AZs | a handful of critical nodes: etcd/ZooKeeper quorums, primary + standby database |
 #
 # An instance is in at most one placement group at a time, and you can have 500 groups per Region.
 
@@ -155,7 +155,7 @@ show_placement(kafka)
 # **Predict:** can you ask for 8 partitions? Can you launch into partition 4 of a 3-partition group?
 
 # %%
-check.raises("More than 7 partitions per AZ is refused (rule 62)",
+check.raises("More than 7 partitions per AZ is refused ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html))",
              lambda: ec2.create_placement_group(GroupName="kafka-big", Strategy="partition", PartitionCount=8))
 check.raises("Partition 4 of a 3-partition group does not exist",
              lambda: launch(lab, subnet[AZ_A], "kafka-x", instance_type=SMALL,
@@ -171,7 +171,7 @@ check.raises("Partition 4 of a 3-partition group does not exist",
 ec2.create_placement_group(GroupName="critical", Strategy="spread")
 critical = [launch(lab, subnet[AZ_B], f"etcd-{n}", instance_type=SMALL, Placement={"GroupName": "critical"})
             for n in range(7)]
-check.raises("The 8th running instance of a spread group in one AZ is refused (rule 63)",
+check.raises("The 8th running instance of a spread group in one AZ is refused ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html))",
              lambda: launch(lab, subnet[AZ_B], "etcd-7", instance_type=SMALL, Placement={"GroupName": "critical"}))
 critical.append(launch(lab, subnet[AZ_C], "etcd-7", instance_type=SMALL, Placement={"GroupName": "critical"}))
 show_placement(critical)

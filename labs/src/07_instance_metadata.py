@@ -26,7 +26,7 @@
 # 5. set the **hop limit** so containers can use IMDSv2.
 #
 # Every EC2 instance can ask a link-local web service, `http://169.254.169.254` (and `http://[fd00:ec2::254]` on
-# Nitro instances with IPv6, rule 64), about itself: its id, type, addresses, network, and — if it has an IAM role
+# Nitro instances with IPv6, [Access instance metadata for an EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html)), about itself: its id, type, addresses, network, and — if it has an IAM role
 # — **temporary credentials for that role**. Nothing about this traffic crosses your VPC: the address answers only
 # from inside the instance.
 #
@@ -86,7 +86,7 @@ check.equal("... and its subnet", lambda: imds.curl(nic + "subnet-id").body, sub
 print("public-ipv4:", imds.curl(base + "/latest/meta-data/public-ipv4"))
 
 # %% [markdown]
-# `public-ipv4` is **404**: the instance has no public address, so the item is simply absent (rule 66 lists 404 for
+# `public-ipv4` is **404**: the instance has no public address, so the item is simply absent ([Access instance metadata for an EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html) lists 404 for
 # a missing item). Now the sensitive part: the role's credentials.
 
 # %%
@@ -120,7 +120,7 @@ check.that("With IMDSv1 the SSRF bug leaks the role's credentials", lambda: imds
 #
 # IMDSv2 adds one step. Before any `GET`, the caller must `PUT /latest/api/token` with a header
 # `X-aws-ec2-metadata-token-ttl-seconds` (1–21600), and then send the token it receives in
-# `X-aws-ec2-metadata-token` (rule 65). An SSRF bug almost never lets the attacker choose the **method** (PUT) and
+# `X-aws-ec2-metadata-token` ([How Instance Metadata Service Version 2 works](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-v2-how-it-works.html)). An SSRF bug almost never lets the attacker choose the **method** (PUT) and
 # **headers**, so it cannot get a token. Two more defences: a token request carrying `X-Forwarded-For` (a sign it
 # came through a proxy) is refused, and the token's reply leaves with an IP TTL of the *hop limit*, so it dies before
 # it can be forwarded off the instance.
@@ -186,7 +186,7 @@ check.equal("Your own code, using the token flow, still works",
 # ## 4. Containers and the hop limit
 #
 # A container on a Docker bridge network is **one hop further** from IMDS than the instance itself. The token's reply
-# leaves IMDS with an IP TTL equal to `HttpPutResponseHopLimit` (default **1**, range 1–64, rule 67): crossing the
+# leaves IMDS with an IP TTL equal to `HttpPutResponseHopLimit` (default **1**, range 1–64, [Configure the Instance Metadata Service options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html)): crossing the
 # bridge uses the one hop up, and the reply never reaches the container. The container's token request just hangs
 # until it times out.
 #
@@ -239,7 +239,7 @@ print(imds.get_token(base))
 print(imds.curl(base + "/latest/meta-data/placement/availability-zone"))
 
 # %% [markdown]
-# 403 for everything (rule 66). Safe, but the AWS SDKs on the instance find no credentials and the app can no longer
+# 403 for everything ([Access instance metadata for an EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html)). Safe, but the AWS SDKs on the instance find no credentials and the app can no longer
 # learn its Region or AZ. The right hardening is *v2 required*, not *off*. Fix it:
 
 # %%
@@ -253,7 +253,7 @@ check.equal("IMDS is back, still v2-only", lambda: (
 # ## 6. Tags in the metadata, and IMDSv2 from launch
 #
 # Instance tags can be read from IMDS under `tags/instance/` — but only when the instance's
-# `InstanceMetadataTags` option is `enabled` (off by default, rule 68).
+# `InstanceMetadataTags` option is `enabled` (off by default, [Instance metadata categories](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-categories.html)).
 
 # %%
 print(imds.curl(base + "/latest/meta-data/tags/instance/Name", headers={imds.TOKEN_HEADER: token}).status)

@@ -382,7 +382,7 @@ print("note, unoptimised:", costs.money(note_before.total), "· note, optimised:
 # **Myth (the note):** "gateway endpoints plus Transit Gateway saves about 32 %". The note left out the Transit
 # Gateway's **attachment-hours** ($0.05 per attachment per hour in us-east-1 — one VPC attachment per Region plus
 # one peering attachment per spoke), the **inter-Region transfer** of the metrics, the NAT gateways' public IPv4
-# addresses and the internet egress of the API calls (aws-network-rules.md, prices section). With them, the
+# addresses and the internet egress of the API calls ([Amazon VPC pricing](https://aws.amazon.com/vpc/pricing/), [AWS Transit Gateway pricing](https://aws.amazon.com/transit-gateway/pricing/)). With them, the
 # design the note recommends is the *most* expensive.
 #
 # ### Exercise 9.5 — price the full ten-Region platform as you built it

@@ -1,4 +1,4 @@
-"""The pure EC2 rules, one AWS statement each (rule numbers: ../shared/reference/aws-network-rules.md)."""
+"""The pure EC2 rules, one AWS statement each (each AWS page: lab_helpers.data.aws_docs)."""
 import pytest
 
 from lab_helpers.fidelity.ec2 import instance_metadata, network_acls, vpc_peering, vpcs

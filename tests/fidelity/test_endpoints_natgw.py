@@ -1,4 +1,5 @@
-"""Endpoint rules 35/39/43 and NAT gateway secondary addresses (rule 21), as the lab session sees them."""
+"""Endpoint AWS docs: s3-gateway-endpoint, vpc-dns, endpoint-service and NAT gateway secondary addresses (AWS docs:
+nat-gateway-basics), as the lab session sees them."""
 import pytest
 
 from lab_helpers.fidelity.ec2 import endpoints
@@ -124,7 +125,7 @@ def test_interface_endpoint_enis_live_in_their_subnet_with_the_endpoint_groups(l
     ips = [a["PrivateIpAddress"] for a in eni["PrivateIpAddresses"]]
     assert len(ips) == 1 and ipaddress.ip_address(ips[0]) in ipaddress.ip_network("10.0.1.0/24")
     assert [g["GroupId"] for g in eni["Groups"]] == [sg]
-    # no group given: the VPC's default group (rule 38)
+    # no group given: the VPC's default group (AWS docs: interface-endpoints)
     ep2 = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.ecr.api",
                                   VpcEndpointType="Interface", SubnetIds=[sub])["VpcEndpoint"]
     eni2 = ec2.describe_network_interfaces(NetworkInterfaceIds=ep2["NetworkInterfaceIds"])["NetworkInterfaces"][0]

@@ -1,16 +1,18 @@
-"""VPC endpoint rules moto skips, and the endpoint-connection API it lacks (rules 35, 38, 39, 43).
+"""VPC endpoint rules moto skips, and the endpoint-connection API it lacks (AWS docs: s3-gateway-endpoint,
+interface-endpoints, vpc-dns, endpoint-service).
 
 Pure rules first (testable without botocore), then the glue:
 
-* Rule 35 / same Region: an endpoint to ``com.amazonaws.<other-region>.<service>`` does not exist in this Region
-  (AWS: ``InvalidServiceName``). Newer AWS lets *endpoint services* opt in to cross-Region access through the
-  ``ServiceRegion`` parameter; a request that names one is passed through.
-* Rule 39: private DNS for an interface endpoint needs the VPC's ``enableDnsSupport`` **and**
+* AWS docs: s3-gateway-endpoint / same Region: an endpoint to ``com.amazonaws.<other-region>.<service>`` does not
+  exist in this Region (AWS: ``InvalidServiceName``). Newer AWS lets *endpoint services* opt in to cross-Region access
+  through the ``ServiceRegion`` parameter; a request that names one is passed through.
+* AWS docs: vpc-dns: private DNS for an interface endpoint needs the VPC's ``enableDnsSupport`` **and**
   ``enableDnsHostnames``; AWS refuses the create with ``InvalidParameter`` otherwise. ``PrivateDnsEnabled``
   defaults to true for AWS services, so a plain create in a VPC without DNS hostnames fails.
-* Rule 43: an endpoint to a service with ``AcceptanceRequired`` waits in ``pendingAcceptance`` until the provider
-  calls ``AcceptVpcEndpointConnections`` (or ``RejectVpcEndpointConnections``). moto makes it ``available`` at once
-  and implements neither call, nor ``DescribeVpcEndpointConnections``; they are served here from per-lab state.
+* AWS docs: endpoint-service: an endpoint to a service with ``AcceptanceRequired`` waits in ``pendingAcceptance``
+  until the provider calls ``AcceptVpcEndpointConnections`` (or ``RejectVpcEndpointConnections``). moto makes it
+  ``available`` at once and implements neither call, nor ``DescribeVpcEndpointConnections``; they are served here from
+  per-lab state.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import ipaddress
 import re
 from typing import Optional
 
+from lab_helpers.data.aws_docs import sourced
 from lab_helpers.fidelity.base import Shim, aws_error, aws_response, request_region
 
 AWS_SERVICE = re.compile(r"^com\.amazonaws\.([a-z]{2}(?:-[a-z]+)+-\d)\.(.+)$")
@@ -70,11 +73,11 @@ def _config_for(ctx, region, service_name):
 
 
 def _fix_interfaces(ec2, ep: dict, params: dict) -> None:
-    """Rule 38: an endpoint's network interfaces take an address *in their subnet* and the endpoint's security
-    groups (the VPC's default group when none is given). moto gives them a random 10.x address anywhere and the
-    default group. The fix goes through the EC2 API (assign an address in the subnet, release the stray one, set the
-    groups), so anything that reads with describe calls — the network engine included — sees AWS's picture. One
-    moto quirk remains: the scalar ``PrivateIpAddress`` field keeps the stray address; ``PrivateIpAddresses`` is
+    """AWS docs: interface-endpoints: an endpoint's network interfaces take an address *in their subnet* and the
+    endpoint's security groups (the VPC's default group when none is given). moto gives them a random 10.x address
+    anywhere and the default group. The fix goes through the EC2 API (assign an address in the subnet, release the stray
+    one, set the groups), so anything that reads with describe calls — the network engine included — sees AWS's picture.
+    One moto quirk remains: the scalar ``PrivateIpAddress`` field keeps the stray address; ``PrivateIpAddresses`` is
     right."""
     groups = params.get("SecurityGroupIds") or [g["GroupId"] for g in ec2.describe_security_groups(Filters=[
         {"Name": "vpc-id", "Values": [ep["VpcId"]]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]]
@@ -162,8 +165,8 @@ def describe_connections(params, ctx, context=None, **_):
 
 
 def gateway_routes_follow(parsed, ctx, params=None, context=None, **_):
-    """Rule 34: adding a route table to a gateway endpoint adds its ``pl-… → vpce-…`` route; removing the table
-    removes it. moto updates the endpoint's RouteTableIds but never the route tables themselves."""
+    """AWS docs: gateway-endpoints: adding a route table to a gateway endpoint adds its ``pl-… → vpce-…`` route;
+    removing the table removes it. moto updates the endpoint's RouteTableIds but never the route tables themselves."""
     if not params or not (params.get("AddRouteTableIds") or params.get("RemoveRouteTableIds")):
         return
     ec2 = ctx.raw_client("ec2", request_region(context))
@@ -192,15 +195,25 @@ def default_endpoint_type(params, ctx, **_):
 SHIMS = [
     Shim("ec2", "CreateVpcEndpoint", "params", "CreateVpcEndpoint: VpcEndpointType defaults to Gateway",
          default_endpoint_type),
-    Shim("ec2", "ModifyVpcEndpoint", "result", "Rule 34: the endpoint's prefix-list route follows its route tables",
+    Shim("ec2", "ModifyVpcEndpoint", "result",
+         sourced("The endpoint's prefix-list route follows its route tables", "gateway-endpoints"),
          gateway_routes_follow),
-    Shim("ec2", "CreateVpcEndpoint", "call", "Rule 35: endpoints reach services in their own Region only; "
-         "rule 39: private DNS needs enableDnsSupport and enableDnsHostnames", create_endpoint),
-    Shim("ec2", "CreateVpcEndpoint", "result", "Rule 38: endpoint interfaces in their subnet with the endpoint's "
-         "security groups; rule 43: AcceptanceRequired -> pendingAcceptance", endpoint_created),
-    Shim("ec2", "DescribeVpcEndpoints", "result", "Rule 43: endpoint state follows acceptance", endpoints_described),
-    Shim("ec2", "AcceptVpcEndpointConnections", "call", "Rule 43: the provider accepts", _decide("available")),
-    Shim("ec2", "RejectVpcEndpointConnections", "call", "Rule 43: the provider rejects", _decide("rejected")),
-    Shim("ec2", "DescribeVpcEndpointConnections", "call", "Rule 43: the provider sees its consumers",
+    Shim("ec2", "CreateVpcEndpoint", "call",
+         sourced("Gateway endpoints reach services in their own Region only; interface endpoints reach other Regions "
+                 "only for cross-Region enabled services; private DNS needs enableDnsSupport and enableDnsHostnames",
+                 "s3-gateway-endpoint", "privatelink-cross-region", "vpc-dns"),
+         create_endpoint),
+    Shim("ec2", "CreateVpcEndpoint", "result",
+         sourced("Endpoint interfaces in their subnet with the endpoint's security groups; AcceptanceRequired -> "
+                 "pendingAcceptance", "interface-endpoints", "endpoint-service"),
+         endpoint_created),
+    Shim("ec2", "DescribeVpcEndpoints", "result", sourced("Endpoint state follows acceptance", "endpoint-service"),
+         endpoints_described),
+    Shim("ec2", "AcceptVpcEndpointConnections", "call", sourced("The provider accepts", "endpoint-service"),
+         _decide("available")),
+    Shim("ec2", "RejectVpcEndpointConnections", "call", sourced("The provider rejects", "endpoint-service"),
+         _decide("rejected")),
+    Shim("ec2", "DescribeVpcEndpointConnections", "call",
+         sourced("The provider sees its consumers", "endpoint-service"),
          describe_connections),
 ]

@@ -1,4 +1,4 @@
-"""Instance metadata options (rule 67): per instance, and the account-level defaults moto lacks.
+"""Instance metadata options (AWS docs: imds-options): per instance, and the account-level defaults moto lacks.
 
 Per instance: ``ModifyInstanceMetadataOptions`` changes only the fields it is given (moto replaces the whole block,
 so changing only the hop limit silently drops ``HttpTokens=required``), and the PUT response hop limit is 1-64.
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from lab_helpers.data.aws_docs import sourced
 from lab_helpers.fidelity.base import Refusal, Shim, aws_error, aws_response, refuse, request_region
 
 HOP_LIMIT_MIN, HOP_LIMIT_MAX = 1, 64
@@ -41,7 +42,7 @@ def merged_metadata_options(current: dict, requested: dict) -> dict:
 
 
 def hop_limit(value) -> Optional[Refusal]:
-    """Rule 67: the PUT response hop limit is 1-64."""
+    """AWS docs: imds-options: the PUT response hop limit is 1-64."""
     if value is not None and not HOP_LIMIT_MIN <= int(value) <= HOP_LIMIT_MAX:
         return Refusal("InvalidParameterValue",
                        f"Value ({value}) for parameter httpPutResponseHopLimit is invalid. Use 1 to 64 "
@@ -117,13 +118,16 @@ def apply_defaults(params, ctx, **_):
 
 
 SHIMS = [
-    Shim("ec2", "ModifyInstanceMetadataOptions", "call", "Rule 67: hop limit 1-64", metadata_hop_limit),
+    Shim("ec2", "ModifyInstanceMetadataOptions", "call", sourced("Hop limit 1-64", "imds-options"),
+         metadata_hop_limit),
     Shim("ec2", "ModifyInstanceMetadataOptions", "params",
          "ModifyInstanceMetadataOptions changes only the fields given", merge_metadata_options),
-    Shim("ec2", "ModifyInstanceMetadataDefaults", "call", "Rule 67: account-level IMDS defaults (served)",
+    Shim("ec2", "ModifyInstanceMetadataDefaults", "call",
+         sourced("Account-level IMDS defaults (served)", "imds-options"),
          modify_defaults),
-    Shim("ec2", "GetInstanceMetadataDefaults", "call", "Rule 67: account-level IMDS defaults (served)",
+    Shim("ec2", "GetInstanceMetadataDefaults", "call", sourced("Account-level IMDS defaults (served)", "imds-options"),
          get_defaults),
-    Shim("ec2", "RunInstances", "params", "Rule 67: a launch without MetadataOptions takes the account defaults",
+    Shim("ec2", "RunInstances", "params",
+         sourced("A launch without MetadataOptions takes the account defaults", "imds-options"),
          apply_defaults),
 ]

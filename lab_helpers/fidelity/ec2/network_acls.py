@@ -1,4 +1,4 @@
-"""Network ACLs: rule numbers 1-32766, and a new custom ACL that denies everything (rule 30).
+"""Network ACLs: rule numbers 1-32766, and a new custom ACL that denies everything (AWS docs: nacl-rules).
 
 moto accepts rule number 32767 and above, and creates a custom NACL with no entries at all (so nothing is denied).
 Source: https://docs.aws.amazon.com/vpc/latest/userguide/custom-network-acl.html
@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Optional
 
+from lab_helpers.data.aws_docs import sourced
 from lab_helpers.fidelity.base import Refusal, Shim, refuse, request_region
 
 NACL_RULE_MIN, NACL_RULE_MAX = 1, 32766
 
 
 def nacl_rule_number(rule_number: int) -> Optional[Refusal]:
-    """Rule 30: NACL rule numbers run from 1 to 32766; 32767 is AWS's own final '*' deny."""
+    """AWS docs: nacl-rules: NACL rule numbers run from 1 to 32766; 32767 is AWS's own final '*' deny."""
     if not NACL_RULE_MIN <= int(rule_number) <= NACL_RULE_MAX:
         return Refusal("InvalidParameterValue",
                        f"Value ({rule_number}) for parameter ruleNumber is invalid. Rule numbers must be between "
@@ -22,7 +23,8 @@ def nacl_rule_number(rule_number: int) -> Optional[Refusal]:
 
 
 def default_deny_entries() -> list[dict]:
-    """Rule 30: a new custom network ACL denies everything, both ways, with the final '*' rule (number 32767)."""
+    """AWS docs: nacl-rules: a new custom network ACL denies everything, both ways, with the final '*' rule (number
+    32767)."""
     return [{"CidrBlock": "0.0.0.0/0", "Egress": egress, "Protocol": "-1", "RuleAction": "deny",
              "RuleNumber": 32767} for egress in (True, False)]
 
@@ -42,8 +44,10 @@ def new_nacl_denies_all(parsed, ctx, params=None, context=None, **_):
 
 
 SHIMS = [
-    Shim("ec2", "CreateNetworkAclEntry", "call", "Rule 30: NACL rule numbers 1-32766", nacl_entry),
-    Shim("ec2", "ReplaceNetworkAclEntry", "call", "Rule 30: NACL rule numbers 1-32766", nacl_entry),
-    Shim("ec2", "CreateNetworkAcl", "result", "Rule 30: a new custom NACL denies all traffic both ways",
+    Shim("ec2", "CreateNetworkAclEntry", "call", sourced("NACL rule numbers 1-32766", "nacl-rules"),
+         nacl_entry),
+    Shim("ec2", "ReplaceNetworkAclEntry", "call", sourced("NACL rule numbers 1-32766", "nacl-rules"),
+         nacl_entry),
+    Shim("ec2", "CreateNetworkAcl", "result", sourced("A new custom NACL denies all traffic both ways", "nacl-rules"),
          new_nacl_denies_all),
 ]

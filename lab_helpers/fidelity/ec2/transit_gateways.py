@@ -2,14 +2,15 @@
 
 * Tags given in ``TagSpecifications`` apply at creation (moto drops them on TGW attachments), so tag sweeps find
   the attachments. Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayVpcAttachment.html
-* Rule 52: a static route keeps the attachment it names (moto-fidelity §7). ``CreateTransitGatewayRoute`` is
-  remembered per lab and ``SearchTransitGatewayRoutes`` answers with the attachment filled in, as AWS does.
-  Source: https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html
+* AWS docs: tgw-route-tables: a static route keeps the attachment it names (moto-fidelity §7).
+  ``CreateTransitGatewayRoute`` is remembered per lab and ``SearchTransitGatewayRoutes`` answers with the attachment
+  filled in, as AWS does. Source: https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html
 """
 from __future__ import annotations
 
 import ipaddress
 
+from lab_helpers.data.aws_docs import sourced
 from lab_helpers.fidelity.base import Shim, request_region
 from lab_helpers.sim.netsim.snapshot.capture import HINTS_STORE  # the engine's capture reads the hints these shims keep
 
@@ -75,11 +76,14 @@ def fill_tgw_route_attachments(parsed, ctx, params=None, context=None, **_):
 
 
 SHIMS = [
-    Shim("ec2", "CreateTransitGatewayRoute", "result", "Rule 52: a static TGW route keeps its attachment (moto "
-         "loses it)", remember_tgw_route),
-    Shim("ec2", "DeleteTransitGatewayRoute", "result", "Rule 52: deleting a static route forgets its attachment",
+    Shim("ec2", "CreateTransitGatewayRoute", "result",
+         sourced("A static TGW route keeps its attachment (moto loses it)", "tgw-route-tables"),
+         remember_tgw_route),
+    Shim("ec2", "DeleteTransitGatewayRoute", "result",
+         sourced("Deleting a static route forgets its attachment", "tgw-route-tables"),
          forget_tgw_route),
-    Shim("ec2", "SearchTransitGatewayRoutes", "result", "Rule 52: static routes show their attachment",
+    Shim("ec2", "SearchTransitGatewayRoutes", "result",
+         sourced("Static routes show their attachment", "tgw-route-tables"),
          fill_tgw_route_attachments),
 ]
 SHIMS += [Shim("ec2", op, "result", "TagSpecifications apply at creation", apply_requested_tags(op))

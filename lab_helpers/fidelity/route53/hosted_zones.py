@@ -4,13 +4,13 @@
 - A CNAME cannot share its name with any other record, and nothing can be added beside a CNAME (RFC 1034 §3.6.2;
   Route 53 refuses with ``InvalidChangeBatch``).
 - A VPC cannot be associated with two private zones of the same name (``ConflictingDomainExists``).
-
-Not refused, on purpose: creating or associating a private zone while the VPC's DNS attributes are off. AWS documents
-both attributes as required for the zone to *resolve* (rule 57) but the API accepts the zone; the resolver
-(:mod:`lab_helpers.sim.dns`) is where the missing attributes show, as they do in AWS.
+ Not refused, on purpose: creating or associating a private zone while the VPC's DNS attributes are off. AWS documents
+both attributes as required for the zone to *resolve* (AWS docs: phz-considerations) but the API accepts the zone; the
+resolver (:mod:`lab_helpers.sim.dns`) is where the missing attributes show, as they do in AWS.
 """
 from __future__ import annotations
 
+from lab_helpers.data.aws_docs import sourced
 from lab_helpers.fidelity.base import Shim, aws_error
 
 
@@ -112,10 +112,13 @@ def create_private_zone(params, ctx, **_):
 
 SHIMS = [
     Shim("route-53", "ChangeResourceRecordSets", "call",
-         "Route 53: CREATE of an existing set, or a CNAME beside other records, is InvalidChangeBatch (rule 58 zone "
-         "semantics)", change_resource_record_sets),
+         sourced("Route 53: CREATE of an existing set, or a CNAME beside other records, is InvalidChangeBatch ( zone "
+                 "semantics)", "phz-considerations"),
+         change_resource_record_sets),
     Shim("route-53", "AssociateVPCWithHostedZone", "call",
-         "Rule 57: one private zone per name per VPC (ConflictingDomainExists)", associate_vpc),
+         sourced("One private zone per name per VPC (ConflictingDomainExists)", "phz-considerations"),
+         associate_vpc),
     Shim("route-53", "CreateHostedZone", "call",
-         "Rule 57: one private zone per name per VPC (ConflictingDomainExists)", create_private_zone),
+         sourced("One private zone per name per VPC (ConflictingDomainExists)", "phz-considerations"),
+         create_private_zone),
 ]

@@ -223,7 +223,7 @@ def run(snap: Snapshot, source, destination, port: Optional[int] = 443, protocol
         dst.ip = dst.interface.public_ip or dst.interface.private_ips[0]
         if _is_v6(src.ip) and dst.interface.ipv6_ips:
             dst.ip = dst.interface.ipv6_ips[0]
-    # IPv6 (rule 2): when one end is an IPv6 address, the ENI end uses its IPv6 address
+    # IPv6 (AWS docs: route-tables): when one end is an IPv6 address, the ENI end uses its IPv6 address
     for end, other, given in ((src, dst, source_ip), (dst, src, destination_ip)):
         if end.kind == "eni" and not given and _is_v6(other.ip):
             if not end.interface.ipv6_ips:
