@@ -62,8 +62,8 @@ def create_refusal(name: str, strategy: str, partition_count, existing: dict) ->
                     "PartitionCount is valid only when Strategy is 'partition'.")
         if not 1 <= int(partition_count) <= MAX_PARTITIONS:
             return ("InvalidParameterValue",
-                    f"Value ({partition_count}) for parameter partitionCount is invalid. A partition placement "
-                    f"group has 1 to {MAX_PARTITIONS} partitions per Availability Zone ({cite('placement-rules')}).")
+                    f"Value ({partition_count}) for parameter partitionCount is invalid. A partition placement group "
+                    f"has 1 to {MAX_PARTITIONS} partitions per Availability Zone ({cite('placement-rules')}).")
     return None
 
 
@@ -88,13 +88,13 @@ def launch_refusal(group: dict, instance_type: str, az: str, count: int, partiti
         other = sorted({m["az"] for m in running if m["az"] != az})
         if other:
             return ("InvalidPlacementGroup.InUse",
-                    f"The placement group '{name}' is in use in another availability zone: {other[0]}. "
-                    f"A cluster placement group lives in one Availability Zone ({cite('placement-rules')}).")
+                    f"The placement group '{name}' is in use in another availability zone: {other[0]}. A cluster "
+                    f"placement group lives in one Availability Zone ({cite('placement-rules')}).")
     if strategy == "partition" and partition is not None:
         if not 1 <= int(partition) <= int(group.get("PartitionCount", 0)):
             return ("InvalidParameterValue",
-                    f"Value ({partition}) for parameter partitionNumber is invalid. Group '{name}' has partitions "
-                    f"1 to {group.get('PartitionCount')} ({cite('placement-rules')}).")
+                    f"Value ({partition}) for parameter partitionNumber is invalid. Group '{name}' has partitions 1 to "
+                    f"{group.get('PartitionCount')} ({cite('placement-rules')}).")
     if strategy != "partition" and partition is not None:
         return ("InvalidParameterCombination",
                 f"PartitionNumber is valid only for partition placement groups; '{name}' is {strategy}.")
@@ -102,10 +102,9 @@ def launch_refusal(group: dict, instance_type: str, az: str, count: int, partiti
         in_az = sum(1 for m in running if m["az"] == az)
         if in_az + count > MAX_SPREAD_PER_AZ:
             return ("InvalidParameterValue",
-                    f"Spread placement group '{name}' already has {in_az} running instance(s) in {az}; it can hold "
-                    f"at most {MAX_SPREAD_PER_AZ} per Availability Zone ({cite('placement-rules')}), so {count} more "
-                    "cannot start. "
-                    "Use another AZ, a second spread group, or a partition group.")
+                    f"Spread placement group '{name}' already has {in_az} running instance(s) in {az}; it can hold at "
+                    f"most {MAX_SPREAD_PER_AZ} per Availability Zone ({cite('placement-rules')}), so {count} more "
+                    "cannot start. Use another AZ, a second spread group, or a partition group.")
     return None
 
 

@@ -309,12 +309,12 @@ def _answer_ec2_hostname(ctx: _Context, qname: str, answer: Answer) -> bool:
     elif _peer_allows_dns(ctx, inst.get("VpcId")):
         ip = inst["PrivateIpAddress"]
         answer.steps.append(f"{qname} is the public DNS hostname of {inst['InstanceId']} in peered VPC "
-                            f"{inst.get('VpcId')}, whose side of the peering allows DNS resolution from this VPC: "
-                            f"the private IP ({cite('peering-dns')}).")
+                            f"{inst.get('VpcId')}, whose side of the peering allows DNS resolution from this VPC: the "
+                            f"private IP ({cite('peering-dns')}).")
     elif inst.get("PublicIpAddress"):
         ip = inst["PublicIpAddress"]
-        answer.steps.append(f"{qname} is the public DNS hostname of {inst['InstanceId']} in {inst.get('VpcId')}: "
-                            "from outside that VPC public DNS answers with the public IP. Over a peering, enable "
+        answer.steps.append(f"{qname} is the public DNS hostname of {inst['InstanceId']} in {inst.get('VpcId')}: from "
+                            "outside that VPC public DNS answers with the public IP. Over a peering, enable "
                             "AllowDnsResolutionFromRemoteVpc on that VPC's side to get the private IP "
                             f"({cite('peering-dns')}).")
     else:

@@ -39,16 +39,15 @@ def why_not_transitive(idx: SnapshotIndex, peer_vpc: str, ip: str) -> str:
 
     for ep in idx.snap.endpoints.values():
         if ep.vpc_id == peer_vpc and ep.type == "Gateway" and gateway_endpoint_serves(idx, ep, ip):
-            return (f"{ip} belongs to the service behind {peer_vpc}'s gateway endpoint {ep.id}, but gateway "
-                    f"endpoints cannot be used across a peering ({cite('s3-gateway-endpoint')}; "
-                    f"{cite('peering-limitations')}); create an endpoint in your own VPC")
+            return (f"{ip} belongs to the service behind {peer_vpc}'s gateway endpoint {ep.id}, but gateway endpoints "
+                    f"cannot be used across a peering ({cite('s3-gateway-endpoint')}; {cite('peering-limitations')}); "
+                    "create an endpoint in your own VPC")
     other = idx.vpc_of_ip(ip)
     if other and other != peer_vpc:
         return (f"{ip} is in {other}, not in the peer {peer_vpc}: peering is not transitive "
-                f"({cite('peering-limitations')}); "
-                f"peer your VPC with {other} directly or use a transit gateway")
+                f"({cite('peering-limitations')}); peer your VPC with {other} directly or use a transit gateway")
     if peer_vpc in idx.igw_of_vpc or any(n.vpc_id == peer_vpc for n in idx.snap.nat_gateways.values()):
-        return (f"{ip} is outside {peer_vpc}; a peering gives no edge-to-edge routing, so the peer's internet "
-                f"or NAT gateway cannot be used ({cite('peering-limitations')}); give your VPC its own way out")
+        return (f"{ip} is outside {peer_vpc}; a peering gives no edge-to-edge routing, so the peer's internet or NAT "
+                f"gateway cannot be used ({cite('peering-limitations')}); give your VPC its own way out")
     return (f"{ip} is outside the peer {peer_vpc}'s CIDRs, and a peering only delivers inside the peer VPC "
             f"({cite('peering-limitations')})")

@@ -132,8 +132,8 @@ def target_problem(idx: SnapshotIndex, vpc_id: str, route: Route) -> Optional[st
         if pcx is None:
             return f"its target peering connection {tid} no longer exists"
         if pcx.status != "active":
-            return (f"its target peering connection {tid} is {pcx.status}, not active "
-                    f"({cite('peering-lifecycle')}: accept it first)")
+            return (f"its target peering connection {tid} is {pcx.status}, not active ({cite('peering-lifecycle')}: "
+                    "accept it first)")
         return None
     if t == "tgw":
         tgw = snap.tgws.get(tid)

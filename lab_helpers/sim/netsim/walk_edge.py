@@ -24,8 +24,8 @@ class EdgeHops(WalkState):
                      subnet)
             self.stop("VPCLAB_PRIVATE_NAT_TO_IGW",
                       f"{nat.id} is a private NAT gateway, and the internet gateway drops its traffic "
-                      f"({cite('nat-gateway')}): "
-                      "use a public NAT gateway (with an EIP, in a public subnet) for internet access.",
+                      f"({cite('nat-gateway')}): use a public NAT gateway (with an EIP, in a public subnet) for "
+                      "internet access.",
                       igw_id, "internet-gateway", NatGateway=component(nat.id, "natgateway", self.snap, subnet.region))
         if addr_is_v6(pkt.src):
             public = pkt.src
@@ -34,9 +34,8 @@ class EdgeHops(WalkState):
             self.hop(igw_id, "internet-gateway", "gateway", f"{pkt.src} has no public IPv4", "drop", subnet)
             where = "" if origin in ("eni", "appliance") else f" (it arrived via {origin})"
             self.stop("VPCLAB_NO_PUBLIC_IP",
-                      f"{who}{where} has no public IPv4 or Elastic IP, so internet gateway {igw_id} cannot "
-                      f"translate it ({cite('internet-gateway')}): associate an Elastic IP, launch with a public IP, "
-                      "or route "
+                      f"{who}{where} has no public IPv4 or Elastic IP, so internet gateway {igw_id} cannot translate "
+                      f"it ({cite('internet-gateway')}): associate an Elastic IP, launch with a public IP, or route "
                       "0.0.0.0/0 to a NAT gateway instead.", igw_id, "internet-gateway",
                       InternetGateway=component(igw_id, "internet-gateway", self.snap, subnet.region))
         out = Packet(public, pkt.dst, pkt.proto, pkt.dport, pkt.sport)
@@ -76,10 +75,9 @@ class EdgeHops(WalkState):
             self.hop(igw_name or "internet", "internet-gateway", "gateway", f"{pkt.dst} is not a public address here",
                      "drop")
             self.stop("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
-                      f"Traffic from the internet is addressed to {pkt.dst}, which no public IPv4/EIP maps to: give "
-                      "the destination a public IP or Elastic IP (an internet gateway only forwards to public "
-                      f"addresses, {cite('internet-gateway')}).", igw_name or pkt.dst, "internet-gateway",
-                      Address=pkt.dst)
+                      f"Traffic from the internet is addressed to {pkt.dst}, which no public IPv4/EIP maps to: give it "
+                      f"a public IP or Elastic IP ({cite('internet-gateway')} forwards only to public addresses).",
+                      igw_name or pkt.dst, "internet-gateway", Address=pkt.dst)
         kind, thing = owner
         vpc_id = thing.vpc_id
         igw = idx.igw_of_vpc.get(vpc_id)
@@ -102,9 +100,8 @@ class EdgeHops(WalkState):
                 return self.untranslate(inner, "internet")
             self.hop(nat.id, "nat-gateway", "gateway", "connections from the internet are not accepted", "drop", sub)
             self.stop("VPCLAB_NAT_NO_INBOUND",
-                      f"NAT gateway {nat.id} drops connections opened from the internet ({cite('nat-gateway')}): a "
-                      "NAT gateway "
-                      "is for outbound traffic; to accept inbound use a public IP on the instance or a load balancer.",
+                      f"NAT gateway {nat.id} drops connections opened from the internet ({cite('nat-gateway')}): it is "
+                      "for outbound traffic; to accept inbound use a public IP on the instance or a load balancer.",
                       nat.id, "nat-gateway", NatGateway=component(nat.id, "natgateway", self.snap, nat.region))
         eni = thing
         sub = self.snap.subnets.get(eni.subnet_id)
@@ -156,10 +153,10 @@ class EdgeHops(WalkState):
         if origin in ("tgw",):
             self.hop(vpce_id, "vpc-endpoint", "gateway", f"traffic arrived via {origin}", "drop", subnet)
             self.stop("VPCLAB_GATEWAY_ENDPOINT_NOT_TRANSITIVE",
-                      f"Gateway endpoint {vpce_id} serves only traffic that starts in {ep.vpc_id}; this packet "
-                      f"came through a transit gateway ({cite('s3-gateway-endpoint')}): use an interface endpoint "
-                      f"(reachable across TGW and peering, {cite('s3-interface-endpoint')}) or an endpoint in the "
-                      "sender's VPC.", vpce_id, "vpc-endpoint",
+                      f"Gateway endpoint {vpce_id} serves only traffic that starts in {ep.vpc_id}; this packet came "
+                      f"through a transit gateway ({cite('s3-gateway-endpoint')}): use an "
+                      "interface endpoint (reachable across TGW and peering, "
+                      f"{cite('s3-interface-endpoint')}) or an endpoint in the sender's VPC.", vpce_id, "vpc-endpoint",
                       VpcEndpoint=component(vpce_id, "vpc-endpoint", self.snap, ep.region))
         self.nacl(subnet, True, pkt)
         self.hop(vpce_id, "vpc-endpoint", "gateway", f"gateway endpoint for {ep.service_name}", "forward", subnet)

@@ -131,8 +131,8 @@ class Walker(EdgeHops, TransitHops):
             self.hop(label, "instance" if eni.instance_id else "network-interface", "source/destination check",
                      "SourceDestCheck=true: drops packets not addressed to it", "drop", sub)
             self.stop("VPCLAB_SOURCE_DEST_CHECK",
-                      f"{label} received traffic for {pkt.dst} but its source/destination check is on, so it drops "
-                      "it: run modify_instance_attribute(SourceDestCheck={'Value': False}) on the NAT/appliance "
+                      f"{label} received traffic for {pkt.dst} but its source/destination check is on, so it drops it: "
+                      f"run modify_instance_attribute(SourceDestCheck={{'Value': False}}) on the NAT/appliance "
                       f"instance ({cite('nat-instance')}).", eni.id, "network-interface",
                       NetworkInterface=component(eni.id, "network-interface", self.snap, eni.region))
         if pkt.dst in eni_ips(eni):
@@ -248,8 +248,8 @@ class Walker(EdgeHops, TransitHops):
             links = [p.id for p in self.snap.peerings.values() if p.status == "active" and
                      {p.requester_vpc, p.accepter_vpc} == {subnet.vpc_id, other}]
             if links:
-                return (f"add a route for {other}'s CIDR to {links[0]} "
-                        f"(peering routes are needed on both sides, {cite('peering-basics')})")
+                return (f"add a route for {other}'s CIDR to {links[0]} (peering routes are needed on both sides, "
+                        f"{cite('peering-basics')})")
             return f"{pkt.dst} is in {other}; connect the VPCs (peering or transit gateway) and add a route"
         if gateways.service_of_address(idx, pkt.dst):
             return "add a gateway endpoint for the service, or a default route to a NAT gateway / internet gateway"
