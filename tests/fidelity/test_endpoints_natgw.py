@@ -1,5 +1,5 @@
-"""Endpoint AWS docs: s3-gateway-endpoint, vpc-dns, endpoint-service and NAT gateway secondary addresses (AWS docs:
-nat-gateway-basics), as the lab session sees them."""
+"""Endpoint rules (a gateway endpoint's Region, private DNS, acceptance) and NAT gateway secondary addresses, as the
+lab session sees them (AWS docs: s3-gateway-endpoint, vpc-dns, endpoint-service, nat-gateway-basics)."""
 import pytest
 
 from lab_helpers.fidelity.ec2 import endpoints
