@@ -119,14 +119,17 @@ DOCS: dict[str, AwsDoc] = {
     "imds-precedence": AwsDoc("Order of precedence for instance metadata options",
                               _EC2 + "configuring-instance-metadata-options.html"
                               "#instance-metadata-options-order-of-precedence"),
+    "imds-ami": AwsDoc("Configure the AMI (ImdsSupport)", _EC2 + "configuring-IMDS-new-instances.html"
+                       "#configure-IMDS-new-instances-ami-configuration"),
+    "imds-containers": AwsDoc("Instance metadata access considerations (containers and the hop limit)",
+                              _EC2 + "instancedata-data-retrieval.html#imds-considerations"),
     "imds-categories": AwsDoc("Instance metadata categories", _EC2 + "instancedata-data-categories.html"),
     "imds-options-request": AwsDoc("InstanceMetadataOptionsRequest (EC2 API Reference)",
                                    _API + "API_InstanceMetadataOptionsRequest.html"),
     "modify-imds-options": AwsDoc("ModifyInstanceMetadataOptions (EC2 API Reference)",
                                   _API + "API_ModifyInstanceMetadataOptions.html"),
     "eks-imds": AwsDoc("Amazon EKS best practices: restrict access to the instance profile",
-                       "https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html"
-                       "#_identities_and_credentials_for_eks_pods_recommendations"),
+                       "https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html"),
     "eks-pod-identity": AwsDoc("Learn how EKS Pod Identity grants pods access to AWS services",
                                "https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html"),
 }

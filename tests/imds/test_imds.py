@@ -109,10 +109,15 @@ def test_hop_limit(lab, ec2, instance):
         assert imds.get_token(base, hops=3).status == 0
 
 
-def test_modify_keeps_other_fields(lab, ec2, instance):
-    """The fidelity merge: changing the hop limit keeps HttpTokens=required."""
+def test_modify_without_http_tokens_takes_its_default(lab, ec2, instance):
+    """ModifyInstanceMetadataOptions keeps the hop limit and endpoint when left out, but HttpTokens left out takes
+    its documented default (optional here): the one-field call reopens IMDSv1; passing every field keeps v2."""
     ec2.modify_instance_metadata_options(InstanceId=instance["id"], HttpTokens="required")
     ec2.modify_instance_metadata_options(InstanceId=instance["id"], HttpPutResponseHopLimit=2)
+    with lab.imds(instance["id"]) as base:
+        assert get(base, "/latest/meta-data/instance-id").status == 200  # v1 works again
+    ec2.modify_instance_metadata_options(InstanceId=instance["id"], HttpTokens="required", HttpPutResponseHopLimit=2,
+                                         HttpEndpoint="enabled")
     with lab.imds(instance["id"]) as base:
         assert get(base, "/latest/meta-data/instance-id").status == 401
 

@@ -1,19 +1,26 @@
-"""Instance metadata options (AWS docs: imds-options): per instance, and the account-level defaults moto lacks.
+"""Instance metadata options (AWS docs: imds-options): per instance, per AMI, and the account-level defaults moto
+lacks — each answered the way the EC2 API reference says.
 
-Per instance: ``ModifyInstanceMetadataOptions`` changes only the fields it is given (moto replaces the whole block,
-so changing only the hop limit silently drops ``HttpTokens=required``), and the PUT response hop limit is 1-64.
+**At launch**, a field the ``RunInstances`` request leaves out is decided by the order of precedence of the EC2 user
+guide (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html
+#instance-metadata-options-order-of-precedence), highest first: the request (or its launch template), the account's
+defaults for the Region (``ModifyInstanceMetadataDefaults``), the AMI (``ImdsSupport=v2.0`` means
+``HttpTokens=required`` and a hop limit of 2), then AWS's built-in values (optional, 1). So an account default beats
+the AMI: the API reference of ``InstanceMetadataOptionsRequest.HttpTokens`` says an AMI at ``v2.0`` gives
+``required`` only when the account default has no preference, and ``optional`` when the account default is "V1 or
+V2" (token optional).
+moto knows nothing of ``ImdsSupport`` (``RegisterImage`` drops it, ``DescribeImageAttribute`` fails on it), so the
+sandbox keeps it per image and shows it in ``DescribeImages``; launch templates are not modelled.
 
-Account-level defaults, served (moto implements neither call), from the EC2 user guide's
-"configure instance metadata options for new instances":
+**Afterwards**, ``ModifyInstanceMetadataOptions`` keeps ``HttpEndpoint`` and ``HttpPutResponseHopLimit`` when they
+are left out ("the existing state is maintained", API reference), but ``HttpTokens`` left out takes its documented
+*default* — ``required`` for an instance of a ``v2.0`` AMI with no account default, ``optional`` otherwise. A call
+that passes only the hop limit therefore switches a ``required`` instance back to ``optional``: the safe call passes
+every field it means. The reference promises neither a default nor keeping for ``HttpProtocolIpv6`` and
+``InstanceMetadataTags``; the sandbox keeps them. moto replaces the whole block (every field left out takes moto's
+default), so the request is rewritten to say what AWS would do. The PUT response hop limit is 1-64.
 
-``ModifyInstanceMetadataDefaults`` sets, per account and Region, the metadata options a new instance gets when its
-launch does not say otherwise; ``GetInstanceMetadataDefaults`` reads them back (``AccountLevel``). ``no-preference``
-(or ``-1`` for the hop limit) removes a default. Precedence, highest first: the ``RunInstances`` request (or its
-launch template), the AMI's ``ImdsSupport``, these account defaults, then AWS's own defaults. This module applies
-the account defaults to ``RunInstances`` requests that leave a field out; it does not model launch templates or AMI
-settings.
-
-In the sandbox the defaults live in the lab's shim state (the lab is the "account"); in AWS they are real
+In the sandbox the account defaults live in the lab's shim state (the lab is the "account"); in AWS they are real
 account-wide settings, so a lab that changes them must put them back.
 """
 from __future__ import annotations
@@ -34,9 +41,34 @@ STORE = __name__  # shim-state key: this module owns its served state
 
 
 # -- rules -------------------------------------------------------------------------------------------------------
-def merged_metadata_options(current: dict, requested: dict) -> dict:
-    """ModifyInstanceMetadataOptions changes only the fields it is given; the rest keep their values."""
-    merged = {k: current[k] for k in METADATA_FIELDS if k in current}
+AMI_V2_OPTIONS = {"HttpTokens": "required", "HttpPutResponseHopLimit": 2}  # what ImdsSupport=v2.0 launches with
+KEPT_WHEN_LEFT_OUT = ("HttpPutResponseHopLimit", "HttpEndpoint",  # "the existing state is maintained"
+                      "HttpProtocolIpv6", "InstanceMetadataTags")  # undocumented either way: kept
+IMDS_SUPPORT = "v2.0"
+
+
+def launch_metadata_options(requested: dict, account_defaults: dict, ami_imds_support: Optional[str]) -> dict:
+    """The options a launch asks for, filled by precedence: request > account defaults > AMI > (moto: AWS's)."""
+    options = dict(AMI_V2_OPTIONS) if ami_imds_support == IMDS_SUPPORT else {}
+    options.update({k: v for k, v in account_defaults.items() if k in METADATA_FIELDS})
+    options.update({k: v for k, v in requested.items() if k in METADATA_FIELDS})
+    return options
+
+
+def default_http_tokens(ami_imds_support: Optional[str], account_defaults: dict) -> str:
+    """HttpTokens when a request leaves it out (API reference, ``HttpTokens`` "Default"): ``required`` for a
+    ``v2.0`` AMI whose account has no HttpTokens default; the account's default when it has one; else optional."""
+    if "HttpTokens" in account_defaults:
+        return account_defaults["HttpTokens"]
+    return "required" if ami_imds_support == IMDS_SUPPORT else "optional"
+
+
+def modified_metadata_options(current: dict, requested: dict, ami_imds_support: Optional[str] = None,
+                              account_defaults: Optional[dict] = None) -> dict:
+    """What ModifyInstanceMetadataOptions leaves on the instance: the fields given; the kept fields' current
+    values; and HttpTokens' documented default when it is left out (not its current value)."""
+    merged = {k: current[k] for k in KEPT_WHEN_LEFT_OUT if k in current}
+    merged["HttpTokens"] = default_http_tokens(ami_imds_support, account_defaults or {})
     merged.update({k: v for k, v in requested.items() if k in METADATA_FIELDS})
     return merged
 
@@ -77,11 +109,16 @@ def updated_defaults(current: dict, request: dict):
 
 
 # -- handlers ----------------------------------------------------------------------------------------------------
-def merge_metadata_options(params, ctx, context=None, **_):
-    """Rewrites the request in place so moto's replace-everything behaves like AWS's merge."""
-    instance = ctx.raw_client("ec2", request_region(context)).describe_instances(InstanceIds=[params["InstanceId"]])
-    current = instance["Reservations"][0]["Instances"][0].get("MetadataOptions", {})
-    params.update(merged_metadata_options(current, params))
+def _images(ctx) -> dict:
+    return ctx.store(STORE + ".images")  # image id -> ImdsSupport, which moto does not keep
+
+
+def modify_metadata_options(params, ctx, context=None, **_):
+    """Rewrites the request in place so moto's replace-everything stores what AWS would."""
+    ec2 = ctx.raw_client("ec2", request_region(context))
+    instance = ec2.describe_instances(InstanceIds=[params["InstanceId"]])["Reservations"][0]["Instances"][0]
+    ami = _images(ctx).get(instance.get("ImageId", ""))
+    params.update(modified_metadata_options(instance.get("MetadataOptions", {}), params, ami, _defaults(ctx)))
 
 
 def metadata_hop_limit(params, ctx, **_):
@@ -107,27 +144,62 @@ def get_defaults(params, ctx, **_):
 
 
 def apply_defaults(params, ctx, **_):
-    """Fields the launch leaves out take the account default (the request always wins)."""
-    defaults = _defaults(ctx)
-    if not defaults:
-        return
-    options = dict(params.get("MetadataOptions") or {})
-    for name, value in defaults.items():
-        options.setdefault(name, value)
-    params["MetadataOptions"] = options
+    """Fields the launch leaves out come from the account defaults, then the AMI (the request always wins)."""
+    options = launch_metadata_options(params.get("MetadataOptions") or {}, _defaults(ctx),
+                                      _images(ctx).get(params.get("ImageId", "")))
+    if options:
+        params["MetadataOptions"] = options
+
+
+def image_registered(parsed, ctx, params=None, **_):
+    if params and params.get("ImdsSupport") and parsed.get("ImageId"):
+        _images(ctx)[parsed["ImageId"]] = params["ImdsSupport"]
+
+
+def modify_image_imds(params, ctx, **_):
+    """``ModifyImageAttribute(ImdsSupport={"Value": "v2.0"})``: once set it cannot be undone (API reference)."""
+    if "ImdsSupport" not in params:
+        return None
+    value = (params["ImdsSupport"] or {}).get("Value")
+    if value != IMDS_SUPPORT:
+        return aws_error("InvalidParameterValue", f"Value ({value}) for parameter ImdsSupport is invalid. Use v2.0.")
+    _images(ctx)[params["ImageId"]] = value
+    return aws_response({})
+
+
+def describe_image_imds(params, ctx, **_):
+    if params.get("Attribute") != "imdsSupport":
+        return None
+    value = _images(ctx).get(params["ImageId"])
+    return aws_response({"ImageId": params["ImageId"], "ImdsSupport": {"Value": value} if value else {}})
+
+
+def images_described(parsed, ctx, **_):
+    for image in parsed.get("Images", []):
+        if image.get("ImageId") in _images(ctx):
+            image["ImdsSupport"] = _images(ctx)[image["ImageId"]]
 
 
 SHIMS = [
     Shim("ec2", "ModifyInstanceMetadataOptions", "call", sourced("Hop limit 1-64", "imds-options"),
          metadata_hop_limit),
     Shim("ec2", "ModifyInstanceMetadataOptions", "params",
-         "ModifyInstanceMetadataOptions changes only the fields given", merge_metadata_options),
+         sourced("HttpEndpoint and the hop limit are kept when left out; HttpTokens left out takes its default",
+                 "modify-imds-options"),
+         modify_metadata_options),
     Shim("ec2", "ModifyInstanceMetadataDefaults", "call",
          sourced("Account-level IMDS defaults (served)", "imds-options"),
          modify_defaults),
     Shim("ec2", "GetInstanceMetadataDefaults", "call", sourced("Account-level IMDS defaults (served)", "imds-options"),
          get_defaults),
     Shim("ec2", "RunInstances", "params",
-         sourced("A launch without MetadataOptions takes the account defaults", "imds-options"),
+         sourced("Left-out metadata options: account defaults beat the AMI's ImdsSupport", "imds-precedence",
+                 "imds-options-request"),
          apply_defaults),
+    Shim("ec2", "RegisterImage", "result", sourced("An AMI keeps its ImdsSupport", "imds-ami"), image_registered),
+    Shim("ec2", "ModifyImageAttribute", "call", sourced("ImdsSupport=v2.0 on an AMI (served)", "imds-ami"),
+         modify_image_imds),
+    Shim("ec2", "DescribeImageAttribute", "call", sourced("The imdsSupport attribute (served)", "imds-ami"),
+         describe_image_imds),
+    Shim("ec2", "DescribeImages", "result", sourced("Images show their ImdsSupport", "imds-ami"), images_described),
 ]
