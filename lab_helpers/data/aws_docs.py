@@ -123,6 +123,8 @@ DOCS: dict[str, AwsDoc] = {
                        "#configure-IMDS-new-instances-ami-configuration"),
     "imds-containers": AwsDoc("Instance metadata access considerations (containers and the hop limit)",
                               _EC2 + "instancedata-data-retrieval.html#imds-considerations"),
+    "al2023-imdsv2": AwsDoc("Comparing AL2 and AL2023: IMDSv2 by default",
+                            "https://docs.aws.amazon.com/linux/al2023/ug/compare-with-al2.html#imdsv2"),
     "imds-categories": AwsDoc("Instance metadata categories", _EC2 + "instancedata-data-categories.html"),
     "imds-options-request": AwsDoc("InstanceMetadataOptionsRequest (EC2 API Reference)",
                                    _API + "API_InstanceMetadataOptionsRequest.html"),

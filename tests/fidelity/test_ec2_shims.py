@@ -149,3 +149,15 @@ def test_tgw_attachment_keeps_its_creation_tags(lab, vpc):
     described = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[att_id])
     tags = {t["Key"]: t["Value"] for t in described["TransitGatewayAttachments"][0]["Tags"]}
     assert tags["vpclab:run"] == lab.run_id
+
+
+def test_amazon_linux_2023_images_are_published_v2_only(lab, vpc):
+    ec2 = lab.client("ec2")
+    from lab_helpers.teach.compute import latest_ami
+
+    image = ec2.describe_images(ImageIds=[latest_ami(lab)])["Images"][0]
+    assert image["Name"].startswith("al2023-ami") and image["ImdsSupport"] == "v2.0"
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.3.0/24")["Subnet"]["SubnetId"]
+    iid = ec2.run_instances(ImageId=image["ImageId"], MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0][
+        "InstanceId"]
+    assert (_options(ec2, iid)["HttpTokens"], _options(ec2, iid)["HttpPutResponseHopLimit"]) == ("required", 2)

@@ -45,6 +45,9 @@ AMI_V2_OPTIONS = {"HttpTokens": "required", "HttpPutResponseHopLimit": 2}  # wha
 KEPT_WHEN_LEFT_OUT = ("HttpPutResponseHopLimit", "HttpEndpoint",  # "the existing state is maintained"
                       "HttpProtocolIpv6", "InstanceMetadataTags")  # undocumented either way: kept
 IMDS_SUPPORT = "v2.0"
+# Amazon publishes its Amazon Linux 2023 AMIs with ImdsSupport=v2.0
+# (https://docs.aws.amazon.com/linux/al2023/ug/compare-with-al2.html#imdsv2); moto lists them without it.
+AMAZON_OWNER, AL2023_PREFIX = "137112412989", "al2023-ami"
 
 
 def launch_metadata_options(requested: dict, account_defaults: dict, ami_imds_support: Optional[str]) -> dict:
@@ -113,11 +116,31 @@ def _images(ctx) -> dict:
     return ctx.store(STORE + ".images")  # image id -> ImdsSupport, which moto does not keep
 
 
+def published_imds_support(image: dict) -> Optional[str]:
+    """The ImdsSupport AWS publishes an Amazon-owned image with (Amazon Linux 2023: v2.0), or None."""
+    if image.get("OwnerId") == AMAZON_OWNER and str(image.get("Name", "")).startswith(AL2023_PREFIX):
+        return IMDS_SUPPORT
+    return None
+
+
+def _ami_support(ctx, region: str, image_id: str) -> Optional[str]:
+    if not image_id:
+        return None
+    if image_id not in _images(ctx):
+        try:
+            found = ctx.raw_client("ec2", region).describe_images(ImageIds=[image_id])["Images"]
+        except Exception:  # an unknown image: RunInstances itself will say so
+            found = []
+        _images(ctx)[image_id] = published_imds_support(found[0]) if found else None
+    return _images(ctx)[image_id]
+
+
 def modify_metadata_options(params, ctx, context=None, **_):
     """Rewrites the request in place so moto's replace-everything stores what AWS would."""
-    ec2 = ctx.raw_client("ec2", request_region(context))
-    instance = ec2.describe_instances(InstanceIds=[params["InstanceId"]])["Reservations"][0]["Instances"][0]
-    ami = _images(ctx).get(instance.get("ImageId", ""))
+    region = request_region(context)
+    instance = ctx.raw_client("ec2", region).describe_instances(
+        InstanceIds=[params["InstanceId"]])["Reservations"][0]["Instances"][0]
+    ami = _ami_support(ctx, region, instance.get("ImageId", ""))
     params.update(modified_metadata_options(instance.get("MetadataOptions", {}), params, ami, _defaults(ctx)))
 
 
@@ -143,10 +166,10 @@ def get_defaults(params, ctx, **_):
     return aws_response({"AccountLevel": dict(_defaults(ctx))})
 
 
-def apply_defaults(params, ctx, **_):
+def apply_defaults(params, ctx, context=None, **_):
     """Fields the launch leaves out come from the account defaults, then the AMI (the request always wins)."""
-    options = launch_metadata_options(params.get("MetadataOptions") or {}, _defaults(ctx),
-                                      _images(ctx).get(params.get("ImageId", "")))
+    ami = _ami_support(ctx, request_region(context), params.get("ImageId", ""))
+    options = launch_metadata_options(params.get("MetadataOptions") or {}, _defaults(ctx), ami)
     if options:
         params["MetadataOptions"] = options
 
@@ -167,17 +190,18 @@ def modify_image_imds(params, ctx, **_):
     return aws_response({})
 
 
-def describe_image_imds(params, ctx, **_):
+def describe_image_imds(params, ctx, context=None, **_):
     if params.get("Attribute") != "imdsSupport":
         return None
-    value = _images(ctx).get(params["ImageId"])
+    value = _ami_support(ctx, request_region(context), params["ImageId"])
     return aws_response({"ImageId": params["ImageId"], "ImdsSupport": {"Value": value} if value else {}})
 
 
 def images_described(parsed, ctx, **_):
     for image in parsed.get("Images", []):
-        if image.get("ImageId") in _images(ctx):
-            image["ImdsSupport"] = _images(ctx)[image["ImageId"]]
+        support = _images(ctx).get(image.get("ImageId")) or published_imds_support(image)
+        if support:
+            image["ImdsSupport"] = support
 
 
 SHIMS = [
