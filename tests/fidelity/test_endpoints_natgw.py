@@ -24,6 +24,28 @@ def test_rules_are_pure_functions():
     assert natgw.too_many(7, 1) is None and natgw.too_many(7, 2)[0] == "InvalidParameterValue"
 
 
+def test_cross_region_rule_is_per_endpoint_type_and_service():
+    rule = endpoints.other_region_service
+    assert rule("com.amazonaws.us-west-2.s3", "us-east-1", "Gateway", "us-west-2")[0] == "InvalidServiceName"
+    assert "ServiceRegion" in rule("com.amazonaws.us-west-2.ecr.api", "us-east-1", "Interface")[1]
+    assert rule("com.amazonaws.us-west-2.ecr.api", "us-east-1", "Interface", "us-west-2") is None
+    assert rule("com.amazonaws.us-west-2.s3", "us-east-1", "Interface", "us-west-2") is None
+    assert "does not support" in rule("com.amazonaws.us-west-2.logs", "us-east-1", "Interface", "us-west-2")[1]
+
+
+def test_interface_endpoint_to_another_region_with_service_region(lab):
+    ec2 = lab.client("ec2")
+    vpc, sub = _vpc(ec2)
+    ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-west-2.ecr.api", VpcEndpointType="Interface",
+                                 SubnetIds=[sub], ServiceRegion="us-west-2", PrivateDnsEnabled=False)["VpcEndpoint"]
+    described = ec2.describe_vpc_endpoints(VpcEndpointIds=[ep["VpcEndpointId"]])["VpcEndpoints"][0]
+    assert ep["ServiceRegion"] == described["ServiceRegion"] == "us-west-2"
+    with pytest.raises(ec2.exceptions.ClientError) as err:  # not a cross-Region enabled service
+        ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-west-2.logs", VpcEndpointType="Interface",
+                                SubnetIds=[sub], ServiceRegion="us-west-2", PrivateDnsEnabled=False)
+    assert err.value.response["Error"]["Code"] == "InvalidServiceName"
+
+
 def test_endpoint_to_another_region_does_not_exist(lab):
     ec2 = lab.client("ec2")
     vpc, _ = _vpc(ec2)
