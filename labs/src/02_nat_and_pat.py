@@ -222,37 +222,52 @@ notes_nat.open("10.40.2.201:40001", DEST)
 notes_nat
 
 # %% [markdown]
-# (The notes' NAT address, 10.20.1.100, is a *private* address, and that is accurate: look back at the trace in
-# section 2 — the NAT gateway rewrites the source to its own private IP and a port, and only then does the internet
-# gateway map that private IP 1:1 to the Elastic IP. PAT happens on the private side.)
+# (The notes' NAT address, 10.20.1.100, is their example, not an address this lab's NAT gateway could have: a NAT
+# gateway takes its private address from its own subnet, and this VPC is 10.40.0.0/16. What the example does get
+# right is the side PAT happens on — look back at the trace in section 2: the NAT gateway rewrites the source to its
+# own *private* IP and a port, and only then does the internet gateway map that private IP 1:1 to the Elastic IP.)
 #
 # This reproduces the notes' table: `10.40.2.101:40001 → 10.20.1.100:40001` and
-# `10.40.2.201:40001 → 10.20.1.100:50001`. Why 50001? AWS does not document how a NAT gateway picks ports. The
-# model uses the simplest rule that explains the notes: **keep the host's own source port if it is free for this
-# destination; otherwise add 10,000 (wrapping inside 1024–65535) until a free one turns up; if none does, take the
-# next free port.** The second flow found 40001 taken, so it got 50001 — *port overloading*. What matters for
-# correctness is only that each (address, port, destination) is used by one flow at a time, so replies can be sent
-# back to the right host.
+# `10.40.2.201:40001 → 10.20.1.100:50001`. Why 50001? **AWS does not specify which port a NAT gateway picks**
+# ([NAT gateway basics](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html) gives the range and the
+# limits, not the choice). The notes' 50001 is one possible answer; to reproduce their table the model keeps the
+# host's own port when it is free for this destination and otherwise steps by 10,000 — a modelling choice, not AWS
+# behaviour to learn. What *is* true, and what replies depend on, is that each (address, port, destination) is used
+# by one flow at a time: *port overloading*.
 #
-# ### Exercise 3.1 — predict a port
-# A third host, 10.40.2.150, also uses source port 40001 towards the same server. Which public port will it get?
-# Set `third_port` to your prediction (an int) before running the check.
+# ### Exercise 3.1 — what must be true of the ports
+# A third host, 10.40.2.150, also uses source port 40001 towards the **same** server, while the first two flows are
+# still open. And 10.40.2.201 opens a second flow, from its port 40001, to a **different** server. Answer two
+# questions in `pat_facts()` — not which port comes out (nobody outside AWS knows), but what must hold:
+#
+# - `"third_flow_needs_another_port"`: must the third flow get a public port that neither open flow to that server
+#   uses?
+# - `"other_destination_may_reuse"`: may the flow to the other server use a public port that is already in use
+#   towards the first server?
 
 # %%
-third_port = None  # YOUR PREDICTION HERE
+def pat_facts():
+    """Return {"third_flow_needs_another_port": bool, "other_destination_may_reuse": bool}."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
 
 if SOLUTIONS:
-    third_port = lab.solution("third_port")()
+    pat_facts = lab.solution("pat_facts")
 
 # %%
-check.equal("Exercise 3.1 — the third flow's port", lambda: notes_nat.open("10.40.2.150:40001", DEST).public_port,
-            third_port, hint="40001 is taken, then 40001 + 10,000 is taken too. What comes next?");
-
-# %% [markdown]
-# The same port may be used again for a **different** destination, because the reply's source tells them apart:
-
-# %%
-notes_nat.open("10.40.2.201:40001", "198.51.100.7:443").public
+facts = check.run("Exercise 3.1 — PAT facts", pat_facts) or {}
+third = notes_nat.open("10.40.2.150:40001", DEST)
+other = notes_nat.open("10.40.2.201:40001", "198.51.100.7:443")
+taken_towards_dest = {row.public for row in notes_nat.rows.values()
+                      if row.destination == third.destination and row.private != third.private}
+print("third flow:", third.private, "→", third.public, "| other server:", other.private, "→", other.public)
+check.equal("A second flow to the same destination needs another port",
+            lambda: facts.get("third_flow_needs_another_port"), third.public not in taken_towards_dest,
+            hint="replies from the server carry only the NAT's address and port: two open flows cannot share both");
+check.equal("A different destination may reuse a port",
+            lambda: facts.get("other_destination_may_reuse"), other.public_port == 40001,
+            hint="the reply's source (the other server) tells the two flows apart");
 
 # %% [markdown]
 # ### The 55,000 limit and `ErrorPortAllocation`
@@ -457,8 +472,11 @@ plt.show()
 # %% [markdown]
 # ## 7. What it costs: one NAT gateway per AZ, or one shared?
 #
-# A NAT gateway lives in one AZ ([NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)). With private subnets in two AZs you can give each AZ its own NAT
-# gateway, or let both use one. Sharing saves an hourly charge and an Elastic IP, but the other AZ's bytes cross
+# The NAT gateway this lab built is a *zonal* one: it lives in one AZ ([NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)). AWS now also offers
+# **regional NAT gateways**, which expand across the VPC's AZs by themselves as workloads appear there and need no
+# public subnet ([Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html)) — so "a NAT gateway lives in
+# one AZ" is no longer the whole story. The sandbox and the price model here cover zonal NAT gateways. With zonal
+# ones and private subnets in two AZs you can give each AZ its own NAT gateway, or let both use one. Sharing saves an hourly charge and an Elastic IP, but the other AZ's bytes cross
 # between AZs (billed in each direction) — and if the NAT's AZ fails, the other AZ loses its way out. The model
 # prices both from `data/pricing` (never from numbers typed here):
 
