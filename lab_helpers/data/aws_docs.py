@@ -92,6 +92,7 @@ DOCS: dict[str, AwsDoc] = {
     "tgw-how-it-works": AwsDoc("How transit gateways work", _TGW + "how-transit-gateways-work.html"),
     "tgw-route-tables": AwsDoc("Transit gateway route tables", _TGW + "tgw-route-tables.html"),
     "tgw-vpc-attachments": AwsDoc("Amazon VPC attachments in AWS Transit Gateway", _TGW + "tgw-vpc-attachments.html"),
+    "tgw-sg-referencing": AwsDoc("Security group referencing (Transit Gateway)", _TGW + "tgw-sg-updates.html"),
     "tgw-peering": AwsDoc("Transit gateway peering attachments", _TGW + "tgw-peering.html"),
     "tgw-quotas": AwsDoc("Quotas for your transit gateways", _TGW + "transit-gateway-quotas.html"),
     # Route 53

@@ -114,6 +114,20 @@ ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=ab)
 print("after accept:", peering_state(ab))
 
 # %% [markdown]
+# Accepting is one way out of `pending-acceptance`. The accepter may also **reject** the request (`rejected`, visible
+# for a while, then gone), and a request nobody answers **expires** after 7 days (168 hours, not adjustable —
+# [VPC peering quotas](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-connection-quotas.html)). A rejected or expired request leaves nothing to route through; the
+# requester must ask again. A request from A to a third VPC, rejected:
+
+# %%
+R_vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+ar = ec2.create_vpc_peering_connection(VpcId=A["vpc"], PeerVpcId=R_vpc)["VpcPeeringConnection"][
+    "VpcPeeringConnectionId"]
+print("after create:", peering_state(ar))
+ec2.reject_vpc_peering_connection(VpcPeeringConnectionId=ar)
+check.equal("The rejected request ends in 'rejected', never 'active'", lambda: peering_state(ar), "rejected");
+
+# %% [markdown]
 # **Predict:** the connection is active. Can A's instance reach B's on 443 now?
 
 # %%
@@ -163,8 +177,10 @@ sg_blocks
 
 # %% [markdown]
 # Peering connects the networks; it does not open anything. B's security group still allows 443 only from
-# 10.2.0.0/16, and network ACLs still apply too. (Inside one region you could also reference A's security group
-# from B's; across regions you cannot — [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).)
+# 10.2.0.0/16, and network ACLs still apply too. (Inside one Region you could also reference A's security group
+# from B's; across Regions you cannot — [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html). Peering is no longer the only way to do
+# that: a Transit Gateway with `SecurityGroupReferencingSupport` enabled lets VPCs attached to it in the same Region
+# reference each other's groups too — [Security group referencing](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-sg-updates.html).)
 #
 # ### Exercise 1.2 — let A in
 # Write `allow_peer(ec2, security_group_id, cidr)` that allows TCP 443 from `cidr`.
@@ -236,7 +252,7 @@ edge
 # ### Across regions
 # Peering also works between regions, over the AWS backbone. The requester names `PeerRegion`; the **accepter
 # accepts in its own region** (a client for that region). Across regions the MTU is 1500 bytes and security groups
-# cannot reference the peer's groups ([Enable DNS resolution for a VPC peering connection](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html)).
+# cannot reference the peer's groups ([VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations)).
 
 # %%
 E = small_vpc(ec2_peer, "10.5.0.0/16", "E", PEER_REGION)
@@ -249,6 +265,26 @@ ec2_peer.create_route(RouteTableId=E["rt"], DestinationCidrBlock=A["cidr"], VpcP
 a_to_e = lab.trace(A["instance"], E["instance"], port=443)
 check.that(f"A ({lab.region}) reaches E ({PEER_REGION}) over inter-region peering", lambda: a_to_e.reachable);
 a_to_e
+
+# %% [markdown]
+# ### DNS across a peering
+# By default an instance's *public* DNS hostname resolves to its public IP even when asked from the peer VPC, so
+# traffic to that name leaves through the internet instead of the peering. Each side's owner can turn on **DNS
+# resolution** for the connection (`AllowDnsResolutionFromRemoteVpc`); then the name resolves to the private IP
+# from the other side. It needs an active connection and DNS hostnames and DNS resolution on in both VPCs
+# ([Enable DNS resolution for a VPC peering connection](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html)).
+
+# %%
+for vpc in (A["vpc"], B["vpc"]):
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+ec2.modify_vpc_peering_connection_options(VpcPeeringConnectionId=ab,
+                                          RequesterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": True},
+                                          AccepterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": True})
+options = ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[ab])["VpcPeeringConnections"][0]
+print({side: options[side].get("PeeringOptions", {}) for side in ("RequesterVpcInfo", "AccepterVpcInfo")})
+check.that("DNS resolution is on for both sides of A↔B",
+           lambda: all(options[side].get("PeeringOptions", {}).get("AllowDnsResolutionFromRemoteVpc")
+                       for side in ("RequesterVpcInfo", "AccepterVpcInfo")));
 
 # %% [markdown]
 # ## 2. Transit Gateway: hub and spoke
@@ -270,7 +306,10 @@ a_to_e
 # | `shared` | shared | prod, dev |
 #
 # The TGW is created with its default association and propagation **off** ([How transit gateways work](https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html)), so nothing talks until you
-# say so. Each VPC gets an attachment subnet and a route `10.0.0.0/8 → tgw-…`.
+# say so. Each VPC gets an attachment subnet and a route `10.0.0.0/8 → tgw-…`. An attachment takes **one subnet per
+# Availability Zone** (a second subnet in the same AZ is refused); traffic from an AZ where the attachment has no
+# subnet cannot reach the TGW at all, so production attachments name a subnet in every AZ they use
+# ([Amazon VPC attachments in AWS Transit Gateway](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)).
 
 # %%
 tgw = ec2.create_transit_gateway(Description="hub", Options={
@@ -544,7 +583,11 @@ lab.teardown();
 #   and security groups and NACLs still decide.
 # - Overlapping CIDRs cannot be peered. Peering is **not transitive** and gives **no edge-to-edge** access to the
 #   peer's gateways; traces show where the packet stops.
-# - Inter-region peering is accepted in the peer's region; no cross-region security-group references.
+# - A request can also be rejected, or expire after 7 days unanswered; only an accepted one becomes active.
+# - Inter-region peering is accepted in the peer's region; no cross-region security-group references. Turn on the
+#   connection's DNS resolution option to get private IPs for the peer's public hostnames.
+# - Security-group references across VPCs: peering (same Region), and Transit Gateway with
+#   `SecurityGroupReferencingSupport`. A TGW VPC attachment takes one subnet per AZ.
 # - A TGW attachment is **associated** with one route table (how its traffic is routed) and **propagates** into
 #   any number (who can reach it): that is how prod and dev share services without reaching each other.
 # - Static beats propagated, more specific beats less specific, and a **blackhole** route drops traffic.

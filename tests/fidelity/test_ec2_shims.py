@@ -161,3 +161,15 @@ def test_amazon_linux_2023_images_are_published_v2_only(lab, vpc):
     iid = ec2.run_instances(ImageId=image["ImageId"], MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0][
         "InstanceId"]
     assert (_options(ec2, iid)["HttpTokens"], _options(ec2, iid)["HttpPutResponseHopLimit"]) == ("required", 2)
+
+
+def test_tgw_attachment_takes_one_subnet_per_az(lab, vpc):
+    ec2 = lab.client("ec2")
+    one = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.10.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    two = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.11.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    other = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.12.0/24", AvailabilityZone="us-east-1b")["Subnet"]["SubnetId"]
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    with pytest.raises(ClientError) as e:
+        ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[one, two])
+    assert _code(e) == "DuplicateSubnetsInSameZone"
+    ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[one, other])
