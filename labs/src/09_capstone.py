@@ -88,8 +88,11 @@ print("central Region:", CENTRAL, "· worker Regions:", SPOKES)
 # %% [markdown]
 # ## 2. Address plan
 #
-# Transit Gateway and peering refuse overlapping ranges, and a future merger of Regions will too: give every
-# Region its own /16 inside 10.0.0.0/8.
+# Overlapping ranges break both ways of joining VPCs, in different ways. VPC peering **refuses** a connection
+# between overlapping CIDRs ([VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations)). A Transit Gateway
+# **accepts** the attachment, but does not propagate the newly attached VPC's overlapping CIDR into its route
+# tables, so that VPC is silently unreachable for that range ([Amazon VPC attachments in AWS Transit Gateway](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)) — the
+# quieter failure of the two. Give every Region its own /16 inside 10.0.0.0/8.
 #
 # ### Exercise 9.1
 # Write `address_plan(regions)` returning `{region: cidr}` with one /16 per Region, all inside 10.0.0.0/8, none

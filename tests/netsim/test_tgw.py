@@ -218,3 +218,24 @@ def test_inter_region_tgw_peering_needs_static_routes_on_both_sides(lab):
                                     TransitGatewayAttachmentId=peering)
     r = verify(lab, sides["us"]["i"], sides["eu"]["i"], reachable=True, api_ip_only=True)
     assert any("TGW peering" in h.rule for h in r.hops)
+
+
+def test_overlapping_attachment_is_accepted_but_its_cidr_is_not_propagated(lab):
+    """AWS docs: tgw-vpc-attachments: a VPC whose CIDR overlaps an attached VPC's attaches fine, but its routes are
+    not propagated, so the TGW keeps sending that range to the first VPC."""
+    ec2 = lab.client("ec2")
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    made = []
+    for name, cidr in (("first", "10.160.0.0/16"), ("twin", "10.160.0.0/16"), ("caller", "10.161.0.0/16")):
+        v = vpc(ec2, cidr, name)
+        s = subnet(ec2, v, cidr.replace("0.0/16", "1.0/24"), "us-east-1a")
+        rt = route_table(ec2, v, s)
+        ec2.create_route(RouteTableId=rt, DestinationCidrBlock="10.0.0.0/8", TransitGatewayId=tgw)
+        att = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=v, SubnetIds=[s])[
+            "TransitGatewayVpcAttachment"]  # accepted: no refusal for the overlap
+        made.append((att["TransitGatewayAttachmentId"], instance(ec2, s, [sg(ec2, v, "any", [("tcp", 443,
+                                                                                              "10.0.0.0/8")])])))
+    (first_att, first_i), (twin_att, twin_i), (_, caller_i) = made
+    r = verify(lab, caller_i, first_i, reachable=True)
+    assert any(twin_att in n and "not propagated" in n for n in r.engine.notes), r.engine.notes
+    assert not any(h.component_id == twin_att for h in r.hops)

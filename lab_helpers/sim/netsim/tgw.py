@@ -13,7 +13,9 @@ What moto 5.2.5 stores (moto-fidelity §7) and how the engine recovers the rest,
   was later disabled on moto is still counted; on a real account the describe call is complete and nothing is added.
 * **Propagated routes** — moto never creates them. For each propagation the engine adds one ``propagated`` route
   per CIDR of the attached VPC (that is what a VPC attachment propagates). Routes the describe call did return
-  (a real account) are kept and not duplicated.
+  (a real account) are kept and not duplicated. A CIDR identical to or overlapping one another attachment already
+  propagates into the table is **not** propagated: AWS accepts the attachment but does not propagate the newly
+  attached VPC's overlapping routes (AWS docs: tgw-vpc-attachments). The engine notes each one it leaves out.
 * **Static routes** — moto returns them with ``TransitGatewayAttachments: []`` (the next hop is lost). The
   fidelity module ``lab_helpers.fidelity.ec2.transit_gateways`` remembers each ``CreateTransitGatewayRoute`` the lab
   makes (route table, CIDR -> attachment) in the lab's shim state (``snapshot.capture.HINTS_STORE``); the capture
@@ -48,17 +50,31 @@ def recover_routes(snap: Snapshot, region: str, hints: dict) -> None:
                     r.recovered = "next hop recovered from the lab's CreateTransitGatewayRoute call"
                 else:
                     r.recovered = "next hop unknown: the describe call returned no attachment"
-        existing = {(r.cidr, r.type) for r in rt.routes}
-        for att_id in rt.propagations:
-            att = snap.tgw_attachments.get(att_id)
-            if att is None or att.type != "vpc" or att.state not in ("available", "pending", "modifying"):
+        _propagate(snap, rt)
+
+
+def _propagate(snap: Snapshot, rt: TgwRouteTable) -> None:
+    """One propagated route per CIDR of each propagating VPC attachment, first come first served on overlaps."""
+    existing = {(r.cidr, r.type) for r in rt.routes}
+    taken = [(ipaddress.ip_network(r.cidr), (r.attachment_ids or [""])[0]) for r in rt.routes
+             if r.type == "propagated"]
+    for att_id in rt.propagations:
+        att = snap.tgw_attachments.get(att_id)
+        if att is None or att.type != "vpc" or att.state not in ("available", "pending", "modifying"):
+            continue
+        vpc = snap.vpcs.get(att.resource_id)
+        for cidr in (vpc.cidrs if vpc else []):
+            net = ipaddress.ip_network(cidr)
+            clash = next((other for n, other in taken if other != att_id and n.overlaps(net)), None)
+            if clash:
+                snap.notes.append(f"{rt.id}: {cidr} of {att_id} is not propagated: it overlaps a CIDR that {clash} "
+                                  "already propagates (AWS accepts the attachment, not the route)")
                 continue
-            vpc = snap.vpcs.get(att.resource_id)
-            for cidr in (vpc.cidrs if vpc else []):
-                if (cidr, "propagated") not in existing:
-                    rt.routes.append(TgwRoute(cidr, "propagated", "active", [att_id],
-                                              "computed by the engine from the propagation"))
-                    existing.add((cidr, "propagated"))
+            if (cidr, "propagated") not in existing:
+                rt.routes.append(TgwRoute(cidr, "propagated", "active", [att_id],
+                                          "computed by the engine from the propagation"))
+                existing.add((cidr, "propagated"))
+                taken.append((net, att_id))
 
 
 def finish_cross_region(snap: Snapshot) -> None:
