@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "VPC basics: addresses, subnets, routes and firewalls"
-#     minutes: 60
+#     minutes: 90
 #     objectives:
 #       - "Size a VPC and its subnets, counting the five addresses AWS reserves in each subnet"
 #       - "Build a two-tier VPC with public and private subnets in two Availability Zones"

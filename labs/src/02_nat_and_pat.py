@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "NAT and PAT"
-#     minutes: 50
+#     minutes: 70
 #     objectives: ["Compare the three ways out of a VPC: internet gateway (1:1 NAT), NAT device (1:N), proxy", "Build a NAT gateway in a public subnet and route private subnets to it", "Show with a trace that a NAT gateway accepts no inbound connections", "Predict port address translation: port overloading, the 55,000 limit, ErrorPortAllocation, idle timeout, secondary addresses", "Fix a NAT instance whose source/destination check is still on, and say when a private NAT gateway fits", "Price one NAT gateway per AZ against a shared one"]
 # ---
 

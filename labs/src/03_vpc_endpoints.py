@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "VPC endpoints and PrivateLink"
-#     minutes: 60
+#     minutes: 90
 #     objectives: ["Add S3 and DynamoDB gateway endpoints and show with a trace that S3 traffic leaves the NAT path", "Build the interface endpoints an ECS Fargate service needs (ecr.api, ecr.dkr, logs) with private DNS and a 443 security group", "Diagnose the three classic endpoint faults: DNS attributes, security group, missing prefix-list route", "Explain GWLB endpoints and publish a service through PrivateLink (provider, consumer, acceptance)", "Recompute the notes' endpoint cost table from the model and find the true break-even traffic"]
 # ---
 

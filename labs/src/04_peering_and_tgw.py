@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "VPC peering and Transit Gateway"
-#     minutes: 60
+#     minutes: 90
 #     objectives: ["Take a peering connection through its lifecycle and route both sides", "Show with traces that peering is not transitive and gives no edge-to-edge access", "Peer VPCs across regions", "Segment a Transit Gateway with association and propagation route tables, and drop traffic with a blackhole route", "Connect Transit Gateways across regions with static routes", "Choose between peering and Transit Gateway on cost and operations, and recompute the notes' 10-region platform"]
 # ---
 

@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "Private DNS: Route 53 private hosted zones"
-#     minutes: 50
+#     minutes: 70
 #     objectives:
 #       - "Show that network reachability and name resolution are separate problems"
 #       - "Publish a name with the three steps: create a private zone, add records, associate VPCs"

@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "Placement groups: cluster, partition, spread"
-#     minutes: 45
+#     minutes: 50
 #     objectives:
 #       - "Explain what default placement does and does not promise about shared hardware"
 #       - "Launch instances into cluster, partition and spread placement groups and read their placement back"

@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "Instance metadata (IMDS): v1, v2 and SSRF"
-#     minutes: 40
+#     minutes: 60
 #     objectives:
 #       - "Read an instance's own metadata over HTTP and find its VPC, subnet and AZ there"
 #       - "Perform the IMDSv2 token flow and explain each refusal (400, 401, 403)"

@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "Capstone: a multi-region inference platform"
-#     minutes: 90
+#     minutes: 120
 #     objectives:
 #       - "Plan non-overlapping address space for VPCs in several Regions"
 #       - "Build private inference workers that reach S3 and DynamoDB through gateway endpoints and use NAT only for external APIs"
