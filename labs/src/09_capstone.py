@@ -67,7 +67,7 @@ print("central Region:", CENTRAL, "· worker Regions:", SPOKES)
 # | R1 | worker → S3 (443) | reachable | an S3 **gateway endpoint** (free), not the NAT gateway |
 # | R2 | worker → DynamoDB (443) | reachable | a DynamoDB **gateway endpoint** |
 # | R3 | worker → external API on the internet (443) | reachable | the Region's **NAT gateway** |
-# | R4 | worker in a spoke Region → metrics server in the central Region (8428) | reachable | **TGW peering** |
+# | R4 | worker in a spoke Region → metrics server in the central Region (8428) | reachable | privately: **TGW peering** in the build below; inter-Region VPC peering would do too (exercise 9.6) |
 # | R5 | `metrics.platform.internal` | resolvable in every VPC | a **private hosted zone** |
 # | F1 | internet → any worker (22) | blocked | workers have no public address |
 # | F2 | worker → metrics server on SSH (22) | blocked | the metrics server admits only 8428 |
@@ -434,9 +434,42 @@ plt.show()
 # than what the path costs per hour: nineteen TGW attachments cost about $684 a month before a single byte moves.
 # For this traffic, inter-Region VPC peering of each spoke with the central VPC (no hourly charge) is cheaper; a
 # TGW earns its hourly price when many VPCs must reach each other, not for a star of small metric streams. The
-# requirement here asked for TGW, so the design is right for the brief — and the bill is how you argue to change
-# the brief.
+# build here used TGW, so the design meets the brief — and the bill is how you argue for another one.
 #
+# ### Exercise 9.6 — your design, under the budget
+# Now choose for yourself. Write `my_design()` returning a dict with:
+#
+# - `"interconnect"`: `"vpc_peering"` (inter-Region VPC peering of each spoke with the central VPC) or `"tgw"`
+#   (a TGW per Region, peered with the hub);
+# - `"s3"` and `"dynamodb"`: `"gateway"` (a gateway endpoint per Region), `"interface"` (an interface endpoint per
+#   Region, in the workers' one AZ) or `"nat"` (no endpoint).
+#
+# The check prices your design with the cost model (`scenarios.platform_design`) and accepts **any** design that
+# meets the requirements (R1, R2: no S3 or DynamoDB traffic through the NAT gateway; R4: metrics travel privately)
+# and costs at most the budget. There is more than one right answer; the bill tells you what each one costs.
+#
+# %%
+def my_design():
+    """Return {"interconnect": "vpc_peering" | "tgw", "s3": ..., "dynamodb": ...} (see the text)."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+if SOLUTIONS:
+    my_design = lab.solution("my_design")
+
+# %%
+design = check.run("Exercise 9.6 — your design", my_design) or {}
+if design:
+    yours = scenarios.platform_design(**design)
+    problems = scenarios.design_problems(**design)
+    print("requirements:", "all met" if not problems else "; ".join(problems))
+    check.that("Your design meets the requirements", lambda: not problems, detail="; ".join(problems))
+    check.that(f"... and costs at most ${BUDGET:,.0f} a month", lambda: yours.total <= BUDGET,
+               detail=costs.money(yours.total), hint="Hourly charges dominate: count attachments and AZ-hours.")
+    display(yours)
+
+# %% [markdown]
 # What this sandbox run has alive right now (three Regions), from the describe calls:
 
 # %%
