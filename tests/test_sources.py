@@ -73,3 +73,10 @@ def test_labs_link_aws_documentation_where_they_once_cited_numbers():
     for number in ("02", "03", "04", "05", "06", "07"):
         (path,) = (ROOT / "labs" / "src").glob(f"{number}_*.py")
         assert "](https://docs.aws.amazon.com/" in path.read_text(encoding="utf-8"), path.name
+
+
+def test_html_results_make_the_links_clickable_and_escape_the_rest():
+    text = "drops it <b> (" + aws_docs.cite("nat-gateway") + ")"
+    rendered = aws_docs.html_with_links(text)
+    assert '<a href="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html"' in rendered
+    assert "&lt;b&gt;" in rendered and "[NAT gateways]" not in rendered

@@ -7,6 +7,8 @@ A key that is not here is a bug, and :func:`cite` says so at once instead of pri
 """
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 
 _VPC = "https://docs.aws.amazon.com/vpc/latest/userguide/"
@@ -152,3 +154,18 @@ def sourced(text: str, *keys: str) -> str:
     for key in keys:
         cite(key)  # an unknown key fails here, when the module is imported, not when the rule is shown
     return f"{text} ({'; '.join(DOCS[key].url for key in keys)})"
+
+
+_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\((https://[^)\s]+)\)")
+
+
+def html_with_links(text: str) -> str:
+    """``text`` escaped for HTML, its markdown links to AWS pages turned into clickable anchors (a result's
+    ``_repr_html_`` shows explanations that :func:`cite` wrote)."""
+    out, last = [], 0
+    for match in _MARKDOWN_LINK.finditer(text):
+        out.append(html.escape(text[last:match.start()]))
+        out.append(f'<a href="{html.escape(match.group(2))}" target="_blank">{html.escape(match.group(1))}</a>')
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)

@@ -34,7 +34,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from lab_helpers.data.aws_docs import cite
+from lab_helpers.data.aws_docs import cite, html_with_links
 from lab_helpers.sim.dns.zones import (
     Zone,
     associated_rules,
@@ -95,7 +95,7 @@ class Answer:
         colour = {"NOERROR": "#1a7f37" if self.answers else "#9a6700", "NXDOMAIN": "#cf222e"}.get(self.rcode,
                                                                                                  "#9a6700")
         answers = "<br>".join(html.escape(a) for a in self.answers) or "<i>no answer</i>"
-        steps = "".join(f"<li>{html.escape(s)}</li>" for s in self.steps)
+        steps = "".join(f"<li>{html_with_links(s)}</li>" for s in self.steps)
         return (f"<div style='font-family:sans-serif'><b>{html.escape(self.name)}</b> {self.rtype} "
                 f"asked from <code>{self.vpc_id}</code>: <b style='color:{colour}'>{self.rcode}</b>"
                 f"<div style='font-family:monospace;margin:.3em 1.5em'>{answers}</div>"
