@@ -2,6 +2,7 @@
 solvable), and as a learner's first run (no solutions, checks print ❌ but nothing crashes)."""
 import pytest
 from nbrun import lab_notebooks, run
+from output_scan import notebook_offenders
 
 NOTEBOOKS = lab_notebooks()
 
@@ -13,7 +14,9 @@ def test_there_are_labs_to_run():
 @pytest.mark.notebook
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_lab_with_solutions_passes_every_check(notebook, tmp_path):
-    run(notebook, tmp_path, {"MODE": "sandbox", "SOLUTIONS": True}, env={"VPCLAB_STRICT": "1"})
+    executed = run(notebook, tmp_path, {"MODE": "sandbox", "SOLUTIONS": True}, env={"VPCLAB_STRICT": "1"})
+    shown = notebook_offenders(executed)
+    assert not shown, f"{notebook.name} presents loopback/private addresses as public: {shown[:5]}"
 
 
 @pytest.mark.notebook

@@ -164,3 +164,49 @@ def platform_complete(design: str, a: PlatformAssumptions = NOTE_PLATFORM) -> Bi
             resources += [Resource("tgw_attachment", a.regions, note="one VPC attachment per region"),
                           Resource("tgw_peering_attachment", spokes, note="spoke TGW ↔ hub TGW")]
     return monthly(resources, flows, a.region, a.hours, f"Complete: {design}")
+
+
+INTERCONNECTS = ("vpc_peering", "tgw")  # both keep the metrics private: the design choice is the bill
+AWS_SERVICE_PATHS = ("gateway", "interface", "nat")
+
+
+def platform_design(interconnect: str, s3: str = "gateway", dynamodb: str = "gateway",
+                    a: PlatformAssumptions = NOTE_PLATFORM) -> Bill:
+    """The complete bill (as :func:`platform_complete`) of a design the learner chooses: how the spokes' metrics
+    reach the central Region (``"vpc_peering"`` or ``"tgw"``), and how S3 and DynamoDB are reached in every Region
+    (``"gateway"`` endpoint, ``"interface"`` endpoint in the workers' one AZ, or through the ``"nat"`` gateway)."""
+    if interconnect not in INTERCONNECTS:
+        raise LabInputError(f"interconnect must be one of {INTERCONNECTS}, not {interconnect!r}.")
+    for name, path in (("s3", s3), ("dynamodb", dynamodb)):
+        if path not in AWS_SERVICE_PATHS:
+            raise LabInputError(f"{name} must be one of {AWS_SERVICE_PATHS}, not {path!r}.")
+    spokes = a.regions - 1
+    resources = [Resource("nat_gateway", a.regions, note="one per region"),
+                 Resource("public_ipv4", a.regions, note="each NAT gateway's Elastic IP")]
+    flows = [Flow("External API calls", a.monthly_gb(a.external_gb), ("nat", "internet"))]
+    for name, path, gb in (("S3", s3, a.s3_download_gb + a.s3_upload_gb), ("DynamoDB", dynamodb, a.dynamodb_gb)):
+        hop = {"gateway": "gateway_endpoint", "interface": "interface_endpoint", "nat": "nat"}[path]
+        if path == "gateway":
+            resources.append(Resource("gateway_endpoint", a.regions, note=f"{name} per region"))
+        elif path == "interface":
+            resources.append(Resource("interface_endpoint_az", a.regions, note=f"{name}, one AZ per region"))
+        flows.append(Flow(name, a.monthly_gb(gb), (hop,)))
+    metrics = a.monthly_gb(a.metrics_gb, spokes)
+    if interconnect == "tgw":
+        resources += [Resource("tgw_attachment", a.regions, note="one VPC attachment per region"),
+                      Resource("tgw_peering_attachment", spokes, note="spoke TGW ↔ hub TGW")]
+        flows.append(Flow("Metrics to the central region", metrics, ("tgw", "inter_region")))
+    else:
+        flows.append(Flow("Metrics to the central region", metrics, ("peering", "inter_region")))
+    return monthly(resources, flows, a.region, a.hours, f"Your design: {interconnect}, S3 {s3}, DynamoDB {dynamodb}")
+
+
+def design_problems(interconnect: str, s3: str = "gateway", dynamodb: str = "gateway") -> list[str]:
+    """Which of the platform's requirements a design breaks (empty: it meets them all)."""
+    problems = []
+    for rid, name, path in (("R1", "S3", s3), ("R2", "DynamoDB", dynamodb)):
+        if path == "nat":
+            problems.append(f"{rid}: {name} traffic must not use the NAT gateway (use an endpoint)")
+    if interconnect not in INTERCONNECTS:
+        problems.append("R4: metrics must travel privately (VPC peering or Transit Gateway peering)")
+    return problems

@@ -2,13 +2,13 @@
 
 AWS never tells you the rack or host of an instance (only the partition number of a partition group), so this
 is a *model*, built deterministically from what describe calls do tell you: each instance's Availability Zone,
-placement group, strategy and partition. It follows the strategies as AWS documents them (rules 61-63):
+placement group, strategy and partition. It follows the strategies as AWS documents them (AWS docs: placement-rules):
 
 * default (no group): EC2 spreads instances over hardware, but promises nothing — two instances may share a rack.
   Modelled as a round-robin over a shared pool of ``SHARED_RACKS`` racks per AZ.
 * cluster: packed onto few hosts in **one rack** (low latency, high throughput, one blast radius).
-* partition: each partition gets its own rack(s); partitions never share racks (rule 62).
-* spread: every instance on its own rack (rule 63).
+* partition: each partition gets its own rack(s); partitions never share racks (AWS docs: placement-rules).
+* spread: every instance on its own rack (AWS docs: placement-rules).
 
 Typical use::
 

@@ -5,16 +5,18 @@ NAT gateway, its private IP for a private one) and picks a *source port* on that
 address and port, and the table says which private host and port they belong to. Many hosts share one address and
 are told apart only by port — port address translation, or "NAT overload".
 
-What this module models (rule numbers from the project's aws-network-rules.md):
+What this module models ("AWS docs: key" names a page in :mod:`lab_helpers.data.aws_docs`):
 
-* Ports come from 1024–65535 (rule 23) — the reason NACLs must allow return traffic to that whole range.
+* Ports come from 1024–65535 (AWS docs: nat-gateway) — the reason NACLs must allow return traffic to that whole range.
 * A mapping must be unique per *destination* (destination IP, port and protocol): the same public port can serve
   two flows to two different destinations, because the reply's source tells them apart.
-* At most 55,000 simultaneous connections per address per unique destination (rule 21). Past that on every
-  address, a new flow fails and the ``ErrorPortAllocation`` metric counts it.
-* Up to 8 addresses per NAT gateway (1 primary + 7 secondary; rule 21): each adds another 55,000 per destination.
-* A flow idle for 350 s or more is dropped from the table (rule 22) and ``IdleTimeoutCount`` counts it; the clock
-  is simulated (:meth:`PatTable.advance`), so a lab can wait six minutes in a millisecond.
+* At most 55,000 simultaneous connections per address per unique destination (AWS docs: nat-gateway-basics). Past that
+  on every address, a new flow fails and the ``ErrorPortAllocation`` metric counts it.
+* Up to 8 addresses per NAT gateway (1 primary + 7 secondary; AWS docs: nat-gateway-basics): each adds another 55,000
+  per destination.
+* A flow idle for 350 s or more is dropped from the table (AWS docs: nat-gateway-troubleshooting) and
+  ``IdleTimeoutCount`` counts it; the clock is simulated (:meth:`PatTable.advance`), so a lab can wait six minutes in a
+  millisecond.
 
 **Port choice.** AWS does not document how a NAT gateway picks a port. The source notes' table is::
 
@@ -38,13 +40,14 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Optional
 
+from lab_helpers.data.aws_docs import cite
 from lab_helpers.errors import LabInputError, PortAllocationError
 
 PORT_MIN, PORT_MAX = 1024, 65535
 MAX_PER_DESTINATION = 55_000
 IDLE_TIMEOUT_S = 350
 MAX_ADDRESSES = 8
-PROTOCOLS = ("tcp", "udp", "icmp")  # rule 20: a NAT gateway translates only these
+PROTOCOLS = ("tcp", "udp", "icmp")  # AWS docs: nat-gateway-basics: a NAT gateway translates only these
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,8 @@ class PatTable:
         dst_ip, dst_port = split_ip_port(destination, "destination")
         protocol = protocol.lower()
         if protocol not in PROTOCOLS:
-            raise LabInputError(f"A NAT gateway translates only TCP, UDP and ICMP (rule 20), not {protocol!r}.")
+            raise LabInputError(f"A NAT gateway translates only TCP, UDP and ICMP ({cite('nat-gateway-basics')}), not "
+                                f"{protocol!r}.")
         dest = Destination(dst_ip, dst_port, protocol)
         key = (src_ip, src_port, dest)
         row = self.rows.get(key)

@@ -11,7 +11,7 @@ def reattach(ec2, endpoint_id, route_table_id):
 
 
 def add_ecs_endpoints(ec2, vpc_id, subnet_ids, security_group_id, region):
-    # private DNS needs both attributes (rule 39); DNS support is on by default, hostnames is not
+    # private DNS needs both attributes ([DNS attributes for your VPC](https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html)); DNS support is on by default, hostnames is not
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
     out = {}

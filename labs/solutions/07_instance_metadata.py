@@ -6,7 +6,9 @@ def require_imdsv2(ec2, instance_id):
 
 
 def allow_containers(ec2, instance_id):
-    ec2.modify_instance_metadata_options(InstanceId=instance_id, HttpPutResponseHopLimit=2)
+    # Every field we mean: HttpTokens left out would take its default (optional) and reopen IMDSv1.
+    ec2.modify_instance_metadata_options(InstanceId=instance_id, HttpTokens="required", HttpPutResponseHopLimit=2,
+                                         HttpEndpoint="enabled")
 
 
 def launch_v2_only(launch, subnet_id):

@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "Start here: how the labs work"
-#     minutes: 15
+#     minutes: 20
 #     objectives:
 #       - "Run a lab in the sandbox and say why it costs nothing and cannot touch a real account"
 #       - "Explain what live mode does differently: consent, a region, tags, a ledger and teardown"

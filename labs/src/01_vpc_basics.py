@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "VPC basics: addresses, subnets, routes and firewalls"
-#     minutes: 60
+#     minutes: 90
 #     objectives:
 #       - "Size a VPC and its subnets, counting the five addresses AWS reserves in each subnet"
 #       - "Build a two-tier VPC with public and private subnets in two Availability Zones"
@@ -115,8 +115,9 @@ for cidr, expected in [("10.0.1.0/24", 251), ("10.0.0.0/16", 65531), ("10.0.1.0/
 # else (inference workers, databases, caches).
 #
 # What makes a subnet *public* is not a setting on the subnet. It is its **route table**: a subnet is public when
-# its route table sends traffic to an **internet gateway** (IGW). Every route table starts with one route you cannot
-# delete, the `local` route for the VPC's CIDR, which is why every subnet in a VPC can reach every other one.
+# its route table sends traffic to an **internet gateway** (IGW). Every route table starts with a `local` route you
+# cannot delete — **one for each of the VPC's CIDR blocks** (a secondary IPv4 block or an IPv6 block brings its own,
+# [Configure route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html)) — which is why every subnet in a VPC can reach every other one.
 # A subnet without an explicit association uses the VPC's **main** route table.
 
 # %%
@@ -410,7 +411,108 @@ print("main route table:", [(r["DestinationCidrBlock"], r.get("GatewayId")) for 
 # private subnets — a database launched into the default VPC is one security-group mistake away from the internet.
 
 # %% [markdown]
-# ## 8. What it costs in live mode
+# ## 8. Dual stack: IPv6 next to IPv4
+#
+# A VPC can also have an **IPv6 block** (a `/56` from Amazon's pool); each subnet then takes a `/64` of it
+# ([Add IPv6 support for your VPC](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-migrate-ipv6.html)). IPv6 addresses are public: there is no NAT, and an instance's
+# IPv6 address is the one the internet sees. Two things change in the route tables:
+#
+# * the IPv6 block gets its own `local` route, beside the IPv4 one;
+# * IPv4 and IPv6 routes are separate: `0.0.0.0/0` **does not match** an IPv6 destination; the default route for
+#   IPv6 is `::/0` ([Configure route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html)).
+#
+# A private subnet's instances reach the IPv6 internet through an **egress-only internet gateway**: outbound
+# connections and their replies pass, connections opened from the internet do not — the IPv6 counterpart of a NAT
+# gateway's outbound-only behaviour, without translation and free of charge
+# ([egress-only internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html)).
+
+# %%
+ec2.associate_vpc_cidr_block(VpcId=demo_vpc, AmazonProvidedIpv6CidrBlock=True)
+v6_block = ec2.describe_vpcs(VpcIds=[demo_vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+v6_subnets = list(ipaddress.ip_network(v6_block).subnets(new_prefix=64))
+print("VPC IPv6 block:", v6_block)
+dual_public = ec2.create_subnet(VpcId=demo_vpc, CidrBlock="10.20.5.0/24", Ipv6CidrBlock=str(v6_subnets[5]),
+                                AvailabilityZone=AZ_A)["Subnet"]["SubnetId"]
+dual_private = ec2.create_subnet(VpcId=demo_vpc, CidrBlock="10.20.6.0/24", Ipv6CidrBlock=str(v6_subnets[6]),
+                                 AvailabilityZone=AZ_A)["Subnet"]["SubnetId"]
+for s in (dual_public, dual_private):  # new interfaces in these subnets get an IPv6 address too
+    ec2.modify_subnet_attribute(SubnetId=s, AssignIpv6AddressOnCreation={"Value": True})
+dual_public_rt = ec2.create_route_table(VpcId=demo_vpc)["RouteTable"]["RouteTableId"]
+ec2.associate_route_table(RouteTableId=dual_public_rt, SubnetId=dual_public)
+ec2.create_route(RouteTableId=dual_public_rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+local_routes = [r.get("DestinationCidrBlock") or r.get("DestinationIpv6CidrBlock") for r in
+                ec2.describe_route_tables(RouteTableIds=[dual_public_rt])["RouteTables"][0]["Routes"]
+                if r.get("GatewayId") == "local"]
+print("local routes:", local_routes)
+check.equal("One local route per VPC CIDR block: IPv4 and IPv6", lambda: sorted(local_routes),
+            sorted(["10.20.0.0/16", v6_block]));
+
+# %%
+web6_sg = ec2.create_security_group(GroupName="web6", Description="HTTPS in, v4 and v6", VpcId=demo_vpc)["GroupId"]
+ec2.authorize_security_group_ingress(GroupId=web6_sg, IpPermissions=[
+    {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+     "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
+web6 = launch(lab, dual_public, "web6", public_ip=True, security_groups=[web6_sg])
+app6_sg = ec2.create_security_group(GroupName="app6", Description="no inbound: a private app",
+                                    VpcId=demo_vpc)["GroupId"]
+app6 = launch(lab, dual_private, "app6", security_groups=[app6_sg])
+web6_v6 = ec2.describe_instances(InstanceIds=[web6])["Reservations"][0]["Instances"][0]["NetworkInterfaces"][0][
+    "Ipv6Addresses"][0]["Ipv6Address"]
+print("web6 has", web6_v6, "from its subnet's /64")
+IPV6_SITE = "2001:4860:4860::8888"  # a public IPv6 address on the internet
+
+# %% [markdown]
+# **Predict:** `dual_public`'s route table sends `0.0.0.0/0` to the internet gateway. Can `web6` reach an IPv6
+# address on the internet?
+
+# %%
+v6_before = lab.trace(web6, IPV6_SITE, port=443)
+check.that("0.0.0.0/0 does not carry IPv6: no route", lambda: not v6_before.reachable);
+v6_before
+
+# %% [markdown]
+# The trace stops at the route table: no route matches an IPv6 destination. Add `::/0` to the same internet gateway:
+
+# %%
+ec2.create_route(RouteTableId=dual_public_rt, DestinationIpv6CidrBlock="::/0", GatewayId=igw)
+v6_after = lab.trace(web6, IPV6_SITE, port=443)
+check.that("With ::/0 -> IGW, web6 reaches the IPv6 internet", lambda: v6_after.reachable);
+check.that("... and the internet reaches web6 on its IPv6 address (no NAT, the SG allows 443)",
+           lambda: lab.trace("internet", web6, port=443, source_ip="2001:db8::50").reachable);
+v6_after
+
+# %% [markdown]
+# For the private subnet, an **egress-only internet gateway**: `::/0 → eigw-…`. **Predict:** can `app6` get out
+# over IPv6? Can it over IPv4?
+
+# %%
+eigw = ec2.create_egress_only_internet_gateway(VpcId=demo_vpc)["EgressOnlyInternetGateway"][
+    "EgressOnlyInternetGatewayId"]
+dual_private_rt = ec2.create_route_table(VpcId=demo_vpc)["RouteTable"]["RouteTableId"]
+ec2.associate_route_table(RouteTableId=dual_private_rt, SubnetId=dual_private)
+ec2.create_route(RouteTableId=dual_private_rt, DestinationIpv6CidrBlock="::/0", EgressOnlyInternetGatewayId=eigw)
+out6 = lab.trace(app6, IPV6_SITE, port=443)
+check.that("app6 reaches the IPv6 internet through the egress-only IGW, and the reply comes back",
+           lambda: out6.reachable and eigw in [h.component_id for h in out6.forward_hops]
+           and eigw in [h.component_id for h in out6.return_hops]);
+check.that("... but app6 has no IPv4 way out (its table has no 0.0.0.0/0)",
+           lambda: not lab.trace(app6, "8.8.8.8", port=443).reachable);
+out6
+
+# %% [markdown]
+# The egress-only gateway is stateful like a NAT gateway: replies to connections `app6` opened come back in, and it
+# accepts no connection opened from outside. It is not the only door, though: IPv6 addresses are public, and this
+# VPC also has an internet gateway. A packet from the internet to `app6`'s address arrives through *that* gateway,
+# whatever `app6`'s route table says — and what turns it away is `app6`'s security group, which admits nothing:
+
+# %%
+in6 = lab.trace("internet", app6, port=443, source_ip="2001:db8::50")
+check.that("The internet cannot open a connection to app6: its security group has no inbound rule",
+           lambda: not in6.reachable and "security group" in str(in6).lower());
+in6
+
+# %% [markdown]
+# ## 9. What it costs in live mode
 #
 # VPCs, subnets, route tables, internet gateways, security groups and network ACLs are free. What bills in this
 # lab are the instances (EC2 prices are not in this course's price tables, so they show as *unknown* rather than
@@ -428,6 +530,9 @@ report = lab.teardown()
 
 # %% [markdown]
 # ## Key points
+# - Each VPC CIDR block — primary, secondary, IPv6 — has its own `local` route. IPv4 and IPv6 are routed
+#   separately: `0.0.0.0/0` never matches IPv6, so a dual-stack subnet needs `::/0` too (to an IGW, or to an
+#   egress-only IGW for outbound-only IPv6).
 # - A VPC is a regional address space (/16 to /28); each subnet lives in one AZ and loses 5 addresses to AWS.
 # - "Public" is a property of the route table: a subnet is public when its table routes to an internet gateway.
 # - Internet access needs all four: an attached IGW, a route, a public IPv4 address, and firewalls that allow it.

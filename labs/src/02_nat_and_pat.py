@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "NAT and PAT"
-#     minutes: 50
+#     minutes: 70
 #     objectives: ["Compare the three ways out of a VPC: internet gateway (1:1 NAT), NAT device (1:N), proxy", "Build a NAT gateway in a public subnet and route private subnets to it", "Show with a trace that a NAT gateway accepts no inbound connections", "Predict port address translation: port overloading, the 55,000 limit, ErrorPortAllocation, idle timeout, secondary addresses", "Fix a NAT instance whose source/destination check is still on, and say when a private NAT gateway fits", "Price one NAT gateway per AZ against a shared one"]
 # ---
 
@@ -124,12 +124,12 @@ lab.trace(app1, "internet", port=443)
 
 # %% [markdown]
 # No route matches 8.8.8.8, so the packet never leaves the subnet. Note that the *internet gateway exists* and is
-# attached: a subnet is public or private only because of its route table (rule 14), and even a route to the IGW
-# would not help app-1, which has no public IP (rule 15).
+# attached: a subnet is public or private only because of its route table ([Enable internet access for a VPC using an internet gateway](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html)), and even a route to the IGW
+# would not help app-1, which has no public IP ([Enable internet access for a VPC using an internet gateway](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html)).
 #
 # ## 2. A NAT gateway in the public subnet
 #
-# A public NAT gateway (rule 18) must be created **in a public subnet** with an **Elastic IP**; the private
+# A public NAT gateway ([NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)) must be created **in a public subnet** with an **Elastic IP**; the private
 # subnets then send `0.0.0.0/0` to it, and it sends on to the internet gateway through the public subnet's route
 # table.
 #
@@ -204,7 +204,7 @@ check.that("app-1 has no public address the internet could use",
 
 # %% [markdown]
 # The NAT gateway keeps a translation only for flows that started *inside*; a packet that matches none is dropped
-# (rule 18). And app-1 has only a private address, which the internet gateway never forwards to. Outbound-only is
+# ([NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)). And app-1 has only a private address, which the internet gateway never forwards to. Outbound-only is
 # not a firewall rule you could forget — it is how translation works.
 #
 # ## 3. PAT: many flows, one address
@@ -222,42 +222,57 @@ notes_nat.open("10.40.2.201:40001", DEST)
 notes_nat
 
 # %% [markdown]
-# (The notes' NAT address, 10.20.1.100, is a *private* address, and that is accurate: look back at the trace in
-# section 2 — the NAT gateway rewrites the source to its own private IP and a port, and only then does the internet
-# gateway map that private IP 1:1 to the Elastic IP. PAT happens on the private side.)
+# (The notes' NAT address, 10.20.1.100, is their example, not an address this lab's NAT gateway could have: a NAT
+# gateway takes its private address from its own subnet, and this VPC is 10.40.0.0/16. What the example does get
+# right is the side PAT happens on — look back at the trace in section 2: the NAT gateway rewrites the source to its
+# own *private* IP and a port, and only then does the internet gateway map that private IP 1:1 to the Elastic IP.)
 #
 # This reproduces the notes' table: `10.40.2.101:40001 → 10.20.1.100:40001` and
-# `10.40.2.201:40001 → 10.20.1.100:50001`. Why 50001? AWS does not document how a NAT gateway picks ports. The
-# model uses the simplest rule that explains the notes: **keep the host's own source port if it is free for this
-# destination; otherwise add 10,000 (wrapping inside 1024–65535) until a free one turns up; if none does, take the
-# next free port.** The second flow found 40001 taken, so it got 50001 — *port overloading*. What matters for
-# correctness is only that each (address, port, destination) is used by one flow at a time, so replies can be sent
-# back to the right host.
+# `10.40.2.201:40001 → 10.20.1.100:50001`. Why 50001? **AWS does not specify which port a NAT gateway picks**
+# ([NAT gateway basics](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html) gives the range and the
+# limits, not the choice). The notes' 50001 is one possible answer; to reproduce their table the model keeps the
+# host's own port when it is free for this destination and otherwise steps by 10,000 — a modelling choice, not AWS
+# behaviour to learn. What *is* true, and what replies depend on, is that each (address, port, destination) is used
+# by one flow at a time: *port overloading*.
 #
-# ### Exercise 3.1 — predict a port
-# A third host, 10.40.2.150, also uses source port 40001 towards the same server. Which public port will it get?
-# Set `third_port` to your prediction (an int) before running the check.
+# ### Exercise 3.1 — what must be true of the ports
+# A third host, 10.40.2.150, also uses source port 40001 towards the **same** server, while the first two flows are
+# still open. And 10.40.2.201 opens a second flow, from its port 40001, to a **different** server. Answer two
+# questions in `pat_facts()` — not which port comes out (nobody outside AWS knows), but what must hold:
+#
+# - `"third_flow_needs_another_port"`: must the third flow get a public port that neither open flow to that server
+#   uses?
+# - `"other_destination_may_reuse"`: may the flow to the other server use a public port that is already in use
+#   towards the first server?
 
 # %%
-third_port = None  # YOUR PREDICTION HERE
+def pat_facts():
+    """Return {"third_flow_needs_another_port": bool, "other_destination_may_reuse": bool}."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
 
 if SOLUTIONS:
-    third_port = lab.solution("third_port")()
+    pat_facts = lab.solution("pat_facts")
 
 # %%
-check.equal("Exercise 3.1 — the third flow's port", lambda: notes_nat.open("10.40.2.150:40001", DEST).public_port,
-            third_port, hint="40001 is taken, then 40001 + 10,000 is taken too. What comes next?");
-
-# %% [markdown]
-# The same port may be used again for a **different** destination, because the reply's source tells them apart:
-
-# %%
-notes_nat.open("10.40.2.201:40001", "198.51.100.7:443").public
+facts = check.run("Exercise 3.1 — PAT facts", pat_facts) or {}
+third = notes_nat.open("10.40.2.150:40001", DEST)
+other = notes_nat.open("10.40.2.201:40001", "198.51.100.7:443")
+taken_towards_dest = {row.public for row in notes_nat.rows.values()
+                      if row.destination == third.destination and row.private != third.private}
+print("third flow:", third.private, "→", third.public, "| other server:", other.private, "→", other.public)
+check.equal("A second flow to the same destination needs another port",
+            lambda: facts.get("third_flow_needs_another_port"), third.public not in taken_towards_dest,
+            hint="replies from the server carry only the NAT's address and port: two open flows cannot share both");
+check.equal("A different destination may reuse a port",
+            lambda: facts.get("other_destination_may_reuse"), other.public_port == 40001,
+            hint="the reply's source (the other server) tells the two flows apart");
 
 # %% [markdown]
 # ### The 55,000 limit and `ErrorPortAllocation`
 # Each address of a NAT gateway supports up to **55,000 simultaneous connections to each unique destination**
-# (destination IP, port and protocol; rule 21). A fleet of crawlers all calling one API endpoint can hit that.
+# (destination IP, port and protocol; [NAT gateway basics](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html)). A fleet of crawlers all calling one API endpoint can hit that.
 #
 # **Predict:** 55,000 flows are open to one API server through a NAT gateway with one address. What happens to
 # flow 55,001? And to a flow to a *different* server?
@@ -303,7 +318,7 @@ check.that("Flow 55,001 now gets the secondary address",
 
 # %% [markdown]
 # ### Idle timeout: 350 seconds
-# A flow that sends nothing for **350 seconds** is dropped from the table (rule 22); the next packet of that flow
+# A flow that sends nothing for **350 seconds** is dropped from the table ([Troubleshoot NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-troubleshooting.html)); the next packet of that flow
 # gets a reset, and CloudWatch counts it in `IdleTimeoutCount`. Long-lived idle connections (database pools, SSH
 # sessions, websockets) need keepalives more often than that. The clock here is simulated.
 #
@@ -336,15 +351,15 @@ plt.show()
 #
 # | | NAT gateway | NAT instance |
 # |---|---|---|
-# | Performance | 5 Gbps, scales to 100 Gbps (rule 20) | whatever the instance type gives |
+# | Performance | 5 Gbps, scales to 100 Gbps ([NAT gateway basics](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html)) | whatever the instance type gives |
 # | Availability | managed, redundant inside its AZ | yours: scripts, health checks, failover |
 # | Management | AWS patches and scales it | you patch the OS and the iptables rules |
 # | Cost | per hour + per GB processed | instance hours + data transfer |
-# | Security groups | none can be attached (rule 23) | yes, like any instance |
+# | Security groups | none can be attached ([NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)) | yes, like any instance |
 #
 # A NAT instance is an ordinary EC2 instance that masquerades (rewrites source IP *and* port, like PAT) and
 # forwards. Forwarding means handling packets **not addressed to itself** — and every EC2 network interface drops
-# those unless its *source/destination check* is turned off (rule 25).
+# those unless its *source/destination check* is turned off ([NAT instances](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_NAT_Instance.html)).
 #
 # ### Break it
 # A second private subnet (10.40.3.0/24) sends `0.0.0.0/0` to a NAT instance in the public subnet. Its security
@@ -397,7 +412,7 @@ fixed
 # %% [markdown]
 # ## 5. Private NAT gateways
 #
-# A NAT gateway created with `ConnectivityType="private"` has **no Elastic IP** (rule 19). It translates to its own
+# A NAT gateway created with `ConnectivityType="private"` has **no Elastic IP** ([NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)). It translates to its own
 # *private* address, which is useful when you must reach another network (a transit gateway, a VPN, a peered VPC)
 # that cannot route your subnet — for example because your CIDR overlaps theirs. It cannot take you to the
 # internet: if its route leads to an internet gateway, the IGW drops the traffic (no public address to map to).
@@ -457,8 +472,11 @@ plt.show()
 # %% [markdown]
 # ## 7. What it costs: one NAT gateway per AZ, or one shared?
 #
-# A NAT gateway lives in one AZ (rule 24). With private subnets in two AZs you can give each AZ its own NAT
-# gateway, or let both use one. Sharing saves an hourly charge and an Elastic IP, but the other AZ's bytes cross
+# The NAT gateway this lab built is a *zonal* one: it lives in one AZ ([NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)). AWS now also offers
+# **regional NAT gateways**, which expand across the VPC's AZs by themselves as workloads appear there and need no
+# public subnet ([Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html)) — so "a NAT gateway lives in
+# one AZ" is no longer the whole story. The sandbox and the price model here cover zonal NAT gateways. With zonal
+# ones and private subnets in two AZs you can give each AZ its own NAT gateway, or let both use one. Sharing saves an hourly charge and an Elastic IP, but the other AZ's bytes cross
 # between AZs (billed in each direction) — and if the NAT's AZ fails, the other AZ loses its way out. The model
 # prices both from `data/pricing` (never from numbers typed here):
 

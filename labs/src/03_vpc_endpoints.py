@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "VPC endpoints and PrivateLink"
-#     minutes: 60
+#     minutes: 90
 #     objectives: ["Add S3 and DynamoDB gateway endpoints and show with a trace that S3 traffic leaves the NAT path", "Build the interface endpoints an ECS Fargate service needs (ecr.api, ecr.dkr, logs) with private DNS and a 443 security group", "Diagnose the three classic endpoint faults: DNS attributes, security group, missing prefix-list route", "Explain GWLB endpoints and publish a service through PrivateLink (provider, consumer, acceptance)", "Recompute the notes' endpoint cost table from the model and find the true break-even traffic"]
 # ---
 
@@ -30,6 +30,8 @@ REGION = None      # None -> us-east-1 in the sandbox; required in live mode
 SOLUTIONS = False  # True fills in every exercise with the reference solution (the tests do)
 
 # %%
+import json
+
 import matplotlib.pyplot as plt
 
 from lab_helpers.teach import check, compute, draw
@@ -89,7 +91,7 @@ print("VPC", vpc_id, "| NAT", nat_id, "| tasks", task)
 # %% [markdown]
 # ## 1. Gateway endpoints: a route, not a device
 #
-# A **gateway endpoint** exists for exactly two services, S3 and DynamoDB (rule 34). It costs nothing. It is not a
+# A **gateway endpoint** exists for exactly two services, S3 and DynamoDB ([Gateway endpoints](https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)). It costs nothing. It is not a
 # network interface and has no IP address: it is a *route target*. Creating one adds a route
 # `pl-… → vpce-…` to the route tables you choose, where `pl-…` is the AWS-managed **prefix list** holding the
 # service's address ranges in this region. Longest-prefix match still decides: for an S3 address the prefix-list
@@ -177,8 +179,45 @@ after
 # > **Myth (from the notes): "traffic to a gateway endpoint crosses the public internet."**
 # > It does not. The trace above ends at the `vpce-` hop; no internet gateway is involved. Traffic to S3 through a
 # > gateway endpoint stays on the AWS network. What distinguishes a gateway endpoint from an interface endpoint is
-# > *how you reach it* — a route table entry to a prefix list (rule 34) versus a network interface with a private IP
-# > and DNS name in your subnet (rule 38) — not whether the internet is involved. Neither uses the internet.
+# > *how you reach it* — a route table entry to a prefix list ([Gateway endpoints](https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)) versus a network interface with a private IP
+# > and DNS name in your subnet ([Access an AWS service using an interface VPC endpoint](https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)) — not whether the internet is involved. Neither uses the internet.
+#
+# > **Myth (from the notes): "with the gateway endpoint, `getent hosts s3.us-east-1.amazonaws.com` returns a
+# > private address."** It does not. A *gateway* endpoint changes no DNS: S3's name keeps resolving to S3's public
+# > addresses, and the route table's `pl-… → vpce-…` entry is what sends those addresses to the endpoint
+# > ([Gateway endpoints](https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)). Only an
+# > *interface* endpoint puts private addresses behind a name. Ask this VPC's Resolver:
+
+# %%
+s3_name = lab.resolve(f"s3.{lab.region}.amazonaws.com", vpc_id)
+print(s3_name)
+check.that("No private zone answers for S3's name: a gateway endpoint leaves DNS alone",
+           lambda: not any(a.startswith("10.") for a in s3_name.answers));
+
+# %% [markdown]
+# The Resolver hands the name to public DNS (which the sandbox does not imitate), so whatever comes back is one of
+# S3's public addresses — on an instance `getent` shows a public IP, and the trace above still ends at the `vpce-` hop.
+#
+# **Endpoint policies.** An endpoint also carries an IAM resource policy that decides *which requests* it lets
+# through; the route decides only *which packets* go there. The default policy allows every action on every resource
+# by every principal ([Control access to VPC endpoints using endpoint policies](https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html)).
+# Narrowing it to the shop's bucket means a task that is tricked into writing to someone else's bucket through this
+# endpoint is refused by S3. The traces in this course show paths, not IAM decisions, so read the policy back:
+
+# %%
+print("default:", ec2.describe_vpc_endpoints(VpcEndpointIds=[s3_endpoint])["VpcEndpoints"][0]["PolicyDocument"])
+only_the_shop = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]}
+ec2.modify_vpc_endpoint(VpcEndpointId=s3_endpoint, PolicyDocument=json.dumps(only_the_shop))
+narrowed = json.loads(ec2.describe_vpc_endpoints(VpcEndpointIds=[s3_endpoint])["VpcEndpoints"][0]["PolicyDocument"])
+print("now:", narrowed["Statement"][0]["Resource"])
+check.equal("The S3 endpoint's policy names only the shop's bucket", lambda: narrowed["Statement"][0]["Resource"],
+            [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]);
+
+# %% [markdown]
+# (ECR keeps image layers in S3 buckets of its own; a real shop's S3 endpoint policy must also allow those, as the
+# ECR guide's endpoint section says. This lab's tasks fetch only the shop's artefacts.)
 #
 # DynamoDB works the same way. The lab adds its gateway endpoint for you:
 
@@ -224,8 +263,8 @@ check.that("Task B reaches S3 through the endpoint again",
 
 # %% [markdown]
 # Gateway endpoints have limits worth knowing: they serve **only their own VPC** (a peered VPC or a VPN cannot use
-# them, rule 35 — lab 04 shows this) and **only their own region**. An endpoint for another region's S3 does not
-# exist:
+# them, [Gateway endpoints for Amazon S3](https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html) — lab 04 shows this) and **only their own Region**. A gateway endpoint for another Region's S3
+# does not exist:
 
 # %%
 check.raises("A gateway endpoint for another region's S3 is refused",
@@ -234,13 +273,32 @@ check.raises("A gateway endpoint for another region's S3 is refused",
              code="InvalidServiceName");
 
 # %% [markdown]
+# That limit belongs to *gateway* endpoints. **Interface** endpoints can reach some AWS services in another Region
+# (cross-Region PrivateLink): you name the Region in `ServiceRegion`, and the service must be one AWS lists as
+# cross-Region enabled — S3, ECR, KMS, ECS, Lambda and a few more ([Cross-region enabled AWS services](https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html));
+# an endpoint service's provider can likewise allow other Regions. Other services stay same-Region. Traffic to the
+# other Region is also billed as inter-Region data transfer.
+
+# %%
+far = "us-west-2" if lab.region != "us-west-2" else "us-east-1"
+cross = ec2.create_vpc_endpoint(VpcId=vpc_id, VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{far}.ecr.api",
+                                ServiceRegion=far, SubnetIds=[private_a], PrivateDnsEnabled=False)["VpcEndpoint"]
+print(cross["VpcEndpointId"], cross["ServiceName"], "ServiceRegion:", cross.get("ServiceRegion"))
+check.raises(f"CloudWatch Logs in {far} is not cross-Region enabled",
+             lambda: ec2.create_vpc_endpoint(VpcId=vpc_id, VpcEndpointType="Interface", ServiceRegion=far,
+                                             ServiceName=f"com.amazonaws.{far}.logs", SubnetIds=[private_a],
+                                             PrivateDnsEnabled=False),
+             code="InvalidServiceName");
+ec2.delete_vpc_endpoints(VpcEndpointIds=[cross["VpcEndpointId"]]);  # the shop stays in one Region
+
+# %% [markdown]
 # ## 2. Interface endpoints for ECS on Fargate
 #
 # Pulling an image from ECR needs **three** things besides S3 (where ECR keeps the layers): the ECR API
 # (`ecr.api`), the Docker registry endpoint (`ecr.dkr`), and — for the `awslogs` driver — CloudWatch Logs (`logs`).
 # None of those is S3 or DynamoDB, so they need **interface endpoints**: one network interface per chosen subnet
 # (one subnet per AZ), each with a private IP, behind a security group, plus *private DNS* so that the normal name
-# (`api.ecr.<region>.amazonaws.com`) resolves to those private IPs inside the VPC (rules 38–39).
+# (`api.ecr.<region>.amazonaws.com`) resolves to those private IPs inside the VPC ([Access an AWS service using an interface VPC endpoint](https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html); [DNS attributes for your VPC](https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html)).
 #
 # The endpoints need a security group that lets the tasks in on 443:
 
@@ -265,7 +323,7 @@ for attribute in ("enableDnsSupport", "enableDnsHostnames"):
     print(attribute, "=", value[attribute[0].upper() + attribute[1:]]["Value"])
 
 # %% [markdown]
-# A new VPC has DNS *resolution* on but DNS *hostnames* off. Private DNS for an endpoint needs **both** (rule 39),
+# A new VPC has DNS *resolution* on but DNS *hostnames* off. Private DNS for an endpoint needs **both** ([DNS attributes for your VPC](https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html)),
 # and AWS refuses the endpoint with the message above. (The default VPC has both on, which is why this often
 # surprises people only in their own VPCs.)
 #
@@ -322,6 +380,26 @@ check.that("Task A reaches the ecr.api endpoint on 443 without the NAT gateway",
 to_ecr
 
 # %% [markdown]
+# ### S3 through an interface endpoint
+#
+# S3 has an interface endpoint too (`com.amazonaws.<region>.s3`, type `Interface`): network interfaces with private
+# addresses, like the three above. It costs per AZ-hour and per GB where the gateway endpoint is free, so inside the
+# VPC the gateway endpoint is the cheaper way; the interface endpoint is for clients a gateway endpoint cannot serve —
+# on-premises networks over VPN or Direct Connect, peered VPCs, other Regions ([AWS PrivateLink for Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html)).
+# With both in one VPC, S3's private DNS on the interface endpoint can be limited to queries arriving through a
+# Resolver inbound endpoint, so the VPC's own traffic keeps using the gateway endpoint (same page, "private DNS").
+
+# %%
+s3_interface = ec2.create_vpc_endpoint(VpcId=vpc_id, VpcEndpointType="Interface",
+                                       ServiceName=f"com.amazonaws.{lab.region}.s3", SubnetIds=[private_a, private_b],
+                                       SecurityGroupIds=[endpoint_sg], PrivateDnsEnabled=False)["VpcEndpoint"]
+to_s3_eni = lab.trace(task["a"], s3_interface["VpcEndpointId"], port=443)
+print("S3 interface endpoint", s3_interface["VpcEndpointId"], "ENIs:", s3_interface["NetworkInterfaceIds"])
+check.that("Task A reaches S3's interface endpoint on 443 inside the VPC",
+           lambda: to_s3_eni.reachable and nat_id not in through(to_s3_eni));
+ec2.delete_vpc_endpoints(VpcEndpointIds=[s3_interface["VpcEndpointId"]]);  # the shop keeps the free gateway endpoint
+
+# %% [markdown]
 # ### Break it and fix it: the endpoint security group
 # Someone replaced the endpoint security group's rule with one for port 80 only ("it's internal anyway").
 
@@ -335,7 +413,7 @@ sg_broken
 
 # %% [markdown]
 # The trace stops at the endpoint's security group: the image pull would hang and time out. AWS's services talk
-# HTTPS, so the endpoint's security group must allow **443 inbound** from the clients (rule 38).
+# HTTPS, so the endpoint's security group must allow **443 inbound** from the clients ([Access an AWS service using an interface VPC endpoint](https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)).
 #
 # ### Exercise 2.2 — allow HTTPS from the VPC again
 # Write `allow_https(ec2, security_group_id, cidr)`.
@@ -366,7 +444,7 @@ if not lab.trace(task["a"], interface["ecr.api"], port=443).reachable:  # not so
 # A **GWLB endpoint** is a third kind: it sends traffic to a Gateway Load Balancer, which spreads it over a fleet
 # of inspection appliances (firewalls, IDS) in another VPC and returns it. Like a gateway endpoint it is a **route
 # target** (`0.0.0.0/0 → vpce-…` in the subnet you want inspected, or an ingress route on the IGW); like an
-# interface endpoint it has a network interface — exactly **one subnet** (rule 43).
+# interface endpoint it has a network interface — exactly **one subnet** ([Share your services through AWS PrivateLink](https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html)).
 #
 # ```
 #  app subnet ──0.0.0.0/0──▶ GWLB endpoint (vpce-…) ══PrivateLink══▶ GWLB ──▶ appliances ──▶ back ──▶ NAT/IGW
@@ -400,7 +478,7 @@ print("GWLB endpoint", gwlb_endpoint, "is the 0.0.0.0/0 target of", inspected_rt
 # An **endpoint service** publishes a service that sits behind a Network Load Balancer in *your* VPC (the
 # **provider**). Other VPCs — other accounts, even VPCs with **overlapping CIDRs** — consume it through an interface
 # endpoint (the **consumer**), without peering, routes, or any view into the provider's network. With
-# `AcceptanceRequired`, each new consumer waits in `pendingAcceptance` until the provider accepts (rule 43).
+# `AcceptanceRequired`, each new consumer waits in `pendingAcceptance` until the provider accepts ([Share your services through AWS PrivateLink](https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html)).
 #
 # The provider below deliberately uses 10.0.0.0/16, the *same* CIDR as the shop's VPC: peering would be refused,
 # PrivateLink does not care.
@@ -642,7 +720,10 @@ lab.teardown();
 # - **Interface endpoints** put an ENI per AZ in your subnets; they need a security group allowing **443** from the
 #   clients, and private DNS needs **both** `enableDnsSupport` and `enableDnsHostnames`.
 # - "S3 still goes through the NAT" means a route table lacks the prefix-list route — nothing breaks, the bill grows.
-# - Endpoints serve their own region (and gateway endpoints only their own VPC).
+# - Gateway endpoints serve only their own VPC and Region, and change no DNS (`getent` still shows S3's public
+#   addresses). Interface endpoints can reach cross-Region enabled services in other Regions (`ServiceRegion`).
+# - An endpoint policy decides which requests pass; the default allows everything. S3 also has an interface
+#   endpoint, for clients outside the VPC's route tables (on-premises, peered VPCs).
 # - **PrivateLink** publishes an NLB-fronted service to other VPCs, even with overlapping CIDRs; acceptance is the
 #   provider's control. **GWLB endpoints** steer traffic through inspection appliances.
 # - Price endpoints with their per-AZ hours **and** per-GB processing; the notes' table left out the latter.

@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "VPC peering and Transit Gateway"
-#     minutes: 60
+#     minutes: 90
 #     objectives: ["Take a peering connection through its lifecycle and route both sides", "Show with traces that peering is not transitive and gives no edge-to-edge access", "Peer VPCs across regions", "Segment a Transit Gateway with association and propagation route tables, and drop traffic with a blackhole route", "Connect Transit Gateways across regions with static routes", "Choose between peering and Transit Gateway on cost and operations, and recompute the notes' 10-region platform"]
 # ---
 
@@ -95,7 +95,7 @@ print({name: v["vpc"] for name, v in (("A", A), ("B", B), ("C", C))})
 
 # %% [markdown]
 # ### The lifecycle
-# The **requester** VPC asks, the **accepter** VPC's owner accepts (rule 44):
+# The **requester** VPC asks, the **accepter** VPC's owner accepts ([VPC peering connection lifecycle](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle)):
 #
 # ```
 # initiating-request → pending-acceptance ──accept──▶ provisioning → active ──delete──▶ deleted
@@ -114,6 +114,21 @@ ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=ab)
 print("after accept:", peering_state(ab))
 
 # %% [markdown]
+# Accepting is one way out of `pending-acceptance`. The accepter may also **reject** the request (`rejected`, visible
+# for a while, then gone), and a request nobody answers **expires** after 7 days (168 hours, not adjustable —
+# [VPC peering quotas](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-connection-quotas.html)). A rejected or expired request leaves nothing to route through; the
+# requester must ask again. A request from A to a third VPC, rejected:
+
+# %%
+R_vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+ar = ec2.create_vpc_peering_connection(VpcId=A["vpc"], PeerVpcId=R_vpc)["VpcPeeringConnection"][
+    "VpcPeeringConnectionId"]
+print("after create:", peering_state(ar))
+ec2.reject_vpc_peering_connection(VpcPeeringConnectionId=ar)
+check.equal("The rejected request ends in 'rejected', never 'active'", lambda: peering_state(ar), "rejected");
+print(lab.release(R_vpc))  # a new account holds five VPCs per Region: the rejected one's VPC goes now
+
+# %% [markdown]
 # **Predict:** the connection is active. Can A's instance reach B's on 443 now?
 
 # %%
@@ -121,7 +136,7 @@ lab.trace(A["instance"], B["instance"], port=443)
 
 # %% [markdown]
 # No: a peering connection is a *possible* next hop, not a route. Each side must add a route to the other's CIDR
-# through `pcx-…` (rule 47) — and the reply needs the route on B's side.
+# through `pcx-…` ([How VPC peering connections work](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html)) — and the reply needs the route on B's side.
 #
 # ### Exercise 1.1 — routes on both sides
 # Write `route_both_sides(ec2, pcx_id, left, right)` where `left` and `right` are dicts like `A` and `B`
@@ -163,8 +178,10 @@ sg_blocks
 
 # %% [markdown]
 # Peering connects the networks; it does not open anything. B's security group still allows 443 only from
-# 10.2.0.0/16, and network ACLs still apply too. (Inside one region you could also reference A's security group
-# from B's; across regions you cannot — rule 29.)
+# 10.2.0.0/16, and network ACLs still apply too. (Inside one Region you could also reference A's security group
+# from B's; across Regions you cannot — [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html). Peering is no longer the only way to do
+# that: a Transit Gateway with `SecurityGroupReferencingSupport` enabled lets VPCs attached to it in the same Region
+# reference each other's groups too — [Security group referencing](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-sg-updates.html).)
 #
 # ### Exercise 1.2 — let A in
 # Write `allow_peer(ec2, security_group_id, cidr)` that allows TCP 443 from `cidr`.
@@ -188,7 +205,7 @@ a_to_b
 
 # %% [markdown]
 # ### Overlapping CIDRs are refused
-# Peering needs non-overlapping address space (rule 45): with two 10.1.0.0/16 networks, "10.1.1.4" would be
+# Peering needs non-overlapping address space ([VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations)): with two 10.1.0.0/16 networks, "10.1.1.4" would be
 # ambiguous. A VPC D that reuses A's CIDR cannot be peered with A — even if no address is actually in use twice.
 
 # %%
@@ -215,7 +232,7 @@ check.that("A does not reach C through B", lambda: not a_to_c.reachable);
 a_to_c
 
 # %% [markdown]
-# A peering connection only delivers packets whose destination is **inside the peer VPC** (rule 46). B never
+# A peering connection only delivers packets whose destination is **inside the peer VPC** ([VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations)). B never
 # forwards anything: A–B plus B–C does not give A–C. You would need an A–C peering of its own — with N VPCs that
 # all talk, N(N−1)/2 connections.
 #
@@ -236,7 +253,7 @@ edge
 # ### Across regions
 # Peering also works between regions, over the AWS backbone. The requester names `PeerRegion`; the **accepter
 # accepts in its own region** (a client for that region). Across regions the MTU is 1500 bytes and security groups
-# cannot reference the peer's groups (rule 49).
+# cannot reference the peer's groups ([VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations)).
 
 # %%
 E = small_vpc(ec2_peer, "10.5.0.0/16", "E", PEER_REGION)
@@ -249,6 +266,26 @@ ec2_peer.create_route(RouteTableId=E["rt"], DestinationCidrBlock=A["cidr"], VpcP
 a_to_e = lab.trace(A["instance"], E["instance"], port=443)
 check.that(f"A ({lab.region}) reaches E ({PEER_REGION}) over inter-region peering", lambda: a_to_e.reachable);
 a_to_e
+
+# %% [markdown]
+# ### DNS across a peering
+# By default an instance's *public* DNS hostname resolves to its public IP even when asked from the peer VPC, so
+# traffic to that name leaves through the internet instead of the peering. Each side's owner can turn on **DNS
+# resolution** for the connection (`AllowDnsResolutionFromRemoteVpc`); then the name resolves to the private IP
+# from the other side. It needs an active connection and DNS hostnames and DNS resolution on in both VPCs
+# ([Enable DNS resolution for a VPC peering connection](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html)).
+
+# %%
+for vpc in (A["vpc"], B["vpc"]):
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+ec2.modify_vpc_peering_connection_options(VpcPeeringConnectionId=ab,
+                                          RequesterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": True},
+                                          AccepterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": True})
+options = ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[ab])["VpcPeeringConnections"][0]
+print({side: options[side].get("PeeringOptions", {}) for side in ("RequesterVpcInfo", "AccepterVpcInfo")})
+check.that("DNS resolution is on for both sides of A↔B",
+           lambda: all(options[side].get("PeeringOptions", {}).get("AllowDnsResolutionFromRemoteVpc")
+                       for side in ("RequesterVpcInfo", "AccepterVpcInfo")));
 
 # %% [markdown]
 # ### Making room: a new account holds five VPCs per Region
@@ -274,7 +311,7 @@ print(lab.release(A["vpc"], B["vpc"], C["vpc"], D))
 # the part to understand:
 #
 # * each attachment is **associated** with exactly one TGW route table: the table used to route traffic *coming
-#   from* that attachment (rule 50);
+#   from* that attachment ([How transit gateways work](https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html));
 # * an attachment **propagates** its VPC's CIDR into any number of route tables: it becomes *reachable from*
 #   whoever is associated with those tables.
 #
@@ -285,8 +322,11 @@ print(lab.release(A["vpc"], B["vpc"], C["vpc"], D))
 # | `spokes` | prod, dev | shared |
 # | `shared` | shared | prod, dev |
 #
-# The TGW is created with its default association and propagation **off** (rule 51), so nothing talks until you
-# say so. Each VPC gets an attachment subnet and a route `10.0.0.0/8 → tgw-…`.
+# The TGW is created with its default association and propagation **off** ([How transit gateways work](https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html)), so nothing talks until you
+# say so. Each VPC gets an attachment subnet and a route `10.0.0.0/8 → tgw-…`. An attachment takes **one subnet per
+# Availability Zone** (a second subnet in the same AZ is refused); traffic from an AZ where the attachment has no
+# subnet cannot reach the TGW at all, so production attachments name a subnet in every AZ they use
+# ([Amazon VPC attachments in AWS Transit Gateway](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)).
 
 # %%
 tgw = ec2.create_transit_gateway(Description="hub", Options={
@@ -371,7 +411,7 @@ prod_shared
 # %% [markdown]
 # ### Blackhole routes
 # A **static** route with `Blackhole=True` drops matching traffic, and a static route beats a propagated one for
-# the same prefix; a more specific prefix always wins (rule 52). Shared services has a subnet 10.30.99.0/24 that
+# the same prefix; a more specific prefix always wins ([Transit gateway route tables](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html)). Shared services has a subnet 10.30.99.0/24 that
 # spokes must never reach (say, a quarantine for forensics):
 
 # %%
@@ -391,7 +431,7 @@ to_quarantine
 # %% [markdown]
 # ### Transit Gateways across regions
 # A TGW is regional. To reach a VPC in another region, peer two TGWs: a **peering attachment**, accepted in the
-# other region, that supports **static routes only** (no propagation, rule 53). Each side needs the attachment
+# other region, that supports **static routes only** (no propagation, [Transit gateway peering attachments](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-peering.html)). Each side needs the attachment
 # associated with a route table (for traffic arriving over it) and a static route to the other side's CIDR.
 
 # %%
@@ -560,7 +600,11 @@ lab.teardown();
 #   and security groups and NACLs still decide.
 # - Overlapping CIDRs cannot be peered. Peering is **not transitive** and gives **no edge-to-edge** access to the
 #   peer's gateways; traces show where the packet stops.
-# - Inter-region peering is accepted in the peer's region; no cross-region security-group references.
+# - A request can also be rejected, or expire after 7 days unanswered; only an accepted one becomes active.
+# - Inter-region peering is accepted in the peer's region; no cross-region security-group references. Turn on the
+#   connection's DNS resolution option to get private IPs for the peer's public hostnames.
+# - Security-group references across VPCs: peering (same Region), and Transit Gateway with
+#   `SecurityGroupReferencingSupport`. A TGW VPC attachment takes one subnet per AZ.
 # - A TGW attachment is **associated** with one route table (how its traffic is routed) and **propagates** into
 #   any number (who can reach it): that is how prod and dev share services without reaching each other.
 # - Static beats propagated, more specific beats less specific, and a **blackhole** route drops traffic.

@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "Private DNS: Route 53 private hosted zones"
-#     minutes: 50
+#     minutes: 70
 #     objectives:
 #       - "Show that network reachability and name resolution are separate problems"
 #       - "Publish a name with the three steps: create a private zone, add records, associate VPCs"
@@ -28,7 +28,7 @@
 # 6. map EKS concepts — pod IPs, namespaces, Services, CoreDNS — onto VPC ones.
 #
 # Every VPC has a DNS server built in, the **Route 53 Resolver**. Instances reach it at the VPC's base address
-# **+2** (10.0.0.2 in 10.0.0.0/16) or at **169.254.169.253** (rule 60). It answers public names from the internet and
+# **+2** (10.0.0.2 in 10.0.0.0/16) or at **169.254.169.253** ([Amazon DNS server](https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html#AmazonDNS)). It answers public names from the internet and
 # private names from **private hosted zones** — but only for VPCs the zone is *associated* with.
 #
 # moto stores zones and records but answers no queries, so the lab asks `lab.resolve(name, vpc_id)`: a simulator
@@ -126,7 +126,7 @@ lab.resolve("api.my-app.internal", client["vpc_id"])
 # | attribute | what it does | default (VPC you create) |
 # |---|---|---|
 # | `enableDnsSupport` | the Resolver answers at VPC+2 and 169.254.169.253 at all | true |
-# | `enableDnsHostnames` | instances get DNS hostnames; **private hosted zones and interface-endpoint private DNS are used only when it is true too** (rules 39, 57) | false |
+# | `enableDnsHostnames` | instances get DNS hostnames; **private hosted zones and interface-endpoint private DNS are used only when it is true too** ([DNS attributes for your VPC](https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html); [Considerations when working with a private hosted zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html)) | false |
 #
 # (The default VPC has both on.) Both must be true for a private zone to work.
 
@@ -196,7 +196,7 @@ lab.resolve("api.my-app.internal", app["vpc_id"])
 
 # %% [markdown]
 # NXDOMAIN, and note *why*: the zone is authoritative for everything under `my-app.internal`, so a missing record is
-# a final "no such name" — the Resolver does not go on to ask public DNS (rule 58).
+# a final "no such name" — the Resolver does not go on to ask public DNS ([Considerations when working with a private hosted zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html)).
 #
 # **Step 2 — add records.** An `A` record maps the name to the API server's private address.
 
@@ -352,7 +352,7 @@ for name in ("www.example.com", "ledger.acc.example.com", "db.acc.example.com"):
 
 # %% [markdown]
 # `db.acc.example.com` is NXDOMAIN although the platform zone has it: the Resolver picks the **most specific** zone
-# that matches the name (`acc.example.com`), and a miss there is final (rule 58). Records belong in the zone that
+# that matches the name (`acc.example.com`), and a miss there is final ([Considerations when working with a private hosted zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html)). Records belong in the zone that
 # owns their namespace.
 
 # %% [markdown]
@@ -378,7 +378,7 @@ lab.resolve("api.my-app.internal", client["vpc_id"])
 
 # %% [markdown]
 # Every private name in the client VPC is gone — the zones are still associated, but the Resolver ignores them
-# without `enableDnsHostnames` (rule 57). Switching `enableDnsSupport` off would be worse: no DNS answers at all.
+# without `enableDnsHostnames` ([Considerations when working with a private hosted zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html)). Switching `enableDnsSupport` off would be worse: no DNS answers at all.
 # Fix it and confirm:
 
 # %%
@@ -391,7 +391,7 @@ check.equal("With both attributes back on, the client resolves the API again",
 #
 # A hybrid network keeps some names on-premises (`corp.example.com`, served by the data centre's DNS). The VPC sends
 # those queries out through a Resolver **outbound endpoint** (ENIs in your subnets) using a **forwarding rule**
-# associated with the VPC (rule 60). When a rule and a private zone match the same name, **the rule wins** (rule 58).
+# associated with the VPC ([Amazon DNS server](https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html#AmazonDNS)). When a rule and a private zone match the same name, **the rule wins** ([Considerations when working with a private hosted zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html)).
 
 # %%
 rr = lab.client("route53resolver")
@@ -412,7 +412,7 @@ lab.resolve("intranet.corp.example.com", client["vpc_id"])
 # Once associated, the rule takes `corp.example.com` and everything under it: the query leaves for 192.168.10.53
 # (outside the sandbox, so no answer is simulated), and the stale record in the platform zone is never consulted.
 # The opposite direction — on-premises servers resolving your private zones — needs an **inbound** endpoint; they
-# cannot use VPC+2 (rule 60).
+# cannot use VPC+2 ([Amazon DNS server](https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html#AmazonDNS)).
 
 # %% [markdown]
 # ## 8. EKS and the VPC: who does what
@@ -435,7 +435,7 @@ lab.resolve("intranet.corp.example.com", client["vpc_id"])
 # ## 9. Zones and VPCs in different accounts
 #
 # Often the zone lives in a shared-services account and the VPC in an application account. Association then takes
-# two accounts and two calls, and only the API or CLI can do it — not the console (rule 59):
+# two accounts and two calls, and only the API or CLI can do it — not the console ([Associating an Amazon VPC and a private hosted zone that you created with different AWS accounts](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-associate-vpcs-different-accounts.html)):
 #
 # ```python
 # # 1. In the zone owner's account: allow that VPC to associate.

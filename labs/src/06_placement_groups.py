@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "Placement groups: cluster, partition, spread"
-#     minutes: 45
+#     minutes: 50
 #     objectives:
 #       - "Explain what default placement does and does not promise about shared hardware"
 #       - "Launch instances into cluster, partition and spread placement groups and read their placement back"
@@ -71,13 +71,15 @@ def show_placement(instance_ids):
 # %% [markdown]
 # ## 1. Default placement
 #
-# Launch without a placement group and EC2 decides where your instances go. It *tends* to spread them over
-# different hardware to limit the damage one failed host can do — but that is a tendency, not a promise. Two of your
-# instances can land in the same rack, and nothing in the API tells you.
+# Launch without a placement group and EC2 decides where your instances go. AWS says EC2 *attempts* to spread your
+# instances across the underlying hardware to minimise correlated failures ([Placement groups for your Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html)).
+# The word that matters is *attempts*: it is a best effort, not a promise. Two of your instances can share a rack,
+# and nothing in the API tells you whether they do.
 #
-# > **Myth (from the course notes):** "default placement spreads instances over hardware, so a host failure only
-# > takes one down." Only a **spread** placement group *guarantees* distinct racks (rule 63). Default placement
-# > gives you no guarantee and no visibility.
+# > **What is promised, and where.** Only a **spread** placement group *guarantees* each instance its own rack
+# > (up to seven running per AZ — [Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html)), and only
+# > partition and spread groups let you *see* the separation (the partition number, the group). Default placement
+# > gives you EC2's effort, no guarantee, and no visibility.
 #
 # The hardware model below plays default placement as a round-robin over a few shared racks. **Predict:** with
 # eight instances and six shared racks, will every instance have a rack of its own?
@@ -97,9 +99,9 @@ plt.show()
 #
 # | strategy | where instances go | limits | fits |
 # |---|---|---|---|
-# | **cluster** | packed close together in **one AZ**, often one rack | one AZ only; no burstable (T2/T3…) or Mac1 types (rule 61) | HPC / MPI jobs, tightly coupled computation: lowest latency, highest throughput (10 Gbps per flow inside the group vs 5 Gbps outside) |
-# | **partition** | instances grouped into partitions; **partitions never share racks** | up to **7 partitions per AZ** (rule 62) | big replicated systems that understand racks: Kafka, Cassandra, HDFS/Hadoop, HBase |
-# | **spread** | **every instance on its own rack** | up to **7 running instances per AZ** per group (rule 63); may span AZs | a handful of critical nodes: etcd/ZooKeeper quorums, primary + standby database |
+# | **cluster** | packed close together in **one AZ**, often one rack | one AZ only; no burstable (T2/T3…) or Mac1 types ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html)) | HPC / MPI jobs, tightly coupled computation: lowest latency, highest throughput (10 Gbps per flow inside the group vs 5 Gbps outside) |
+# | **partition** | instances grouped into partitions; **partitions never share racks** | up to **7 partitions per AZ** ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html)) | big replicated systems that understand racks: Kafka, Cassandra, HDFS/Hadoop, HBase |
+# | **spread** | **every instance on its own rack** | up to **7 running instances per AZ** per group ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html)); may span AZs | a handful of critical nodes: etcd/ZooKeeper quorums, primary + standby database |
 #
 # An instance is in at most one placement group at a time, and you can have 500 groups per Region.
 
@@ -155,7 +157,7 @@ show_placement(kafka)
 # **Predict:** can you ask for 8 partitions? Can you launch into partition 4 of a 3-partition group?
 
 # %%
-check.raises("More than 7 partitions per AZ is refused (rule 62)",
+check.raises("More than 7 partitions per AZ is refused ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html))",
              lambda: ec2.create_placement_group(GroupName="kafka-big", Strategy="partition", PartitionCount=8))
 check.raises("Partition 4 of a 3-partition group does not exist",
              lambda: launch(lab, subnet[AZ_A], "kafka-x", instance_type=SMALL,
@@ -169,11 +171,11 @@ check.raises("Partition 4 of a 3-partition group does not exist",
 
 # %%
 ec2.create_placement_group(GroupName="critical", Strategy="spread")
-critical = [launch(lab, subnet[AZ_B], f"etcd-{n}", instance_type=SMALL, Placement={"GroupName": "critical"})
+critical = [launch(lab, subnet[AZ_B], f"critical-{n}", instance_type=SMALL, Placement={"GroupName": "critical"})
             for n in range(7)]
-check.raises("The 8th running instance of a spread group in one AZ is refused (rule 63)",
-             lambda: launch(lab, subnet[AZ_B], "etcd-7", instance_type=SMALL, Placement={"GroupName": "critical"}))
-critical.append(launch(lab, subnet[AZ_C], "etcd-7", instance_type=SMALL, Placement={"GroupName": "critical"}))
+check.raises("The 8th running instance of a spread group in one AZ is refused ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html))",
+             lambda: launch(lab, subnet[AZ_B], "critical-7", instance_type=SMALL, Placement={"GroupName": "critical"}))
+critical.append(launch(lab, subnet[AZ_C], "critical-7", instance_type=SMALL, Placement={"GroupName": "critical"}))
 show_placement(critical)
 
 # %% [markdown]
@@ -230,8 +232,8 @@ plt.show()
 # %% [markdown]
 # ### Predict, then run
 # One rack loses power. For each group — `hpc` (3 nodes), `kafka` (6 brokers in 3 partitions), `critical`
-# (8 etcd nodes) — how many instances go down if the failing rack is the one that holds (a) the first HPC node,
-# (b) the first Kafka broker, (c) the first etcd node? Write three numbers for each case.
+# (8 nodes) — how many instances go down if the failing rack is the one that holds (a) the first HPC node,
+# (b) the first Kafka broker, (c) the first critical node? Write three numbers for each case.
 
 # %%
 def rack_of(instance_id):
@@ -249,8 +251,10 @@ plt.show()
 # %% [markdown]
 # The cluster group loses **everything** at once: close together means one blast radius. The partition group
 # loses **one partition** — a third of the brokers — and a Kafka topic with replicas in three partitions keeps
-# serving. The spread group loses **one node**, so a five-node etcd quorum survives. Default placement sits in
-# between, and you cannot know where.
+# serving. The spread group loses **one node**. That is what a quorum needs: an etcd cluster of five members placed
+# on five of these racks keeps its quorum of three when one rack goes, and so does a three-member one (quorum two).
+# An etcd cluster is sized in odd numbers; the eight instances here are just the group's capacity test (seven in one
+# AZ, the eighth in another), not one cluster. Default placement sits somewhere in between, and you cannot know where.
 
 # %% [markdown]
 # ### Fix it: a group you no longer need

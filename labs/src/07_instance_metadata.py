@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "Instance metadata (IMDS): v1, v2 and SSRF"
-#     minutes: 40
+#     minutes: 60
 #     objectives:
 #       - "Read an instance's own metadata over HTTP and find its VPC, subnet and AZ there"
 #       - "Perform the IMDSv2 token flow and explain each refusal (400, 401, 403)"
@@ -26,7 +26,7 @@
 # 5. set the **hop limit** so containers can use IMDSv2.
 #
 # Every EC2 instance can ask a link-local web service, `http://169.254.169.254` (and `http://[fd00:ec2::254]` on
-# Nitro instances with IPv6, rule 64), about itself: its id, type, addresses, network, and — if it has an IAM role
+# Nitro instances with IPv6, [Access instance metadata for an EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html)), about itself: its id, type, addresses, network, and — if it has an IAM role
 # — **temporary credentials for that role**. Nothing about this traffic crosses your VPC: the address answers only
 # from inside the instance.
 #
@@ -53,7 +53,9 @@ ec2 = lab.client("ec2")
 AZ = ec2.describe_availability_zones()["AvailabilityZones"][0]["ZoneName"]
 vpc_id = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
 subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.7.1.0/24", AvailabilityZone=AZ)["Subnet"]["SubnetId"]
-web = launch(lab, subnet_id, "web-1")
+# web-1 stands for an instance launched before its team moved to IMDSv2: tokens optional, hop limit 1, said
+# explicitly — the course's AMI (Amazon Linux 2023) would otherwise launch it v2-only (section 4 shows why).
+web = launch(lab, subnet_id, "web-1", MetadataOptions={"HttpTokens": "optional", "HttpPutResponseHopLimit": 1})
 print("instance", web, "in", vpc_id, subnet_id)
 
 # The instance's role is called web-app-role. The credentials IMDS serves for it are FAKE and say so.
@@ -86,7 +88,7 @@ check.equal("... and its subnet", lambda: imds.curl(nic + "subnet-id").body, sub
 print("public-ipv4:", imds.curl(base + "/latest/meta-data/public-ipv4"))
 
 # %% [markdown]
-# `public-ipv4` is **404**: the instance has no public address, so the item is simply absent (rule 66 lists 404 for
+# `public-ipv4` is **404**: the instance has no public address, so the item is simply absent ([Access instance metadata for an EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html) lists 404 for
 # a missing item). Now the sensitive part: the role's credentials.
 
 # %%
@@ -120,7 +122,7 @@ check.that("With IMDSv1 the SSRF bug leaks the role's credentials", lambda: imds
 #
 # IMDSv2 adds one step. Before any `GET`, the caller must `PUT /latest/api/token` with a header
 # `X-aws-ec2-metadata-token-ttl-seconds` (1–21600), and then send the token it receives in
-# `X-aws-ec2-metadata-token` (rule 65). An SSRF bug almost never lets the attacker choose the **method** (PUT) and
+# `X-aws-ec2-metadata-token` ([How Instance Metadata Service Version 2 works](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-v2-how-it-works.html)). An SSRF bug almost never lets the attacker choose the **method** (PUT) and
 # **headers**, so it cannot get a token. Two more defences: a token request carrying `X-Forwarded-For` (a sign it
 # came through a proxy) is refused, and the token's reply leaves with an IP TTL of the *hop limit*, so it dies before
 # it can be forwarded off the instance.
@@ -143,7 +145,7 @@ print(imds.curl(base + "/latest/meta-data/instance-id", headers={imds.TOKEN_HEAD
 
 # %% [markdown]
 # 400 (bad TTL), 403 (proxied token request), 401 (wrong token). But IMDSv2 only *adds* a way in: while the
-# instance's `HttpTokens` option is `optional` (the old default), a plain v1 `GET` still works — and so does the
+# instance's `HttpTokens` option is `optional` (the default for an AMI that does not ask for v2), a plain v1 `GET` still works — and so does the
 # SSRF. You have to **require** tokens.
 
 # %% [markdown]
@@ -186,16 +188,36 @@ check.equal("Your own code, using the token flow, still works",
 # ## 4. Containers and the hop limit
 #
 # A container on a Docker bridge network is **one hop further** from IMDS than the instance itself. The token's reply
-# leaves IMDS with an IP TTL equal to `HttpPutResponseHopLimit` (default **1**, range 1–64, rule 67): crossing the
-# bridge uses the one hop up, and the reply never reaches the container. The container's token request just hangs
-# until it times out.
+# leaves IMDS with an IP TTL equal to `HttpPutResponseHopLimit` (range 1–64, [Configure the Instance Metadata Service options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html)): with a
+# limit of 1, crossing the bridge uses the one hop up, and the reply never reaches the container. The container's
+# token request just hangs until it times out ([Instance metadata access considerations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html#imds-considerations)).
+#
+# Which limit an instance starts with depends on its AMI. An AMI that does not ask for IMDSv2 launches with **1**.
+# An AMI registered with `ImdsSupport="v2.0"` launches with `HttpTokens=required` **and a hop limit of 2**
+# ([Configure the AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration));
+# the Amazon Linux 2023 AMIs are such AMIs ([Comparing AL2 and AL2023](https://docs.aws.amazon.com/linux/al2023/ug/compare-with-al2.html#imdsv2)). So on an
+# AL2023-style instance the containers can already reach IMDS — and with it **the instance role's credentials**:
+# every container on the host can act as the instance. The course launches from the latest AL2023 AMI; the cell
+# below reads its `ImdsSupport` and launches one more instance without any `MetadataOptions`.
 #
 # The emulator cannot see your network, so a request says how far it comes from with a header: `X-Vpclab-Hops: 2`
 # means "from a container on a bridge" (`imds.get_token(base, hops=2)`). When hops exceed the limit the emulator
 # drops the reply, as the network would.
 #
+# %%
+from lab_helpers.teach.compute import latest_ami
+
+al2023 = ec2.describe_images(ImageIds=[latest_ami(lab)])["Images"][0]
+print("AMI", al2023["ImageId"], al2023["Name"], "ImdsSupport:", al2023.get("ImdsSupport"))
+worker = launch(lab, subnet_id, "worker-1")  # no MetadataOptions: the AMI decides
+print("worker-1 got:", {k: metadata_options(worker)[k] for k in ("HttpTokens", "HttpPutResponseHopLimit")})
+check.equal("An ImdsSupport=v2.0 AMI launches v2-only with a hop limit of 2",
+            lambda: (metadata_options(worker)["HttpTokens"], metadata_options(worker)["HttpPutResponseHopLimit"]),
+            ("required", 2))
+
+# %% [markdown]
 # ### Predict, then run
-# With the default hop limit, does the container get a token?
+# `web` was launched with a hop limit of 1. Does a container on it get a token?
 
 # %%
 print("from the instance: ", imds.get_token(base, hops=1).status)
@@ -203,8 +225,13 @@ print("from a container:  ", imds.get_token(base, hops=2))
 
 # %% [markdown]
 # ### Exercise 7.2 — let containers in, keep v2 required
-# Write `allow_containers(ec2, instance_id)`: raise the hop limit to **2**. Change only the hop limit: AWS keeps
-# every option you do not pass (so `HttpTokens=required` stays).
+# Write `allow_containers(ec2, instance_id)`: raise the hop limit to **2**, keeping tokens required and the endpoint
+# enabled. Read the [ModifyInstanceMetadataOptions API reference](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceMetadataOptions.html)
+# first: a field you leave out is not always kept. `HttpEndpoint` and `HttpPutResponseHopLimit` keep their current
+# values ("the existing state is maintained"), but `HttpTokens` has a documented **default**: `required` for an
+# instance of an `ImdsSupport="v2.0"` AMI when the account has no default (as for `web`), otherwise the account's
+# default or `optional`. So whether a call that passes only the hop limit keeps IMDSv2 depends on things the call
+# does not show. The safe call passes every field you mean.
 
 # %%
 def allow_containers(ec2, instance_id):
@@ -222,11 +249,27 @@ check.equal("The hop limit is 2", lambda: metadata_options(web)["HttpPutResponse
             hint="modify_instance_metadata_options(InstanceId=..., HttpPutResponseHopLimit=2)")
 check.that("A container (2 hops) now gets a token", lambda: imds.get_token(base, hops=2).ok)
 check.equal("... and IMDSv2 is still required", lambda: metadata_options(web)["HttpTokens"], "required",
-            hint="Exercise 7.1 sets it; changing the hop limit alone must not undo it.")
+            hint="a call without HttpTokens sets its default (optional): pass HttpTokens='required' as well.")
+
+# %% [markdown]
+# The same one-field call on an instance whose AMI does not ask for v2 (Amazon Linux 2 here) shows the default at
+# work: the instance had tokens required, and afterwards it has not.
+
+# %%
+al2 = lab.client("ssm").get_parameter(Name="/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2")
+legacy = ec2.run_instances(ImageId=al2["Parameter"]["Value"], InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                           SubnetId=subnet_id, MetadataOptions={"HttpTokens": "required"})["Instances"][0]["InstanceId"]
+ec2.modify_instance_metadata_options(InstanceId=legacy, HttpPutResponseHopLimit=2)  # HttpTokens left out
+print("after the one-field call:", {k: metadata_options(legacy)[k] for k in ("HttpTokens", "HttpPutResponseHopLimit")})
+check.equal("HttpTokens left out took its default", lambda: metadata_options(legacy)["HttpTokens"], "optional")
 
 # %% [markdown]
 # Why not 64? Each extra hop lets the token travel further — a hop limit of 2 is enough for a bridge network, and
-# a container on the host network (`--network host`) needs only 1.
+# a container on the host network (`--network host`) needs only 1. And 2 is a choice, not a free fix: it hands the
+# instance role to every container on the host. On Amazon EKS, AWS's guidance is the opposite — require IMDSv2 with
+# a hop limit of **1** on the nodes, so pods cannot reach the node's role, and give each pod its own role with EKS
+# Pod Identity or IAM roles for service accounts ([EKS best practices: identity and access management](https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html),
+# [EKS Pod Identity](https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html)).
 #
 # ## 5. Break it and fix it: IMDS switched off
 #
@@ -239,7 +282,7 @@ print(imds.get_token(base))
 print(imds.curl(base + "/latest/meta-data/placement/availability-zone"))
 
 # %% [markdown]
-# 403 for everything (rule 66). Safe, but the AWS SDKs on the instance find no credentials and the app can no longer
+# 403 for everything ([Access instance metadata for an EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html)). Safe, but the AWS SDKs on the instance find no credentials and the app can no longer
 # learn its Region or AZ. The right hardening is *v2 required*, not *off*. Fix it:
 
 # %%
@@ -253,7 +296,7 @@ check.equal("IMDS is back, still v2-only", lambda: (
 # ## 6. Tags in the metadata, and IMDSv2 from launch
 #
 # Instance tags can be read from IMDS under `tags/instance/` — but only when the instance's
-# `InstanceMetadataTags` option is `enabled` (off by default, rule 68).
+# `InstanceMetadataTags` option is `enabled` (off by default, [Instance metadata categories](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-categories.html)).
 
 # %%
 print(imds.curl(base + "/latest/meta-data/tags/instance/Name", headers={imds.TOKEN_HEADER: token}).status)
@@ -290,9 +333,13 @@ check.equal("api-1 requires tokens and allows 2 hops from its first boot",
 # %% [markdown]
 # **Account-level defaults.** Instead of remembering `MetadataOptions` on every launch, an account can set
 # Region-wide defaults for new instances with `modify_instance_metadata_defaults` and read them with
-# `get_instance_metadata_defaults`. A launch's own options (and a launch template's) win; then an AMI registered
-# with `ImdsSupport="v2.0"`; then these account defaults; then AWS's built-in ones. An organisation can also lock
-# IMDSv2 in for every account with a declarative policy.
+# `get_instance_metadata_defaults`. The [order of precedence](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence)
+# for a field the launch leaves out, highest first: the launch's own options (and a launch template's); then these
+# **account defaults**; then the AMI's `ImdsSupport`; then AWS's built-in values. The account beats the AMI: the
+# [InstanceMetadataOptionsRequest reference](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataOptionsRequest.html)
+# says an AMI at `v2.0` gives `required` only when the account default has no preference, and `optional` when the
+# account default is "V1 or V2" (tokens optional). An organisation can also lock IMDSv2 in for every account with a
+# declarative policy.
 #
 # moto lacks both calls, so the course's fidelity layer serves them in the sandbox. In a real account this is an
 # account-wide setting: the cell below saves the current defaults and puts them back when it is done.
@@ -313,6 +360,17 @@ ec2.modify_instance_metadata_defaults(HttpTokens=saved.get("HttpTokens", "no-pre
                                       HttpPutResponseHopLimit=saved.get("HttpPutResponseHopLimit", -1))
 check.equal("batch-1 inherited 'tokens required' from the account default",
             lambda: metadata_options(batch)["HttpTokens"], "required")
+
+# %% [markdown]
+# **Predict:** now set the account default to *tokens optional* and launch, without `MetadataOptions`, from the
+# `ImdsSupport="v2.0"` AMI of section 4. Which wins — the AMI's `required`, or the account's `optional`?
+
+# %%
+ec2.modify_instance_metadata_defaults(HttpTokens="optional")
+late = launch(lab, subnet_id, "worker-2")
+print("worker-2 got:", {k: metadata_options(late)[k] for k in ("HttpTokens", "HttpPutResponseHopLimit")})
+ec2.modify_instance_metadata_defaults(HttpTokens=saved.get("HttpTokens", "no-preference"))
+check.equal("The account default beat the AMI's ImdsSupport", lambda: metadata_options(late)["HttpTokens"], "optional")
 
 # %% [markdown]
 # ## 7. What it costs in live mode
@@ -336,5 +394,8 @@ report = lab.teardown()
 # - IMDSv1 answers any GET from the instance, so an SSRF bug in any app on it can leak those credentials.
 # - IMDSv2 needs a PUT for a session token (TTL 1–21600 s) sent back as a header; proxied token requests are refused.
 # - Only `HttpTokens=required` turns v1 off: 401 without a token. `HttpEndpoint=disabled` means 403 for everything.
-# - Containers on a bridge are one hop further: set the hop limit to 2 (changing only it keeps the other options).
-# - Enforce v2 from launch (MetadataOptions, AMI ImdsSupport, account defaults), not after.
+# - Containers on a bridge are one hop further: a hop limit of 2 lets them in — and gives them the instance role.
+#   `ImdsSupport=v2.0` AMIs (AL2023) start at 2; on EKS prefer hop limit 1 plus Pod Identity or IRSA.
+# - `ModifyInstanceMetadataOptions` keeps the endpoint and hop limit you leave out, but `HttpTokens` left out takes
+#   its default: pass every field you mean.
+# - Enforce v2 from launch: launch options beat account defaults, which beat the AMI's `ImdsSupport`.

@@ -3,7 +3,7 @@
 #   kernelspec: {display_name: Python 3, language: python, name: python3}
 #   vpclab:
 #     title: "Capstone: a multi-region inference platform"
-#     minutes: 90
+#     minutes: 120
 #     objectives:
 #       - "Plan non-overlapping address space for VPCs in several Regions"
 #       - "Build private inference workers that reach S3 and DynamoDB through gateway endpoints and use NAT only for external APIs"
@@ -67,7 +67,7 @@ print("central Region:", CENTRAL, "· worker Regions:", SPOKES)
 # | R1 | worker → S3 (443) | reachable | an S3 **gateway endpoint** (free), not the NAT gateway |
 # | R2 | worker → DynamoDB (443) | reachable | a DynamoDB **gateway endpoint** |
 # | R3 | worker → external API on the internet (443) | reachable | the Region's **NAT gateway** |
-# | R4 | worker in a spoke Region → metrics server in the central Region (8428) | reachable | **TGW peering** |
+# | R4 | worker in a spoke Region → metrics server in the central Region (8428) | reachable | privately: **TGW peering** in the build below; inter-Region VPC peering would do too (exercise 9.6) |
 # | R5 | `metrics.platform.internal` | resolvable in every VPC | a **private hosted zone** |
 # | F1 | internet → any worker (22) | blocked | workers have no public address |
 # | F2 | worker → metrics server on SSH (22) | blocked | the metrics server admits only 8428 |
@@ -88,8 +88,11 @@ print("central Region:", CENTRAL, "· worker Regions:", SPOKES)
 # %% [markdown]
 # ## 2. Address plan
 #
-# Transit Gateway and peering refuse overlapping ranges, and a future merger of Regions will too: give every
-# Region its own /16 inside 10.0.0.0/8.
+# Overlapping ranges break both ways of joining VPCs, in different ways. VPC peering **refuses** a connection
+# between overlapping CIDRs ([VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations)). A Transit Gateway
+# **accepts** the attachment, but does not propagate the newly attached VPC's overlapping CIDR into its route
+# tables, so that VPC is silently unreachable for that range ([Amazon VPC attachments in AWS Transit Gateway](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)) — the
+# quieter failure of the two. Give every Region its own /16 inside 10.0.0.0/8.
 #
 # ### Exercise 9.1
 # Write `address_plan(regions)` returning `{region: cidr}` with one /16 per Region, all inside 10.0.0.0/8, none
@@ -382,7 +385,7 @@ print("note, unoptimised:", costs.money(note_before.total), "· note, optimised:
 # **Myth (the note):** "gateway endpoints plus Transit Gateway saves about 32 %". The note left out the Transit
 # Gateway's **attachment-hours** ($0.05 per attachment per hour in us-east-1 — one VPC attachment per Region plus
 # one peering attachment per spoke), the **inter-Region transfer** of the metrics, the NAT gateways' public IPv4
-# addresses and the internet egress of the API calls (aws-network-rules.md, prices section). With them, the
+# addresses and the internet egress of the API calls ([Amazon VPC pricing](https://aws.amazon.com/vpc/pricing/), [AWS Transit Gateway pricing](https://aws.amazon.com/transit-gateway/pricing/)). With them, the
 # design the note recommends is the *most* expensive.
 #
 # ### Exercise 9.5 — price the full ten-Region platform as you built it
@@ -431,9 +434,42 @@ plt.show()
 # than what the path costs per hour: nineteen TGW attachments cost about $684 a month before a single byte moves.
 # For this traffic, inter-Region VPC peering of each spoke with the central VPC (no hourly charge) is cheaper; a
 # TGW earns its hourly price when many VPCs must reach each other, not for a star of small metric streams. The
-# requirement here asked for TGW, so the design is right for the brief — and the bill is how you argue to change
-# the brief.
+# build here used TGW, so the design meets the brief — and the bill is how you argue for another one.
 #
+# ### Exercise 9.6 — your design, under the budget
+# Now choose for yourself. Write `my_design()` returning a dict with:
+#
+# - `"interconnect"`: `"vpc_peering"` (inter-Region VPC peering of each spoke with the central VPC) or `"tgw"`
+#   (a TGW per Region, peered with the hub);
+# - `"s3"` and `"dynamodb"`: `"gateway"` (a gateway endpoint per Region), `"interface"` (an interface endpoint per
+#   Region, in the workers' one AZ) or `"nat"` (no endpoint).
+#
+# The check prices your design with the cost model (`scenarios.platform_design`) and accepts **any** design that
+# meets the requirements (R1, R2: no S3 or DynamoDB traffic through the NAT gateway; R4: metrics travel privately)
+# and costs at most the budget. There is more than one right answer; the bill tells you what each one costs.
+#
+# %%
+def my_design():
+    """Return {"interconnect": "vpc_peering" | "tgw", "s3": ..., "dynamodb": ...} (see the text)."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+if SOLUTIONS:
+    my_design = lab.solution("my_design")
+
+# %%
+design = check.run("Exercise 9.6 — your design", my_design) or {}
+if design:
+    yours = scenarios.platform_design(**design)
+    problems = scenarios.design_problems(**design)
+    print("requirements:", "all met" if not problems else "; ".join(problems))
+    check.that("Your design meets the requirements", lambda: not problems, detail="; ".join(problems))
+    check.that(f"... and costs at most ${BUDGET:,.0f} a month", lambda: yours.total <= BUDGET,
+               detail=costs.money(yours.total), hint="Hourly charges dominate: count attachments and AZ-hours.")
+    display(yours)
+
+# %% [markdown]
 # What this sandbox run has alive right now (three Regions), from the describe calls:
 
 # %%

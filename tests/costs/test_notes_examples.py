@@ -78,3 +78,24 @@ def test_platform_complete_changes_the_conclusion():
     # the note's recommended design now costs more than doing nothing; gateway endpoints alone still save
     assert tgw.total > bills["unoptimised"].total
     assert min(bills, key=lambda d: bills[d].total) == "endpoints + peering"
+
+
+def test_a_chosen_design_prices_like_the_complete_designs():
+    from lab_helpers.lessons import cost_scenarios as s
+
+    assert round(s.platform_design("tgw").total, 2) == round(s.platform_complete("endpoints + TGW (note)").total, 2)
+    assert round(s.platform_design("vpc_peering").total, 2) == round(s.platform_complete("endpoints + peering").total,
+                                                                     2)
+    assert s.platform_design("tgw", "interface", "interface").total > s.platform_design("tgw").total
+
+
+def test_design_requirements_and_the_budget_admit_more_than_one_answer():
+    from lab_helpers.lessons import cost_scenarios as s
+
+    budget = 1100.0
+    ok = [(i, a, b) for i in s.INTERCONNECTS for a in s.AWS_SERVICE_PATHS for b in s.AWS_SERVICE_PATHS
+          if not s.design_problems(i, a, b) and s.platform_design(i, a, b).total <= budget]
+    assert ("vpc_peering", "gateway", "gateway") in ok and ("tgw", "gateway", "gateway") in ok
+    assert ("tgw", "interface", "interface") not in ok  # meets the requirements, not the budget
+    assert s.design_problems("vpc_peering", "nat", "gateway") == [
+        "R1: S3 traffic must not use the NAT gateway (use an endpoint)"]

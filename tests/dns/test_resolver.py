@@ -1,4 +1,4 @@
-"""Scenarios for the simulated Route 53 Resolver (rules 39, 49, 57, 58, 60)."""
+"""Scenarios for the simulated Route 53 Resolver (AWS docs: vpc-dns, peering-dns, phz-considerations, resolver)."""
 import pytest
 from dns_world import add, make_vpc, make_zone
 
@@ -7,13 +7,13 @@ from lab_helpers.sim import dns
 
 
 def test_resolver_addresses_are_primary_cidr_plus_two_and_link_local(lab, ec2):
-    """Rule 60."""
+    """AWS docs: resolver."""
     vpc = make_vpc(ec2, "10.20.0.0/16")
     assert dns.resolver_addresses(lab, vpc) == ["10.20.0.2", "169.254.169.253"]
 
 
 def test_associated_vpc_resolves_unassociated_gets_nxdomain(lab, ec2, r53):
-    """Rule 57: only associated VPCs read a private zone; .internal is NXDOMAIN publicly."""
+    """AWS docs: phz-considerations: only associated VPCs read a private zone; .internal is NXDOMAIN publicly."""
     a, b, c = (make_vpc(ec2, cidr) for cidr in ("10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16"))
     zone = make_zone(r53, "my-app.internal", a)
     add(r53, zone, "api.my-app.internal", "A", "10.0.1.10")
@@ -27,7 +27,8 @@ def test_associated_vpc_resolves_unassociated_gets_nxdomain(lab, ec2, r53):
 
 
 def test_both_dns_attributes_are_needed(lab, ec2, r53):
-    """Rule 57: without enableDnsHostnames the zone is ignored; without enableDnsSupport nothing answers."""
+    """AWS docs: phz-considerations: without enableDnsHostnames the zone is ignored; without enableDnsSupport nothing
+    answers."""
     vpc = make_vpc(ec2, "10.0.0.0/16")
     add(r53, make_zone(r53, "my-app.internal", vpc), "api.my-app.internal", "A", "10.0.1.10")
     ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": False})
@@ -42,7 +43,8 @@ def test_both_dns_attributes_are_needed(lab, ec2, r53):
 
 
 def test_most_specific_zone_wins_and_missing_record_is_nxdomain(lab, ec2, r53):
-    """Rule 58: acc.example.com beats example.com; a miss there does not fall back to example.com."""
+    """AWS docs: phz-considerations: acc.example.com beats example.com; a miss there does not fall back to example.com.
+    """
     vpc = make_vpc(ec2, "10.0.0.0/16")
     parent = make_zone(r53, "example.com", vpc)
     child = make_zone(r53, "acc.example.com", vpc)
@@ -121,7 +123,7 @@ def _interface_endpoint(lab, ec2, vpc, private_dns=True):
 
 
 def test_interface_endpoint_private_dns(lab, ec2):
-    """Rule 39: the regional service name answers with the endpoint's ENI IPs only with both attributes on."""
+    """AWS docs: vpc-dns: the regional service name answers with the endpoint's ENI IPs only with both attributes on."""
     vpc = make_vpc(ec2, "10.0.0.0/16")
     ep = _interface_endpoint(lab, ec2, vpc)
     eni_ips = [e["PrivateIpAddress"] for e in ec2.describe_network_interfaces(
@@ -156,7 +158,7 @@ def _forward_rule(lab, ec2, vpc, domain):
 
 
 def test_forwarding_rule_beats_a_zone_of_the_same_name(lab, ec2, r53):
-    """Rule 58: a Resolver forwarding rule for the same name wins over the private zone."""
+    """AWS docs: phz-considerations: a Resolver forwarding rule for the same name wins over the private zone."""
     vpc = make_vpc(ec2, "10.0.0.0/16")
     add(r53, make_zone(r53, "corp.example.com", vpc), "app.corp.example.com", "A", "10.0.5.5")
     assert lab.resolve("app.corp.example.com", vpc).answers == ["10.0.5.5"]
@@ -207,7 +209,8 @@ def _instance_with_public_ip(ec2, vpc, cidr):
 
 
 def test_ec2_hostnames_and_peering_dns_resolution(lab, ec2):
-    """Rule 49: a peer's public hostname gives the private IP only with AllowDnsResolutionFromRemoteVpc."""
+    """AWS docs: peering-dns: a peer's public hostname gives the private IP only with AllowDnsResolutionFromRemoteVpc.
+    """
     a, b = make_vpc(ec2, "10.0.0.0/16"), make_vpc(ec2, "10.1.0.0/16")
     inst = _instance_with_public_ip(ec2, a, "10.0.1.0/24")
     private, public = inst["PrivateIpAddress"], inst["PublicIpAddress"]
@@ -223,7 +226,7 @@ def test_ec2_hostnames_and_peering_dns_resolution(lab, ec2):
     ec2.modify_vpc_peering_connection_options(VpcPeeringConnectionId=pcx, AccepterPeeringConnectionOptions={
         "AllowDnsResolutionFromRemoteVpc": True})  # a's side
     got = lab.resolve(inst["PublicDnsName"], b)
-    assert got.answers == [private] and "rule 49" in str(got)
+    assert got.answers == [private] and "vpc-peering-dns.html" in str(got)
     assert lab.resolve(inst["PrivateDnsName"], b).rcode == "SERVFAIL"  # not modelled, said so
 
 

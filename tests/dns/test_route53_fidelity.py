@@ -45,7 +45,7 @@ def test_second_zone_of_same_name_for_one_vpc_is_refused(lab, ec2, r53):
 
 
 def test_zone_with_dns_attributes_off_is_accepted_as_aws_does(lab, ec2, r53):
-    """Rule 57 is about resolution: the API accepts the zone, the resolver shows the effect."""
+    """AWS docs: phz-considerations is about resolution: the API accepts the zone, the resolver shows the effect."""
     vpc = make_vpc(ec2, "10.0.0.0/16", dns=False)
     zone = make_zone(r53, "my-app.internal", vpc)
     add(r53, zone, "api.my-app.internal", "A", "10.0.1.10")

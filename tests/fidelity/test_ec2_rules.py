@@ -1,4 +1,4 @@
-"""The pure EC2 rules, one AWS statement each (rule numbers: ../shared/reference/aws-network-rules.md)."""
+"""The pure EC2 rules, one AWS statement each (each AWS page: lab_helpers.data.aws_docs)."""
 import pytest
 
 from lab_helpers.fidelity.ec2 import instance_metadata, network_acls, vpc_peering, vpcs
@@ -26,10 +26,27 @@ def test_rule30_nacl_rule_numbers(n, ok):
     assert (network_acls.nacl_rule_number(n) is None) is ok
 
 
-def test_metadata_merge_keeps_fields_not_given():
+def test_modify_metadata_keeps_endpoint_and_hops_but_http_tokens_takes_its_default():
     current = {"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled", "State": "applied"}
-    merged = instance_metadata.merged_metadata_options(current, {"HttpPutResponseHopLimit": 2, "InstanceId": "i-1"})
-    assert merged == {"HttpTokens": "required", "HttpPutResponseHopLimit": 2, "HttpEndpoint": "enabled"}
+    merged = instance_metadata.modified_metadata_options(current, {"HttpPutResponseHopLimit": 2, "InstanceId": "i-1"})
+    assert merged == {"HttpTokens": "optional", "HttpPutResponseHopLimit": 2, "HttpEndpoint": "enabled"}
+    # the documented default depends on the AMI and the account default
+    assert instance_metadata.modified_metadata_options(current, {}, "v2.0", {})["HttpTokens"] == "required"
+    assert instance_metadata.modified_metadata_options(current, {}, "v2.0", {"HttpTokens": "optional"})[
+        "HttpTokens"] == "optional"
+    every = {"HttpTokens": "required", "HttpPutResponseHopLimit": 2, "HttpEndpoint": "enabled"}
+    assert instance_metadata.modified_metadata_options(current, every) == every  # the safe call: say everything
+
+
+@pytest.mark.parametrize("requested,account,ami,expected", [
+    ({}, {}, None, {}),  # moto then fills AWS's own: optional, 1
+    ({}, {}, "v2.0", {"HttpTokens": "required", "HttpPutResponseHopLimit": 2}),
+    ({}, {"HttpTokens": "optional"}, "v2.0", {"HttpTokens": "optional", "HttpPutResponseHopLimit": 2}),
+    ({"HttpPutResponseHopLimit": 1}, {"HttpPutResponseHopLimit": 3}, "v2.0",
+     {"HttpTokens": "required", "HttpPutResponseHopLimit": 1}),
+])
+def test_launch_precedence_request_then_account_then_ami(requested, account, ami, expected):
+    assert instance_metadata.launch_metadata_options(requested, account, ami) == expected
 
 
 @pytest.mark.parametrize("hops,ok", [(1, True), (64, True), (0, False), (65, False), (None, True)])

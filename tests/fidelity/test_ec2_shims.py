@@ -72,17 +72,45 @@ def test_new_custom_nacl_denies_all_both_ways(lab, vpc):
             [(False, 32767, "deny"), (True, 32767, "deny")]
 
 
-def test_modify_metadata_options_merges_like_aws(lab, vpc):
+def _options(ec2, iid):
+    return ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["MetadataOptions"]
+
+
+def test_modify_metadata_options_answers_like_the_api_reference(lab, vpc):
     ec2 = lab.client("ec2")
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
     iid = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=subnet,
-                            MetadataOptions={"HttpTokens": "required"})["Instances"][0]["InstanceId"]
-    ec2.modify_instance_metadata_options(InstanceId=iid, HttpPutResponseHopLimit=2)
-    opts = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["MetadataOptions"]
-    assert (opts["HttpTokens"], opts["HttpPutResponseHopLimit"]) == ("required", 2)
+                            MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"})["Instances"][0][
+        "InstanceId"]
+    ec2.modify_instance_metadata_options(InstanceId=iid, HttpPutResponseHopLimit=2)  # the one-field call
+    opts = _options(ec2, iid)
+    assert (opts["HttpTokens"], opts["HttpPutResponseHopLimit"], opts["HttpEndpoint"]) == ("optional", 2, "enabled")
+    ec2.modify_instance_metadata_options(InstanceId=iid, HttpTokens="required", HttpPutResponseHopLimit=2,
+                                         HttpEndpoint="enabled")  # the safe call: every field you mean
+    assert (_options(ec2, iid)["HttpTokens"], _options(ec2, iid)["HttpPutResponseHopLimit"]) == ("required", 2)
     with pytest.raises(ClientError) as e:
         ec2.modify_instance_metadata_options(InstanceId=iid, HttpPutResponseHopLimit=65)
     assert _code(e) == "InvalidParameterValue"
+
+
+def test_ami_imds_support_and_account_defaults_in_precedence(lab, vpc):
+    ec2 = lab.client("ec2")
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.2.0/24")["Subnet"]["SubnetId"]
+    ami = ec2.register_image(Name="al2023-like", ImdsSupport="v2.0", RootDeviceName="/dev/xvda")["ImageId"]
+    assert ec2.describe_images(ImageIds=[ami])["Images"][0]["ImdsSupport"] == "v2.0"
+    assert ec2.describe_image_attribute(ImageId=ami, Attribute="imdsSupport")["ImdsSupport"] == {"Value": "v2.0"}
+    launch = lambda: ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0][
+        "InstanceId"]
+    first = launch()
+    assert (_options(ec2, first)["HttpTokens"], _options(ec2, first)["HttpPutResponseHopLimit"]) == ("required", 2)
+    ec2.modify_instance_metadata_options(InstanceId=first, HttpPutResponseHopLimit=1)  # v2.0 AMI, no account default
+    assert _options(ec2, first)["HttpTokens"] == "required"
+    ec2.modify_instance_metadata_defaults(HttpTokens="optional")
+    try:
+        second = launch()
+        assert _options(ec2, second)["HttpTokens"] == "optional"  # the account default beats the AMI
+    finally:
+        ec2.modify_instance_metadata_defaults(HttpTokens="no-preference")
 
 
 def test_gateway_endpoint_type_defaults_so_it_can_be_deleted(lab, vpc):
@@ -121,3 +149,27 @@ def test_tgw_attachment_keeps_its_creation_tags(lab, vpc):
     described = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[att_id])
     tags = {t["Key"]: t["Value"] for t in described["TransitGatewayAttachments"][0]["Tags"]}
     assert tags["vpclab:run"] == lab.run_id
+
+
+def test_amazon_linux_2023_images_are_published_v2_only(lab, vpc):
+    ec2 = lab.client("ec2")
+    from lab_helpers.teach.compute import latest_ami
+
+    image = ec2.describe_images(ImageIds=[latest_ami(lab)])["Images"][0]
+    assert image["Name"].startswith("al2023-ami") and image["ImdsSupport"] == "v2.0"
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.3.0/24")["Subnet"]["SubnetId"]
+    iid = ec2.run_instances(ImageId=image["ImageId"], MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0][
+        "InstanceId"]
+    assert (_options(ec2, iid)["HttpTokens"], _options(ec2, iid)["HttpPutResponseHopLimit"]) == ("required", 2)
+
+
+def test_tgw_attachment_takes_one_subnet_per_az(lab, vpc):
+    ec2 = lab.client("ec2")
+    one = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.10.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    two = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.11.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    other = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.12.0/24", AvailabilityZone="us-east-1b")["Subnet"]["SubnetId"]
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    with pytest.raises(ClientError) as e:
+        ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[one, two])
+    assert _code(e) == "DuplicateSubnetsInSameZone"
+    ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[one, other])

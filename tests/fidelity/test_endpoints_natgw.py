@@ -1,4 +1,5 @@
-"""Endpoint rules 35/39/43 and NAT gateway secondary addresses (rule 21), as the lab session sees them."""
+"""Endpoint rules (a gateway endpoint's Region, private DNS, acceptance) and NAT gateway secondary addresses, as the
+lab session sees them (AWS docs: s3-gateway-endpoint, vpc-dns, endpoint-service, nat-gateway-basics)."""
 import pytest
 
 from lab_helpers.fidelity.ec2 import endpoints
@@ -21,6 +22,28 @@ def test_rules_are_pure_functions():
     assert endpoints.private_dns_needs_vpc_dns("vpc-1", True, False)[0] == "InvalidParameter"
     assert endpoints.private_dns_needs_vpc_dns("vpc-1", True, True) is None
     assert natgw.too_many(7, 1) is None and natgw.too_many(7, 2)[0] == "InvalidParameterValue"
+
+
+def test_cross_region_rule_is_per_endpoint_type_and_service():
+    rule = endpoints.other_region_service
+    assert rule("com.amazonaws.us-west-2.s3", "us-east-1", "Gateway", "us-west-2")[0] == "InvalidServiceName"
+    assert "ServiceRegion" in rule("com.amazonaws.us-west-2.ecr.api", "us-east-1", "Interface")[1]
+    assert rule("com.amazonaws.us-west-2.ecr.api", "us-east-1", "Interface", "us-west-2") is None
+    assert rule("com.amazonaws.us-west-2.s3", "us-east-1", "Interface", "us-west-2") is None
+    assert "does not support" in rule("com.amazonaws.us-west-2.logs", "us-east-1", "Interface", "us-west-2")[1]
+
+
+def test_interface_endpoint_to_another_region_with_service_region(lab):
+    ec2 = lab.client("ec2")
+    vpc, sub = _vpc(ec2)
+    ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-west-2.ecr.api", VpcEndpointType="Interface",
+                                 SubnetIds=[sub], ServiceRegion="us-west-2", PrivateDnsEnabled=False)["VpcEndpoint"]
+    described = ec2.describe_vpc_endpoints(VpcEndpointIds=[ep["VpcEndpointId"]])["VpcEndpoints"][0]
+    assert ep["ServiceRegion"] == described["ServiceRegion"] == "us-west-2"
+    with pytest.raises(ec2.exceptions.ClientError) as err:  # not a cross-Region enabled service
+        ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-west-2.logs", VpcEndpointType="Interface",
+                                SubnetIds=[sub], ServiceRegion="us-west-2", PrivateDnsEnabled=False)
+    assert err.value.response["Error"]["Code"] == "InvalidServiceName"
 
 
 def test_endpoint_to_another_region_does_not_exist(lab):
@@ -124,7 +147,7 @@ def test_interface_endpoint_enis_live_in_their_subnet_with_the_endpoint_groups(l
     ips = [a["PrivateIpAddress"] for a in eni["PrivateIpAddresses"]]
     assert len(ips) == 1 and ipaddress.ip_address(ips[0]) in ipaddress.ip_network("10.0.1.0/24")
     assert [g["GroupId"] for g in eni["Groups"]] == [sg]
-    # no group given: the VPC's default group (rule 38)
+    # no group given: the VPC's default group (AWS docs: interface-endpoints)
     ep2 = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.ecr.api",
                                   VpcEndpointType="Interface", SubnetIds=[sub])["VpcEndpoint"]
     eni2 = ec2.describe_network_interfaces(NetworkInterfaceIds=ep2["NetworkInterfaceIds"])["NetworkInterfaces"][0]

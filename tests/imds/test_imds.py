@@ -1,4 +1,5 @@
-"""The IMDS emulator: v1/v2, token rules, hop limit, endpoint off, tags (rules 64-68)."""
+"""The IMDS emulator: v1/v2, token rules, hop limit, endpoint off, tags (AWS docs: imds-retrieval, imdsv2, imds-options,
+imds-categories)."""
 import json
 
 import pytest
@@ -61,7 +62,7 @@ def test_two_instances_two_documents(lab, ec2, instance):
 
 
 def test_token_flow_and_ttl_bounds(lab, instance):
-    """Rule 65."""
+    """AWS docs: imdsv2."""
     clock = FakeClock()
     with imds.serve(lab, instance["id"], clock=clock) as base:
         for bad in ("0", "21601", "abc"):
@@ -81,7 +82,7 @@ def test_forwarded_put_is_refused(lab, instance):
 
 
 def test_tokens_required_blocks_v1(lab, ec2, instance):
-    """Rule 66: HttpTokens=required → v1 GET 401, v2 works; read live on every request."""
+    """AWS docs: imds-retrieval: HttpTokens=required → v1 GET 401, v2 works; read live on every request."""
     with lab.imds(instance["id"]) as base:
         assert get(base, "/latest/meta-data/instance-id").ok
         ec2.modify_instance_metadata_options(InstanceId=instance["id"], HttpTokens="required")
@@ -98,7 +99,7 @@ def test_endpoint_disabled_is_403(lab, ec2, instance):
 
 
 def test_hop_limit(lab, ec2, instance):
-    """Rule 67: a container one hop further gets no token with limit 1, and does with 2."""
+    """AWS docs: imds-options: a container one hop further gets no token with limit 1, and does with 2."""
     with lab.imds(instance["id"]) as base:
         assert imds.get_token(base, hops=1).ok
         from_container = imds.get_token(base, hops=2)
@@ -108,16 +109,21 @@ def test_hop_limit(lab, ec2, instance):
         assert imds.get_token(base, hops=3).status == 0
 
 
-def test_modify_keeps_other_fields(lab, ec2, instance):
-    """The fidelity merge: changing the hop limit keeps HttpTokens=required."""
+def test_modify_without_http_tokens_takes_its_default(lab, ec2, instance):
+    """ModifyInstanceMetadataOptions keeps the hop limit and endpoint when left out, but HttpTokens left out takes
+    its documented default (optional here): the one-field call reopens IMDSv1; passing every field keeps v2."""
     ec2.modify_instance_metadata_options(InstanceId=instance["id"], HttpTokens="required")
     ec2.modify_instance_metadata_options(InstanceId=instance["id"], HttpPutResponseHopLimit=2)
+    with lab.imds(instance["id"]) as base:
+        assert get(base, "/latest/meta-data/instance-id").status == 200  # v1 works again
+    ec2.modify_instance_metadata_options(InstanceId=instance["id"], HttpTokens="required", HttpPutResponseHopLimit=2,
+                                         HttpEndpoint="enabled")
     with lab.imds(instance["id"]) as base:
         assert get(base, "/latest/meta-data/instance-id").status == 401
 
 
 def test_tags_only_when_enabled(lab, ec2, instance):
-    """Rule 68."""
+    """AWS docs: imds-categories."""
     with lab.imds(instance["id"]) as base:
         assert get(base, "/latest/meta-data/tags/instance/Name").status == 404
         ec2.modify_instance_metadata_options(InstanceId=instance["id"], InstanceMetadataTags="enabled")

@@ -30,7 +30,7 @@ class World:
 
 def make_vpc(ec2, cidr: str, subnets: list[tuple[str, str]]):
     vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
-    for attribute in ("EnableDnsSupport", "EnableDnsHostnames"):  # private hosted zones need both (rule 57)
+    for attribute in ("EnableDnsSupport", "EnableDnsHostnames"):  # private hosted zones need both (AWS docs: phz-considerations)
         ec2.modify_vpc_attribute(VpcId=vpc, **{attribute: {"Value": True}})
     ids = [ec2.create_subnet(VpcId=vpc, CidrBlock=c, AvailabilityZone=az)["Subnet"]["SubnetId"] for c, az in subnets]
     return vpc, ids

@@ -46,7 +46,7 @@ def test_create_start_describe_shapes(lab, w):
     described = ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[aid])
     assert_conforms(described, output("DescribeNetworkInsightsAnalyses"))
     a = described["NetworkInsightsAnalyses"][0]
-    assert a["Status"] == "succeeded" and a["NetworkPathFound"] is False  # port 22 is closed (rule 26)
+    assert a["Status"] == "succeeded" and a["NetworkPathFound"] is False  # port 22 is closed (AWS docs: security-group-rules)
     exp = a["Explanations"][0]
     assert exp["ExplanationCode"] == "ENI_SG_RULES_MISMATCH" and exp["SecurityGroups"][0]["Id"] == w["web"]
     assert_conforms(ec2.describe_network_insights_paths(NetworkInsightsPathIds=[path["NetworkInsightsPathId"]]),
@@ -156,7 +156,8 @@ def test_offline_analysis_of_a_saved_snapshot():
 
 
 def test_icmp_ping_follows_icmp_rules(lab, w):
-    """Rules 26-27: an SG allowing ICMP echo lets ping in; the engine treats the ICMP type as the 'port'."""
+    """AWS docs: security-group-rules, infrastructure-security: an SG allowing ICMP echo lets ping in; the engine treats
+    the ICMP type as the 'port'."""
     ec2 = lab.client("ec2")
     assert not lab.trace(w["a"], w["b"], port=None, protocol="icmp").reachable  # web allows only tcp/443
     ec2.authorize_security_group_ingress(GroupId=w["web"], IpPermissions=[

@@ -1,7 +1,6 @@
 """IPv6 on a hand-built snapshot (moto assigns no IPv6 addresses to instances, so the sandbox cannot build this).
-
-Rules 2 (IPv4 and IPv6 routes are independent: ::/0 is needed), 15 (IPv6 needs no NAT: the address is public),
-and the egress-only internet gateway (outbound-only for IPv6).
+ AWS docs: route-tables (IPv4 and IPv6 routes are independent: ::/0 is needed), 15 (IPv6 needs no NAT: the address is
+public), and the egress-only internet gateway (outbound-only for IPv6).
 """
 from lab_helpers.sim.netsim import Snapshot, trace
 from lab_helpers.sim.netsim.snapshot.model import (
@@ -57,13 +56,14 @@ def test_ipv6_egress_through_egress_only_igw_and_reply_back():
 
 
 def test_ipv4_default_route_does_not_carry_ipv6():
-    """Rule 2: with only 0.0.0.0/0 there is no route for an IPv6 destination."""
+    """AWS docs: route-tables: with only 0.0.0.0/0 there is no route for an IPv6 destination."""
     r = trace(None, "i-6", GOOGLE_V6, snapshot=world(route_v6_to=""))
     assert not r.reachable and r.code == "NO_ROUTE_TO_DESTINATION"
 
 
 def test_inbound_ipv6_via_igw_needs_no_nat_but_an_sg_rule():
-    """Rule 15: an IPv6 address is public; with ::/0 -> IGW and an SG rule, the internet reaches it."""
+    """AWS docs: internet-gateway: an IPv6 address is public; with ::/0 -> IGW and an SG rule, the internet reaches it.
+    """
     assert not trace(None, "internet", "i-6", source_ip="2001:db8::1", snapshot=world("igw")).reachable
     r = trace(None, "internet", "i-6", source_ip="2001:db8::1", snapshot=world("igw", sg_inbound_v6=True))
     assert r.reachable, str(r)

@@ -1,4 +1,5 @@
-"""Network ACL and gateway-edge scenarios (rules 10, 18-19, 23, 25, 27, 30-32, 38).
+"""Network ACL and gateway-edge scenarios (AWS docs: nat-gateway, nat-instance, infrastructure-security, nacl-rules,
+network-acls, nacl-ephemeral-ports, interface-endpoints).
 
 World: VPC 10.1.0.0/16, IGW; public subnet P (1a, default route to IGW), app subnet A (1a), data subnet D (1a,
 custom NACLs per test), NAT subnet N (1b, public) and a private subnet Q (1b) routed to the NAT.
@@ -50,7 +51,8 @@ def w(lab):
 
 
 def test_nacl_without_ephemeral_outbound_blocks_the_reply(lab, w):
-    """Rules 27, 32: inbound 5432 allowed, outbound only 5432 -> the reply to ports 32768-60999 is denied."""
+    """AWS docs: infrastructure-security, nacl-ephemeral-ports: inbound 5432 allowed, outbound only 5432 -> the reply to
+    ports 32768-60999 is denied."""
     ec2 = lab.client("ec2")
     acl = nacl(ec2, w["vpc"], w["d"], inbound=[(100, "allow", "6", 5432, 5432, "10.1.1.0/24")],
                outbound=[(100, "allow", "6", 5432, 5432, "10.1.1.0/24")])
@@ -65,7 +67,7 @@ def test_nacl_without_ephemeral_outbound_blocks_the_reply(lab, w):
 
 
 def test_lower_numbered_deny_wins(lab, w):
-    """Rule 30: rule 90 deny beats rule 100 allow for the same traffic (lowest number first)."""
+    """AWS docs: nacl-rules: rule 90 deny beats rule 100 allow for the same traffic (lowest number first)."""
     ec2 = lab.client("ec2")
     acl = nacl(ec2, w["vpc"], w["d"],
                inbound=[(90, "deny", "6", 5432, 5432, "10.1.1.0/24"), (100, "allow", "-1", 0, 0, "0.0.0.0/0")],
@@ -78,7 +80,7 @@ def test_lower_numbered_deny_wins(lab, w):
 
 
 def test_new_custom_nacl_denies_everything(lab, w):
-    """Rule 30: a new custom NACL denies all inbound and outbound until rules are added."""
+    """AWS docs: nacl-rules: a new custom NACL denies all inbound and outbound until rules are added."""
     ec2 = lab.client("ec2")
     acl = nacl(ec2, w["vpc"], w["d"])
     verify(lab, w["app"], w["db"], port=5432, reachable=False, code="SUBNET_ACL_RESTRICTION", blocked_by=acl)
@@ -86,7 +88,8 @@ def test_new_custom_nacl_denies_everything(lab, w):
 
 
 def test_nacl_not_evaluated_inside_one_subnet(lab, w):
-    """Rule 31: NACLs sit at the subnet boundary; db -> db2 in the same subnet ignores a deny-all NACL."""
+    """AWS docs: network-acls: NACLs sit at the subnet boundary; db -> db2 in the same subnet ignores a deny-all NACL.
+    """
     ec2 = lab.client("ec2")
     nacl(ec2, w["vpc"], w["d"])
     r = verify(lab, w["db"], w["db2"], port=5432, reachable=True)
@@ -95,13 +98,14 @@ def test_nacl_not_evaluated_inside_one_subnet(lab, w):
 
 
 def test_default_nacl_allows_all(lab, w):
-    """Rule 30: the default NACL allows all traffic in and out."""
+    """AWS docs: nacl-rules: the default NACL allows all traffic in and out."""
     r = verify(lab, w["app"], w["db"], port=5432, reachable=True)
     assert any(h.component_type == "network-acl" and "rule 100" in h.rule for h in r.hops)
 
 
 def test_nat_needs_1024_65535_back_through_its_subnet_nacl(lab, w):
-    """Rules 23, 32: the NAT GW uses source ports 1024-65535; a NACL letting in only 32768-65535 breaks replies."""
+    """AWS docs: nat-gateway, nacl-ephemeral-ports: the NAT GW uses source ports 1024-65535; a NACL letting in only
+    32768-65535 breaks replies."""
     ec2 = lab.client("ec2")
     n = nat(ec2, w["n"])
     ec2.create_route(RouteTableId=w["rq"], DestinationCidrBlock="0.0.0.0/0", NatGatewayId=n)
@@ -115,7 +119,7 @@ def test_nat_needs_1024_65535_back_through_its_subnet_nacl(lab, w):
                                  CidrBlock="0.0.0.0/0", PortRange={"From": 1024, "To": 65535})
     verify(lab, w["q1"], "internet", reachable=True, via=n)
     reset_nacl(ec2, w["vpc"], w["n"])
-    # Rule 10: delete the NAT -> the route stays but is a blackhole (moto still says active).
+    # AWS docs: nat-gateway: delete the NAT -> the route stays but is a blackhole (moto still says active).
     ec2.delete_nat_gateway(NatGatewayId=n)
     state = [r["State"] for r in ec2.describe_route_tables(RouteTableIds=[w["rq"]])["RouteTables"][0]["Routes"]
              if r.get("NatGatewayId") == n]
@@ -125,7 +129,8 @@ def test_nat_needs_1024_65535_back_through_its_subnet_nacl(lab, w):
 
 
 def test_nat_gateway_in_private_subnet_cannot_reach_internet(lab, w):
-    """Rule 18: a public NAT GW must sit in a public subnet; in a private one its own route table has no way out."""
+    """AWS docs: nat-gateway: a public NAT GW must sit in a public subnet; in a private one its own route table has no
+    way out."""
     ec2 = lab.client("ec2")
     n = nat(ec2, w["a"])  # subnet A has no route to the IGW
     ec2.create_route(RouteTableId=w["rq"], DestinationCidrBlock="0.0.0.0/0", NatGatewayId=n)
@@ -135,7 +140,7 @@ def test_nat_gateway_in_private_subnet_cannot_reach_internet(lab, w):
 
 
 def test_private_nat_gateway_traffic_dropped_at_igw(lab, w):
-    """Rule 19: a private NAT GW's traffic sent to an IGW is dropped."""
+    """AWS docs: nat-gateway: a private NAT GW's traffic sent to an IGW is dropped."""
     ec2 = lab.client("ec2")
     n = ec2.create_nat_gateway(SubnetId=w["n"], ConnectivityType="private")["NatGateway"]["NatGatewayId"]
     ec2.create_route(RouteTableId=w["rq"], DestinationCidrBlock="0.0.0.0/0", NatGatewayId=n)
@@ -144,7 +149,8 @@ def test_private_nat_gateway_traffic_dropped_at_igw(lab, w):
 
 
 def test_nat_instance_needs_source_dest_check_off(lab, w):
-    """Rule 25: a NAT instance with SourceDestCheck=true drops forwarded traffic; false -> it forwards."""
+    """AWS docs: nat-instance: a NAT instance with SourceDestCheck=true drops forwarded traffic; false -> it forwards.
+    """
     ec2 = lab.client("ec2")
     nat_sg = sg(ec2, w["vpc"], "nat-instance", [("tcp", 443, "10.1.0.0/16")])
     ni = instance(ec2, w["p"], [nat_sg], public=True)
@@ -157,7 +163,8 @@ def test_nat_instance_needs_source_dest_check_off(lab, w):
 
 
 def test_interface_endpoint_security_group_must_allow_443(lab, w):
-    """Rule 38: an interface endpoint is ENIs in your subnets; their SG must allow 443 from the clients."""
+    """AWS docs: interface-endpoints: an interface endpoint is ENIs in your subnets; their SG must allow 443 from the
+    clients."""
     ec2 = lab.client("ec2")
     ec2.modify_vpc_attribute(VpcId=w["vpc"], EnableDnsSupport={"Value": True})
     ec2.modify_vpc_attribute(VpcId=w["vpc"], EnableDnsHostnames={"Value": True})
@@ -173,7 +180,7 @@ def test_interface_endpoint_security_group_must_allow_443(lab, w):
 
 
 def test_route_to_detached_igw_is_blackhole(lab, w):
-    """Rules 10, 15: a route to an IGW that is no longer attached cannot deliver."""
+    """AWS docs: nat-gateway, internet-gateway: a route to an IGW that is no longer attached cannot deliver."""
     ec2 = lab.client("ec2")
     v = vpc(ec2, "10.2.0.0/16")
     s = subnet(ec2, v, "10.2.0.0/24", "us-east-1a")

@@ -1,4 +1,5 @@
-"""VPC peering scenarios (rules 29, 35, 44-49), including an inter-Region peering.
+"""VPC peering scenarios (AWS docs: security-group-rules, s3-gateway-endpoint, peering-lifecycle, peering-limitations,
+peering-basics, peering-quotas, peering-dns), including an inter-Region peering.
 
 World: A 10.10/16, B 10.20/16 (with IGW, NAT and an S3 gateway endpoint), C 10.30/16, D 10.40/16 in us-east-1;
 E 10.50/16 in eu-west-1. Peerings A-B and A-C (active), A-D (never accepted), A-E (inter-Region, active).
@@ -53,13 +54,14 @@ def w(lab):
 
 
 def test_peering_with_routes_on_both_sides(lab, w):
-    """Rules 44, 47: an active peering plus a route on each side carries the flow both ways."""
+    """AWS docs: peering-lifecycle, peering-basics: an active peering plus a route on each side carries the flow both
+    ways."""
     verify(lab, w["a"], w["b"], reachable=True, via=w["ab"])
     verify(lab, w["b"], w["a"], reachable=True, via=w["ab"])
 
 
 def test_route_missing_on_the_far_side_breaks_the_reply(lab, w):
-    """Rule 47: routes must be added manually on both sides; C has none back to A."""
+    """AWS docs: peering-basics: routes must be added manually on both sides; C has none back to A."""
     ec2 = lab.client("ec2")
     r = verify(lab, w["a"], w["c"], reachable=False, code="NO_ROUTE_TO_DESTINATION", direction="return",
                blocked_by=w["Crt"])
@@ -69,7 +71,8 @@ def test_route_missing_on_the_far_side_breaks_the_reply(lab, w):
 
 
 def test_peering_is_not_transitive(lab, w):
-    """Rule 46: B -> C through A fails even with routes, because A never forwards peering traffic."""
+    """AWS docs: peering-limitations: B -> C through A fails even with routes, because A never forwards peering traffic.
+    """
     ec2 = lab.client("ec2")
     ec2.create_route(RouteTableId=w["Brt"], DestinationCidrBlock="10.30.0.0/16", VpcPeeringConnectionId=w["ab"])
     r = verify(lab, w["b"], w["c"], reachable=False, code="VPCLAB_PEERING_NOT_TRANSITIVE", blocked_by=w["ab"])
@@ -78,7 +81,8 @@ def test_peering_is_not_transitive(lab, w):
 
 
 def test_gateway_endpoint_of_peer_cannot_be_used(lab, w):
-    """Rules 35, 46: A routes everything to B, but B's S3 gateway endpoint serves only B's own traffic."""
+    """AWS docs: s3-gateway-endpoint, peering-limitations: A routes everything to B, but B's S3 gateway endpoint serves
+    only B's own traffic."""
     ec2 = lab.client("ec2")
     ec2.create_route(RouteTableId=w["Art"], DestinationCidrBlock="0.0.0.0/0", VpcPeeringConnectionId=w["ab"])
     try:
@@ -90,7 +94,7 @@ def test_gateway_endpoint_of_peer_cannot_be_used(lab, w):
 
 
 def test_no_edge_to_edge_internet(lab, w):
-    """Rule 46: A cannot use B's NAT gateway / internet gateway through the peering."""
+    """AWS docs: peering-limitations: A cannot use B's NAT gateway / internet gateway through the peering."""
     ec2 = lab.client("ec2")
     ec2.create_route(RouteTableId=w["Art"], DestinationCidrBlock="0.0.0.0/0", VpcPeeringConnectionId=w["ab"])
     try:
@@ -101,12 +105,13 @@ def test_no_edge_to_edge_internet(lab, w):
 
 
 def test_unaccepted_peering_does_not_carry_traffic(lab, w):
-    """Rule 44: until the accepter accepts, the peering is pending-acceptance and routes to it go nowhere."""
+    """AWS docs: peering-lifecycle: until the accepter accepts, the peering is pending-acceptance and routes to it go
+    nowhere."""
     verify(lab, w["a"], w["d"], reachable=False, code="BAD_STATE_ROUTE", blocked_by=w["Art"])
 
 
 def test_security_group_can_reference_peer_group_in_same_region(lab, w):
-    """Rule 29: B's group may allow members of A's group across a same-Region peering."""
+    """AWS docs: security-group-rules: B's group may allow members of A's group across a same-Region peering."""
     ec2 = lab.client("ec2")
     ec2.authorize_security_group_ingress(GroupId=w["Bsg"], IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": w["Asg"]}]}])
@@ -116,7 +121,7 @@ def test_security_group_can_reference_peer_group_in_same_region(lab, w):
 
 
 def test_inter_region_peering(lab, w):
-    """Rule 49: an inter-Region peering works like any other once accepted and routed on both sides.
+    """AWS docs: peering-dns: an inter-Region peering works like any other once accepted and routed on both sides.
 
     Reachability Analyzer wants source and destination resources in one Region, so the API face names the
     far instance by its IP (DestinationIp), as on AWS.
@@ -136,7 +141,8 @@ def test_api_refuses_a_destination_resource_in_another_region(lab, w):
 
 
 def test_security_group_cannot_reference_group_across_regions(lab, w):
-    """Rules 29, 49: over an inter-Region peering a rule naming the peer's group matches nothing."""
+    """AWS docs: security-group-rules, peering-dns: over an inter-Region peering a rule naming the peer's group matches
+    nothing."""
     eu = lab.client("ec2", "eu-west-1")
     ref = sg(eu, w["E"], "refs-peer")
     e2 = instance(eu, w["Es"], [ref])

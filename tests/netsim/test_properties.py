@@ -1,4 +1,5 @@
-"""Property tests: the engine's route lookup and NACL evaluation against brute-force references (rules 1, 7, 9, 30).
+"""Property tests: the engine's route lookup and NACL evaluation against brute-force references (AWS docs:
+route-priority, gateway-endpoints, nacl-rules).
 
 No sandbox here: the functions under test are pure over plain dataclasses.
 """
@@ -54,7 +55,8 @@ def _reference_rows(snap, rt):
 @settings(max_examples=200, deadline=None)
 @given(table(), st.integers(0, 3), st.integers(0, 3), st.integers(0, 255))
 def test_route_lookup_matches_brute_force(world, b, c, d):
-    """Rules 1, 6-7, 9: longest prefix (per prefix-list entry), then static > prefix list > propagated."""
+    """AWS docs: route-priority, gateway-endpoints: longest prefix (per prefix-list entry), then static > prefix list >
+    propagated."""
     snap, rt = world
     ip = f"10.{b}.{c}.{d}"
     got = routing.lookup(index_of(snap), rt, ip)
@@ -69,7 +71,7 @@ def test_route_lookup_matches_brute_force(world, b, c, d):
 
 
 def test_static_beats_prefix_list_beats_propagated_for_equal_prefix():
-    """Rule 7, worked example: three routes for 10.0.0.0/16."""
+    """AWS docs: route-priority, worked example: three routes for 10.0.0.0/16."""
     snap = Snapshot(regions=["r"])
     snap.prefix_lists["pl-a"] = PrefixList("pl-a", "a", "r", ["10.0.0.0/16"])
     rt = RouteTable("rtb", "vpc", "r", True, [], [Route("10.0.0.0/16", "gateway", "prop", "EnableVgwRoutePropagation"),
@@ -82,7 +84,7 @@ def test_static_beats_prefix_list_beats_propagated_for_equal_prefix():
 
 
 def test_ipv4_route_never_matches_ipv6():
-    """Rule 2: 0.0.0.0/0 does not carry IPv6; ::/0 does."""
+    """AWS docs: route-tables: 0.0.0.0/0 does not carry IPv6; ::/0 does."""
     snap = Snapshot(regions=["r"])
     rt = RouteTable("rtb", "vpc", "r", True, [], [Route("0.0.0.0/0", "gateway", "igw-4")])
     assert routing.lookup(index_of(snap), rt, "2600::1") is None
@@ -113,7 +115,8 @@ def nacl_entries(draw):
 @given(nacl_entries(), st.booleans(), st.sampled_from(["6", "17"]), st.integers(0, 80), st.integers(0, 20),
        st.integers(0, 3), st.integers(0, 255))
 def test_nacl_range_evaluation_matches_per_port_brute_force(entries, egress, proto, lo, width, c, d):
-    """Rule 30: lowest number first, first match decides, '*' denies; a range is allowed iff every port is."""
+    """AWS docs: nacl-rules: lowest number first, first match decides, '*' denies; a range is allowed iff every port is.
+    """
     acl = NetworkAcl("acl", "vpc", "r", False, [], entries)
     hi = min(lo + width, 80)
     ip = f"10.0.{c}.{d}"
@@ -127,7 +130,7 @@ def test_nacl_range_evaluation_matches_per_port_brute_force(entries, egress, pro
 
 
 def test_nacl_with_no_entries_denies():
-    """Rule 30: a NACL with no rules (moto's new custom NACL) denies, as AWS's final '*' rule does."""
+    """AWS docs: nacl-rules: a NACL with no rules (moto's new custom NACL) denies, as AWS's final '*' rule does."""
     acl = NetworkAcl("acl", "vpc", "r", False, [], [])
     assert not filters.nacl_evaluate(acl, False, "6", (443, 443), "10.0.0.1").allowed
 

@@ -1,5 +1,6 @@
-"""Transit Gateway scenarios (rules 24, 35, 50-54): hub and spoke, segmentation, static and blackhole routes,
-AZ coverage, and centralised egress through a NAT gateway in an egress VPC.
+"""Transit Gateway scenarios (AWS docs: nat-gateway, s3-gateway-endpoint, tgw-how-it-works, tgw-route-tables,
+tgw-peering, tgw-vpc-attachments): hub and spoke, segmentation, static and blackhole routes, AZ coverage, and
+centralised egress through a NAT gateway in an egress VPC.
 
 moto stores no propagated routes and loses the attachment of static routes (moto-fidelity §7); the engine
 computes the first and the fidelity layer remembers the second, so these scenarios also test that recovery.
@@ -39,13 +40,15 @@ def w(lab):
 
 
 def test_hub_and_spoke_with_explicit_propagation(lab, w):
-    """Rules 50, 52: each attachment associates with and propagates into one table: spokes reach each other."""
+    """AWS docs: tgw-how-it-works, tgw-route-tables: each attachment associates with and propagates into one table:
+    spokes reach each other."""
     r = verify(lab, w["s1_i"], w["s2_i"], reachable=True, via=w["s1_att"])
     assert any(h.component_id == w["default_rt"] and "propagated" in h.rule for h in r.hops)
 
 
 def test_default_route_table_propagates_every_attachment(lab):
-    """Rule 51: with default association and propagation on, new attachments reach each other with no extra call.
+    """AWS docs: tgw-how-it-works: with default association and propagation on, new attachments reach each other with no
+    extra call.
 
     moto records neither the default propagation nor any propagated route; the engine computes both.
     """
@@ -64,7 +67,8 @@ def test_default_route_table_propagates_every_attachment(lab):
 
 
 def test_az_without_attachment_subnet_cannot_reach_tgw(lab, w):
-    """Rule 54: the attachment has a subnet only in us-east-1a; an instance in 1b cannot reach the TGW."""
+    """AWS docs: tgw-vpc-attachments: the attachment has a subnet only in us-east-1a; an instance in 1b cannot reach the
+    TGW."""
     ec2 = lab.client("ec2")
     s1b = subnet(ec2, w["s1"], "10.101.1.0/24", "us-east-1b")
     ec2.associate_route_table(RouteTableId=w["s1_rt"], SubnetId=s1b)
@@ -73,7 +77,7 @@ def test_az_without_attachment_subnet_cannot_reach_tgw(lab, w):
 
 
 def test_vpc_without_route_to_tgw(lab, w):
-    """Rule 54: the VPC's subnet route table needs a route to the TGW."""
+    """AWS docs: tgw-vpc-attachments: the VPC's subnet route table needs a route to the TGW."""
     ec2 = lab.client("ec2")
     ec2.delete_route(RouteTableId=w["s2_rt"], DestinationCidrBlock="10.0.0.0/8")
     verify(lab, w["s2_i"], w["s1_i"], reachable=False, code="NO_ROUTE_TO_DESTINATION", blocked_by=w["s2_rt"])
@@ -82,7 +86,8 @@ def test_vpc_without_route_to_tgw(lab, w):
 
 @pytest.fixture(scope="module")
 def segmented(lab, w):
-    """Rule 50: spokes associate with 'spokes' (learns only shared), shared with 'shared' (learns both spokes)."""
+    """AWS docs: tgw-how-it-works: spokes associate with 'spokes' (learns only shared), shared with 'shared' (learns
+    both spokes)."""
     ec2 = lab.client("ec2")
     spokes = ec2.create_transit_gateway_route_table(TransitGatewayId=w["tgw"])["TransitGatewayRouteTable"][
         "TransitGatewayRouteTableId"]
@@ -102,18 +107,20 @@ def segmented(lab, w):
 
 
 def test_segmentation_spoke_reaches_shared(lab, w, segmented):
-    """Rules 50, 52: spoke -> shared uses the spokes table (propagated from shared) and back via the shared table."""
+    """AWS docs: tgw-how-it-works, tgw-route-tables: spoke -> shared uses the spokes table (propagated from shared) and
+    back via the shared table."""
     verify(lab, w["s1_i"], w["sh_i"], reachable=True)
 
 
 def test_segmentation_spokes_are_isolated(lab, w, segmented):
-    """Rule 50: the spokes table has no route to the other spoke: isolated by design."""
+    """AWS docs: tgw-how-it-works: the spokes table has no route to the other spoke: isolated by design."""
     verify(lab, w["s1_i"], w["s2_i"], reachable=False, code="NO_ROUTE_TO_DESTINATION",
            blocked_by=segmented["spokes"])
 
 
 def test_blackhole_static_route_drops(lab, w, segmented):
-    """Rule 52: a blackhole static route (more specific than the propagated /16) drops matching traffic."""
+    """AWS docs: tgw-route-tables: a blackhole static route (more specific than the propagated /16) drops matching
+    traffic."""
     ec2 = lab.client("ec2")
     ec2.create_transit_gateway_route(DestinationCidrBlock="10.100.0.0/24", Blackhole=True,
                                      TransitGatewayRouteTableId=segmented["spokes"])
@@ -124,7 +131,8 @@ def test_blackhole_static_route_drops(lab, w, segmented):
 
 
 def test_static_route_needs_both_directions(lab, w, segmented):
-    """Rule 52: a static route s1 -> s2 in the spokes table gets there, but the reply needs one back too."""
+    """AWS docs: tgw-route-tables: a static route s1 -> s2 in the spokes table gets there, but the reply needs one back
+    too."""
     ec2 = lab.client("ec2")
     ec2.create_transit_gateway_route(DestinationCidrBlock="10.102.0.0/16", TransitGatewayRouteTableId=segmented["spokes"],
                                      TransitGatewayAttachmentId=w["s2_att"])
@@ -141,7 +149,8 @@ def test_static_route_needs_both_directions(lab, w, segmented):
 
 
 def test_centralised_egress_and_no_gateway_endpoint_through_tgw(lab, w, segmented):
-    """Rules 24, 35: spokes may use an egress VPC's NAT gateway through the TGW, but not its S3 gateway endpoint."""
+    """AWS docs: nat-gateway, s3-gateway-endpoint: spokes may use an egress VPC's NAT gateway through the TGW, but not
+    its S3 gateway endpoint."""
     ec2 = lab.client("ec2")
     v = vpc(ec2, "10.200.0.0/16", "egress")
     pub = subnet(ec2, v, "10.200.0.0/24", "us-east-1a")
@@ -175,7 +184,8 @@ def test_trace_from_attachment_and_to_tgw(lab, w):
 
 
 def test_inter_region_tgw_peering_needs_static_routes_on_both_sides(lab):
-    """Rule 53: TGW peering attachments carry only static routes; the accepter accepts; both sides add routes."""
+    """AWS docs: tgw-peering: TGW peering attachments carry only static routes; the accepter accepts; both sides add
+    routes."""
     ec2, eu = lab.client("ec2"), lab.client("ec2", "eu-west-1")
     off = {"DefaultRouteTableAssociation": "disable", "DefaultRouteTablePropagation": "disable"}
     sides = {}
@@ -208,3 +218,24 @@ def test_inter_region_tgw_peering_needs_static_routes_on_both_sides(lab):
                                     TransitGatewayAttachmentId=peering)
     r = verify(lab, sides["us"]["i"], sides["eu"]["i"], reachable=True, api_ip_only=True)
     assert any("TGW peering" in h.rule for h in r.hops)
+
+
+def test_overlapping_attachment_is_accepted_but_its_cidr_is_not_propagated(lab):
+    """AWS docs: tgw-vpc-attachments: a VPC whose CIDR overlaps an attached VPC's attaches fine, but its routes are
+    not propagated, so the TGW keeps sending that range to the first VPC."""
+    ec2 = lab.client("ec2")
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    made = []
+    for name, cidr in (("first", "10.160.0.0/16"), ("twin", "10.160.0.0/16"), ("caller", "10.161.0.0/16")):
+        v = vpc(ec2, cidr, name)
+        s = subnet(ec2, v, cidr.replace("0.0/16", "1.0/24"), "us-east-1a")
+        rt = route_table(ec2, v, s)
+        ec2.create_route(RouteTableId=rt, DestinationCidrBlock="10.0.0.0/8", TransitGatewayId=tgw)
+        att = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=v, SubnetIds=[s])[
+            "TransitGatewayVpcAttachment"]  # accepted: no refusal for the overlap
+        made.append((att["TransitGatewayAttachmentId"], instance(ec2, s, [sg(ec2, v, "any", [("tcp", 443,
+                                                                                              "10.0.0.0/8")])])))
+    (first_att, first_i), (twin_att, twin_i), (_, caller_i) = made
+    r = verify(lab, caller_i, first_i, reachable=True)
+    assert any(twin_att in n and "not propagated" in n for n in r.engine.notes), r.engine.notes
+    assert not any(h.component_id == twin_att for h in r.hops)

@@ -1,4 +1,4 @@
-"""The rack/host model: deterministic layout and blast radius per strategy (rules 61-63)."""
+"""The rack/host model: deterministic layout and blast radius per strategy (AWS docs: placement-rules)."""
 import matplotlib
 import pytest
 from placement_world import launch, subnets

@@ -1,4 +1,4 @@
-"""Placement groups served in the sandbox (rules 61-63)."""
+"""Placement groups served in the sandbox (AWS docs: placement-rules)."""
 import pytest
 from botocore.exceptions import ClientError
 from placement_world import launch, placement_of, subnets
@@ -39,7 +39,7 @@ def test_duplicate_name_and_bad_partition_count(lab, ec2):
     assert code(err) == "InvalidPlacementGroup.Duplicate"
     with pytest.raises(ClientError) as err:
         ec2.create_placement_group(GroupName="big", Strategy="partition", PartitionCount=8)
-    assert code(err) == "InvalidParameterValue" and "rule 62" in str(err.value)
+    assert code(err) == "InvalidParameterValue" and "limitations-placement-groups.html" in str(err.value)
 
 
 def test_launch_into_group_reads_back(lab, ec2):
@@ -53,7 +53,7 @@ def test_launch_into_group_reads_back(lab, ec2):
 
 
 def test_cluster_is_one_az_and_refuses_burstable(lab, ec2):
-    """Rule 61."""
+    """AWS docs: placement-rules."""
     sn = subnets(ec2)
     ec2.create_placement_group(GroupName="hpc", Strategy="cluster")
     with pytest.raises(ClientError) as err:
@@ -73,7 +73,7 @@ def test_unknown_group_on_launch(lab, ec2):
 
 
 def test_partition_numbers(lab, ec2):
-    """Rule 62: PartitionNumber 1..count; without it EC2 balances partitions."""
+    """AWS docs: placement-rules: PartitionNumber 1..count; without it EC2 balances partitions."""
     sn = subnets(ec2)
     ec2.create_placement_group(GroupName="kafka", Strategy="partition", PartitionCount=3)
     with pytest.raises(ClientError) as err:
@@ -87,7 +87,7 @@ def test_partition_numbers(lab, ec2):
 
 
 def test_spread_eighth_instance_fails(lab, ec2):
-    """Rule 63: at most 7 running per AZ per spread group; another AZ is fine."""
+    """AWS docs: placement-rules: at most 7 running per AZ per spread group; another AZ is fine."""
     sn = subnets(ec2)
     ec2.create_placement_group(GroupName="critical", Strategy="spread")
     launch(ec2, sn["us-east-1a"], "critical", n=7)

@@ -1,16 +1,21 @@
-"""VPC endpoint rules moto skips, and the endpoint-connection API it lacks (rules 35, 38, 39, 43).
+"""VPC endpoint rules moto skips, and the endpoint-connection API it lacks (AWS docs: s3-gateway-endpoint,
+interface-endpoints, vpc-dns, endpoint-service).
 
 Pure rules first (testable without botocore), then the glue:
 
-* Rule 35 / same Region: an endpoint to ``com.amazonaws.<other-region>.<service>`` does not exist in this Region
-  (AWS: ``InvalidServiceName``). Newer AWS lets *endpoint services* opt in to cross-Region access through the
-  ``ServiceRegion`` parameter; a request that names one is passed through.
-* Rule 39: private DNS for an interface endpoint needs the VPC's ``enableDnsSupport`` **and**
+* AWS docs: s3-gateway-endpoint, privatelink-cross-region: a **gateway** endpoint serves only its own Region, so
+  ``com.amazonaws.<other-region>.s3`` as a gateway endpoint does not exist here (``InvalidServiceName``). An
+  **interface** endpoint may reach another Region (cross-Region PrivateLink) when the request names that Region in
+  ``ServiceRegion`` and the service is one AWS lists as cross-Region enabled (:data:`CROSS_REGION_SERVICES`, from the
+  PrivateLink guide's "Cross-region enabled AWS services"); other AWS services stay same-Region. An *endpoint
+  service* (``com.amazonaws.vpce.…``) whose provider enabled the consumer's Region is passed through, as before.
+* AWS docs: vpc-dns: private DNS for an interface endpoint needs the VPC's ``enableDnsSupport`` **and**
   ``enableDnsHostnames``; AWS refuses the create with ``InvalidParameter`` otherwise. ``PrivateDnsEnabled``
   defaults to true for AWS services, so a plain create in a VPC without DNS hostnames fails.
-* Rule 43: an endpoint to a service with ``AcceptanceRequired`` waits in ``pendingAcceptance`` until the provider
-  calls ``AcceptVpcEndpointConnections`` (or ``RejectVpcEndpointConnections``). moto makes it ``available`` at once
-  and implements neither call, nor ``DescribeVpcEndpointConnections``; they are served here from per-lab state.
+* AWS docs: endpoint-service: an endpoint to a service with ``AcceptanceRequired`` waits in ``pendingAcceptance``
+  until the provider calls ``AcceptVpcEndpointConnections`` (or ``RejectVpcEndpointConnections``). moto makes it
+  ``available`` at once and implements neither call, nor ``DescribeVpcEndpointConnections``; they are served here from
+  per-lab state.
 """
 from __future__ import annotations
 
@@ -19,17 +24,35 @@ import ipaddress
 import re
 from typing import Optional
 
+from lab_helpers.data.aws_docs import sourced
 from lab_helpers.fidelity.base import Shim, aws_error, aws_response, request_region
 
 AWS_SERVICE = re.compile(r"^com\.amazonaws\.([a-z]{2}(?:-[a-z]+)+-\d)\.(.+)$")
+# https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html (IAM and
+# Route 53 are there too, as the Region-less com.amazonaws.iam / com.amazonaws.route53). AWS adds to the list;
+# describe_vpc_endpoint_services(ServiceRegion=...) answers for a live account.
+CROSS_REGION_SERVICES = frozenset({"s3", "ecr.api", "ecr.dkr", "kms", "kms-fips", "ecs", "lambda",
+                                   "kinesis-firehose", "kinesisanalytics", "kinesisanalytics-fips"})
 STORE = __name__  # shim-state key: this module owns its served state
 
 
 # -- rules -------------------------------------------------------------------------------------------------------
-def other_region_service(service_name: str, region: str) -> Optional[tuple]:
+def other_region_service(service_name: str, region: str, endpoint_type: str = "Gateway",
+                         service_region: Optional[str] = None) -> Optional[tuple]:
+    """Where an endpoint to an AWS service in another Region is refused: always for a gateway endpoint; for an
+    interface endpoint unless ``ServiceRegion`` names that Region and the service is cross-Region enabled."""
     match = AWS_SERVICE.match(service_name or "")
-    if match and match.group(1) != region:
-        return ("InvalidServiceName", f"The Vpc Endpoint Service '{service_name}' does not exist")
+    if not match or match.group(1) == region:
+        return None
+    other, service = match.group(1), match.group(2)
+    missing = ("InvalidServiceName", f"The Vpc Endpoint Service '{service_name}' does not exist")
+    if endpoint_type != "Interface":
+        return (missing[0], missing[1] + f" in {region}: gateway endpoints serve their own Region only.")
+    if service_region != other:
+        return (missing[0], missing[1] + f" in {region}. For cross-Region access pass ServiceRegion='{other}'.")
+    if service not in CROSS_REGION_SERVICES:
+        return ("InvalidServiceName", f"{service} does not support cross-Region interface endpoints; create the "
+                                      f"endpoint in {other} instead.")
     return None
 
 
@@ -45,10 +68,10 @@ def private_dns_needs_vpc_dns(vpc_id: str, dns_support: bool, dns_hostnames: boo
 def create_endpoint(params, ctx, context=None, **_):
     region = request_region(context)
     name = params.get("ServiceName", "")
-    if not params.get("ServiceRegion"):
-        refusal = other_region_service(name, region)
-        if refusal:
-            return aws_error(*refusal)
+    refusal = other_region_service(name, region, params.get("VpcEndpointType", "Gateway"),
+                                   params.get("ServiceRegion"))
+    if refusal:
+        return aws_error(*refusal)
     if params.get("VpcEndpointType") == "Interface" and AWS_SERVICE.match(name) \
             and params.get("PrivateDnsEnabled", True):
         ec2 = ctx.raw_client("ec2", region)
@@ -70,11 +93,11 @@ def _config_for(ctx, region, service_name):
 
 
 def _fix_interfaces(ec2, ep: dict, params: dict) -> None:
-    """Rule 38: an endpoint's network interfaces take an address *in their subnet* and the endpoint's security
-    groups (the VPC's default group when none is given). moto gives them a random 10.x address anywhere and the
-    default group. The fix goes through the EC2 API (assign an address in the subnet, release the stray one, set the
-    groups), so anything that reads with describe calls — the network engine included — sees AWS's picture. One
-    moto quirk remains: the scalar ``PrivateIpAddress`` field keeps the stray address; ``PrivateIpAddresses`` is
+    """AWS docs: interface-endpoints: an endpoint's network interfaces take an address *in their subnet* and the
+    endpoint's security groups (the VPC's default group when none is given). moto gives them a random 10.x address
+    anywhere and the default group. The fix goes through the EC2 API (assign an address in the subnet, release the stray
+    one, set the groups), so anything that reads with describe calls — the network engine included — sees AWS's picture.
+    One moto quirk remains: the scalar ``PrivateIpAddress`` field keeps the stray address; ``PrivateIpAddresses`` is
     right."""
     groups = params.get("SecurityGroupIds") or [g["GroupId"] for g in ec2.describe_security_groups(Filters=[
         {"Name": "vpc-id", "Values": [ep["VpcId"]]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]]
@@ -95,6 +118,8 @@ def _fix_interfaces(ec2, ep: dict, params: dict) -> None:
 
 def endpoint_created(parsed, ctx, params=None, context=None, **_):
     ep = parsed.get("VpcEndpoint", {})
+    if (params or {}).get("ServiceRegion"):  # moto accepts it but never says so
+        ctx.store(STORE + ".regions")[ep.get("VpcEndpointId")] = ep["ServiceRegion"] = params["ServiceRegion"]
     if ep.get("VpcEndpointType") in ("Interface", "GatewayLoadBalancer") and ep.get("NetworkInterfaceIds"):
         _fix_interfaces(ctx.raw_client("ec2", request_region(context)), ep, params or {})
     config = _config_for(ctx, request_region(context), ep.get("ServiceName"))
@@ -109,6 +134,8 @@ def endpoint_created(parsed, ctx, params=None, context=None, **_):
 def endpoints_described(parsed, ctx, **_):
     store = ctx.store(STORE)
     for ep in parsed.get("VpcEndpoints", []):
+        if ep["VpcEndpointId"] in ctx.store(STORE + ".regions"):
+            ep["ServiceRegion"] = ctx.store(STORE + ".regions")[ep["VpcEndpointId"]]
         # only while the endpoint lives: once deleted, the backend's "deleted"/"deleting" is the truth
         if ep["VpcEndpointId"] in store and str(ep.get("State", "")).lower() in ("available", "pending",
                                                                                   "pendingacceptance"):
@@ -162,8 +189,8 @@ def describe_connections(params, ctx, context=None, **_):
 
 
 def gateway_routes_follow(parsed, ctx, params=None, context=None, **_):
-    """Rule 34: adding a route table to a gateway endpoint adds its ``pl-… → vpce-…`` route; removing the table
-    removes it. moto updates the endpoint's RouteTableIds but never the route tables themselves."""
+    """AWS docs: gateway-endpoints: adding a route table to a gateway endpoint adds its ``pl-… → vpce-…`` route;
+    removing the table removes it. moto updates the endpoint's RouteTableIds but never the route tables themselves."""
     if not params or not (params.get("AddRouteTableIds") or params.get("RemoveRouteTableIds")):
         return
     ec2 = ctx.raw_client("ec2", request_region(context))
@@ -192,15 +219,25 @@ def default_endpoint_type(params, ctx, **_):
 SHIMS = [
     Shim("ec2", "CreateVpcEndpoint", "params", "CreateVpcEndpoint: VpcEndpointType defaults to Gateway",
          default_endpoint_type),
-    Shim("ec2", "ModifyVpcEndpoint", "result", "Rule 34: the endpoint's prefix-list route follows its route tables",
+    Shim("ec2", "ModifyVpcEndpoint", "result",
+         sourced("The endpoint's prefix-list route follows its route tables", "gateway-endpoints"),
          gateway_routes_follow),
-    Shim("ec2", "CreateVpcEndpoint", "call", "Rule 35: endpoints reach services in their own Region only; "
-         "rule 39: private DNS needs enableDnsSupport and enableDnsHostnames", create_endpoint),
-    Shim("ec2", "CreateVpcEndpoint", "result", "Rule 38: endpoint interfaces in their subnet with the endpoint's "
-         "security groups; rule 43: AcceptanceRequired -> pendingAcceptance", endpoint_created),
-    Shim("ec2", "DescribeVpcEndpoints", "result", "Rule 43: endpoint state follows acceptance", endpoints_described),
-    Shim("ec2", "AcceptVpcEndpointConnections", "call", "Rule 43: the provider accepts", _decide("available")),
-    Shim("ec2", "RejectVpcEndpointConnections", "call", "Rule 43: the provider rejects", _decide("rejected")),
-    Shim("ec2", "DescribeVpcEndpointConnections", "call", "Rule 43: the provider sees its consumers",
+    Shim("ec2", "CreateVpcEndpoint", "call",
+         sourced("Gateway endpoints reach services in their own Region only; interface endpoints reach other Regions "
+                 "only for cross-Region enabled services; private DNS needs enableDnsSupport and enableDnsHostnames",
+                 "s3-gateway-endpoint", "privatelink-cross-region", "vpc-dns"),
+         create_endpoint),
+    Shim("ec2", "CreateVpcEndpoint", "result",
+         sourced("Endpoint interfaces in their subnet with the endpoint's security groups; AcceptanceRequired -> "
+                 "pendingAcceptance", "interface-endpoints", "endpoint-service"),
+         endpoint_created),
+    Shim("ec2", "DescribeVpcEndpoints", "result", sourced("Endpoint state follows acceptance", "endpoint-service"),
+         endpoints_described),
+    Shim("ec2", "AcceptVpcEndpointConnections", "call", sourced("The provider accepts", "endpoint-service"),
+         _decide("available")),
+    Shim("ec2", "RejectVpcEndpointConnections", "call", sourced("The provider rejects", "endpoint-service"),
+         _decide("rejected")),
+    Shim("ec2", "DescribeVpcEndpointConnections", "call",
+         sourced("The provider sees its consumers", "endpoint-service"),
          describe_connections),
 ]

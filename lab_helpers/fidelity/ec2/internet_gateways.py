@@ -1,4 +1,4 @@
-"""Internet gateways: at most one attached to a VPC (rule 17); moto attaches a second.
+"""Internet gateways: at most one attached to a VPC (AWS docs: internet-gateway); moto attaches a second.
 
 Source: https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html
 """
@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Optional
 
+from lab_helpers.data.aws_docs import sourced
 from lab_helpers.fidelity.base import Refusal, Shim, refuse, request_region
 
 
 def second_internet_gateway(vpc_id: str, attached_igw: Optional[str]) -> Optional[Refusal]:
-    """Rule 17: only one internet gateway per VPC at a time."""
+    """AWS docs: internet-gateway: only one internet gateway per VPC at a time."""
     if attached_igw:
         return Refusal("Resource.AlreadyAssociated",
                        f"resource {vpc_id} is already attached to network gateway {attached_igw}. "
@@ -27,5 +28,6 @@ def attach_internet_gateway(params, ctx, context=None, **_):
 
 
 SHIMS = [
-    Shim("ec2", "AttachInternetGateway", "call", "Rule 17: one internet gateway per VPC", attach_internet_gateway),
+    Shim("ec2", "AttachInternetGateway", "call", sourced("One internet gateway per VPC", "internet-gateway"),
+         attach_internet_gateway),
 ]

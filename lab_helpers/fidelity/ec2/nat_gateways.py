@@ -1,5 +1,6 @@
-"""NAT devices: secondary addresses of a NAT gateway (rule 21), which moto does not implement, and the NAT
-instance's source/destination check (rule 25), which moto keeps on the instance but not on its interface.
+"""NAT devices: secondary addresses of a NAT gateway (AWS docs: nat-gateway-basics), which moto does not implement, and
+the NAT instance's source/destination check (AWS docs: nat-instance), which moto keeps on the instance but not on its
+interface.
 
 ``AssociateNatGatewayAddress`` (public NAT: more Elastic IPs) is served from per-lab state and
 ``DescribeNatGateways`` shows the extra addresses, so :mod:`lab_helpers.sim.nat` — which reads addresses only through
@@ -12,6 +13,7 @@ from __future__ import annotations
 import secrets
 from typing import Optional
 
+from lab_helpers.data.aws_docs import cite, sourced
 from lab_helpers.fidelity.base import Shim, aws_error, aws_response, request_region
 
 STORE = __name__  # shim-state key: this module owns its served state
@@ -35,7 +37,7 @@ def associate(params, ctx, context=None, **_):
         return aws_error("NatGatewayNotFound", f"The Nat Gateway {nat_id} was not found")
     if nat.get("ConnectivityType", "public") != "public" and params.get("AllocationIds"):
         return aws_error("InvalidParameterValue", "A private NAT gateway cannot have Elastic IP addresses "
-                                                  "(rule 19); use AssignPrivateNatGatewayAddress.")
+                                                  f"({cite('nat-gateway')}); use AssignPrivateNatGatewayAddress.")
     extra = ctx.store(STORE).setdefault(nat_id, [])
     ids = params.get("AllocationIds", [])
     refusal = too_many(len(nat.get("NatGatewayAddresses", [])) + len(extra), len(ids))
@@ -82,8 +84,12 @@ def source_dest_check_follows(parsed, ctx, params=None, context=None, **_):
 
 
 SHIMS = [
-    Shim("ec2", "ModifyInstanceAttribute", "result", "Rule 25: an instance's source/destination check is its "
-         "primary network interface's", source_dest_check_follows),
-    Shim("ec2", "AssociateNatGatewayAddress", "call", "Rule 21: up to 8 addresses per NAT gateway", associate),
-    Shim("ec2", "DescribeNatGateways", "result", "Rule 21: secondary addresses are listed", described),
+    Shim("ec2", "ModifyInstanceAttribute", "result",
+         sourced("An instance's source/destination check is its primary network interface's", "nat-instance"),
+         source_dest_check_follows),
+    Shim("ec2", "AssociateNatGatewayAddress", "call",
+         sourced("Up to 8 addresses per NAT gateway", "nat-gateway-basics"),
+         associate),
+    Shim("ec2", "DescribeNatGateways", "result", sourced("Secondary addresses are listed", "nat-gateway-basics"),
+         described),
 ]

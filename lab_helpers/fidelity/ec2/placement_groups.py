@@ -4,7 +4,7 @@ Served: ``CreatePlacementGroup``, ``DescribePlacementGroups``, ``DeletePlacement
 Enforced on ``RunInstances(Placement={"GroupName"|"GroupId", "PartitionNumber"})`` and patched into
 ``DescribeInstances`` / ``RunInstances`` results, so ``Placement.GroupName`` reads back as in AWS.
 
-The rules (rules 61-63, and the EC2 user guide's "placement group rules and limitations"):
+The rules (AWS docs: placement-rules, and the EC2 user guide's "placement group rules and limitations"):
 
 - names are unique per account and Region; at most 500 groups per Region;
 - cluster: one Availability Zone (a launch in another AZ while the group has running instances fails
@@ -29,6 +29,7 @@ import secrets
 from collections import Counter
 from typing import Optional
 
+from lab_helpers.data.aws_docs import cite, sourced
 from lab_helpers.fidelity.base import Shim, aws_error, aws_response, request_region
 
 STORE = __name__  # shim-state key: this module owns its served state
@@ -61,8 +62,8 @@ def create_refusal(name: str, strategy: str, partition_count, existing: dict) ->
                     "PartitionCount is valid only when Strategy is 'partition'.")
         if not 1 <= int(partition_count) <= MAX_PARTITIONS:
             return ("InvalidParameterValue",
-                    f"Value ({partition_count}) for parameter partitionCount is invalid. A partition placement "
-                    f"group has 1 to {MAX_PARTITIONS} partitions per Availability Zone (rule 62).")
+                    f"Value ({partition_count}) for parameter partitionCount is invalid. A partition placement group "
+                    f"has 1 to {MAX_PARTITIONS} partitions per Availability Zone ({cite('placement-rules')}).")
     return None
 
 
@@ -82,17 +83,18 @@ def launch_refusal(group: dict, instance_type: str, az: str, count: int, partiti
         if burstable(instance_type):
             return ("InvalidParameterCombination",
                     f"The instance type {instance_type} is not supported in a cluster placement group: burstable "
-                    "(T-family) and Mac1 instances cannot be clustered (rule 61). Use e.g. c5.large.")
+                    f"(T-family) and Mac1 instances cannot be clustered ({cite('placement-rules')}). Use e.g. "
+                    "c5.large.")
         other = sorted({m["az"] for m in running if m["az"] != az})
         if other:
             return ("InvalidPlacementGroup.InUse",
-                    f"The placement group '{name}' is in use in another availability zone: {other[0]}. "
-                    "A cluster placement group lives in one Availability Zone (rule 61).")
+                    f"The placement group '{name}' is in use in another availability zone: {other[0]}. A cluster "
+                    f"placement group lives in one Availability Zone ({cite('placement-rules')}).")
     if strategy == "partition" and partition is not None:
         if not 1 <= int(partition) <= int(group.get("PartitionCount", 0)):
             return ("InvalidParameterValue",
-                    f"Value ({partition}) for parameter partitionNumber is invalid. Group '{name}' has partitions "
-                    f"1 to {group.get('PartitionCount')} (rule 62).")
+                    f"Value ({partition}) for parameter partitionNumber is invalid. Group '{name}' has partitions 1 to "
+                    f"{group.get('PartitionCount')} ({cite('placement-rules')}).")
     if strategy != "partition" and partition is not None:
         return ("InvalidParameterCombination",
                 f"PartitionNumber is valid only for partition placement groups; '{name}' is {strategy}.")
@@ -100,9 +102,9 @@ def launch_refusal(group: dict, instance_type: str, az: str, count: int, partiti
         in_az = sum(1 for m in running if m["az"] == az)
         if in_az + count > MAX_SPREAD_PER_AZ:
             return ("InvalidParameterValue",
-                    f"Spread placement group '{name}' already has {in_az} running instance(s) in {az}; it can hold "
-                    f"at most {MAX_SPREAD_PER_AZ} per Availability Zone (rule 63), so {count} more cannot start. "
-                    "Use another AZ, a second spread group, or a partition group.")
+                    f"Spread placement group '{name}' already has {in_az} running instance(s) in {az}; it can hold at "
+                    f"most {MAX_SPREAD_PER_AZ} per Availability Zone ({cite('placement-rules')}), so {count} more "
+                    "cannot start. Use another AZ, a second spread group, or a partition group.")
     return None
 
 
@@ -339,15 +341,17 @@ def modify_instance_placement(params, ctx, context=None, **_):
 
 
 SHIMS = [
-    Shim("ec2", "CreatePlacementGroup", "call", "Rules 61-63: placement groups served (moto lacks them)",
+    Shim("ec2", "CreatePlacementGroup", "call", sourced("Placement groups served (moto lacks them)", "placement-rules"),
          create_placement_group),
     Shim("ec2", "DescribePlacementGroups", "call", "Placement groups served (moto lacks them)",
          describe_placement_groups),
     Shim("ec2", "DeletePlacementGroup", "call", "A placement group with instances cannot be deleted",
          delete_placement_group),
-    Shim("ec2", "ModifyInstancePlacement", "call", "Rule 63: one group per instance; instance must be stopped",
+    Shim("ec2", "ModifyInstancePlacement", "call",
+         sourced("One group per instance; instance must be stopped", "placement-rules"),
          modify_instance_placement),
-    Shim("ec2", "RunInstances", "call", "Rules 61-63: cluster one AZ/no burstable, partitions 1-7, spread 7/AZ",
+    Shim("ec2", "RunInstances", "call",
+         sourced("Cluster one AZ/no burstable, partitions 1-7, spread 7/AZ", "placement-rules"),
          run_instances_check),
     Shim("ec2", "RunInstances", "result", "Placement.GroupName reads back (moto drops it)", run_instances_record),
     Shim("ec2", "DescribeInstances", "result", "Placement.GroupName reads back (moto drops it)",

@@ -1,4 +1,4 @@
-"""Rule 28: a VPC's default security group allows all inbound traffic from its own members.
+"""AWS docs: default-security-group: a VPC's default security group allows all inbound traffic from its own members.
 
 moto creates the default group of a new VPC with no inbound rule at all, so two instances left in the default
 group could not reach each other in the sandbox while on AWS they can. After ``CreateVpc`` this shim adds the
@@ -7,6 +7,7 @@ neither tagged nor recorded in the ledger). Idempotent: a group that already has
 """
 from __future__ import annotations
 
+from lab_helpers.data.aws_docs import sourced
 from lab_helpers.fidelity.base import Shim, request_region
 
 
@@ -24,6 +25,7 @@ def add_self_reference(parsed, ctx, params=None, context=None, **_):
 
 
 SHIMS = [
-    Shim("ec2", "CreateVpc", "result", "Rule 28: the default SG allows inbound from its own members",
+    Shim("ec2", "CreateVpc", "result",
+         sourced("The default SG allows inbound from its own members", "default-security-group"),
          add_self_reference),
 ]

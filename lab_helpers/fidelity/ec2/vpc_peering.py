@@ -1,4 +1,4 @@
-"""VPC peering: no connection between VPCs whose CIDRs overlap (rule 45), across Regions too.
+"""VPC peering: no connection between VPCs whose CIDRs overlap (AWS docs: peering-limitations), across Regions too.
 
 moto accepts (and activates) such a peering. Source:
 https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations
@@ -9,12 +9,13 @@ import ipaddress
 from collections.abc import Iterable
 from typing import Optional
 
+from lab_helpers.data.aws_docs import sourced
 from lab_helpers.fidelity.base import Refusal, Shim, refuse, request_region
 
 
 # -- rules -------------------------------------------------------------------------------------------------------
 def overlapping_cidrs(requester: Iterable[str], accepter: Iterable[str]) -> Optional[tuple[str, str]]:
-    """Rule 45: any overlap between any CIDR of either VPC blocks peering, even if unused."""
+    """AWS docs: peering-limitations: any overlap between any CIDR of either VPC blocks peering, even if unused."""
     for a in requester:
         for b in accepter:
             if ipaddress.ip_network(a, strict=False).overlaps(ipaddress.ip_network(b, strict=False)):
@@ -57,6 +58,7 @@ def create_vpc_peering_connection(params, ctx, context=None, **_):
 
 
 SHIMS = [
-    Shim("ec2", "CreateVpcPeeringConnection", "call", "Rule 45: no peering between overlapping CIDRs",
+    Shim("ec2", "CreateVpcPeeringConnection", "call",
+         sourced("No peering between overlapping CIDRs", "peering-limitations"),
          create_vpc_peering_connection),
 ]

@@ -1,4 +1,4 @@
-"""VPCs and subnets: the CIDR sizes EC2 accepts (rule 69).
+"""VPCs and subnets: the CIDR sizes EC2 accepts (AWS docs: vpc-cidr-blocks).
 
 moto accepts a /29 subnet (and other sizes AWS refuses); AWS allows /16 to /28 for both a VPC and a subnet, and
 canonicalises host bits. Source: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
@@ -8,12 +8,14 @@ from __future__ import annotations
 import ipaddress
 from typing import Optional
 
+from lab_helpers.data.aws_docs import sourced
 from lab_helpers.fidelity.base import Refusal, Shim, refuse
 
 
 # -- rules -------------------------------------------------------------------------------------------------------
 def parse_cidr(cidr: str, parameter: str = "cidrBlock"):
-    """Parse an IPv4 CIDR the way EC2 does: host bits set are canonicalised (rule 69), junk is refused."""
+    """Parse an IPv4 CIDR the way EC2 does: host bits set are canonicalised (AWS docs: vpc-cidr-blocks), junk is
+    refused."""
     try:
         return ipaddress.IPv4Network(cidr, strict=False), None
     except (ValueError, TypeError):
@@ -23,7 +25,7 @@ def parse_cidr(cidr: str, parameter: str = "cidrBlock"):
 
 
 def vpc_cidr_size(cidr: str) -> Optional[Refusal]:
-    """Rule 69: a VPC IPv4 CIDR is between /16 and /28."""
+    """AWS docs: vpc-cidr-blocks: a VPC IPv4 CIDR is between /16 and /28."""
     net, err = parse_cidr(cidr)
     if err:
         return err
@@ -35,7 +37,7 @@ def vpc_cidr_size(cidr: str) -> Optional[Refusal]:
 
 
 def subnet_cidr_size(cidr: str) -> Optional[Refusal]:
-    """Rule 69: a subnet IPv4 CIDR is between /16 and /28 (moto accepts /29 and smaller)."""
+    """AWS docs: vpc-cidr-blocks: a subnet IPv4 CIDR is between /16 and /28 (moto accepts /29 and smaller)."""
     net, err = parse_cidr(cidr)
     if err:
         return err
@@ -56,6 +58,8 @@ def create_subnet(params, ctx, **_):
 
 
 SHIMS = [
-    Shim("ec2", "CreateVpc", "call", "Rule 69: VPC CIDR /16-/28, valid CIDR", create_vpc),
-    Shim("ec2", "CreateSubnet", "call", "Rule 69: subnet CIDR /16-/28 (moto accepts /29)", create_subnet),
+    Shim("ec2", "CreateVpc", "call", sourced("VPC CIDR /16-/28, valid CIDR", "vpc-cidr-blocks"),
+         create_vpc),
+    Shim("ec2", "CreateSubnet", "call", sourced("Subnet CIDR /16-/28 (moto accepts /29)", "vpc-cidr-blocks"),
+         create_subnet),
 ]

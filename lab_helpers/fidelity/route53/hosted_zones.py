@@ -4,15 +4,15 @@
 - A CNAME cannot share its name with any other record, and nothing can be added beside a CNAME (RFC 1034 §3.6.2;
   Route 53 refuses with ``InvalidChangeBatch``).
 - A VPC cannot be associated with two private zones of the same name (``ConflictingDomainExists``).
-
-Not refused, on purpose: creating or associating a private zone while the VPC's DNS attributes are off. AWS documents
-both attributes as required for the zone to *resolve* (rule 57) but the API accepts the zone; the resolver
-(:mod:`lab_helpers.sim.dns`) is where the missing attributes show, as they do in AWS.
+ Not refused, on purpose: creating or associating a private zone while the VPC's DNS attributes are off. AWS documents
+both attributes as required for the zone to *resolve* (AWS docs: phz-considerations) but the API accepts the zone; the
+resolver (:mod:`lab_helpers.sim.dns`) is where the missing attributes show, as they do in AWS.
 """
 from __future__ import annotations
 
 from typing import Optional
 
+from lab_helpers.data.aws_docs import sourced
 from lab_helpers.fidelity.base import Refusal, Shim, aws_error, aws_response
 
 
@@ -150,14 +150,17 @@ def private_when_created_with_vpc(params, ctx, **_):
 
 SHIMS = [
     Shim("route-53", "ChangeResourceRecordSets", "call",
-         "Route 53: CREATE of an existing set, or a CNAME beside other records, is InvalidChangeBatch (rule 58 zone "
-         "semantics)", change_resource_record_sets),
+         sourced("Route 53: CREATE of an existing set, or a CNAME beside other records, is InvalidChangeBatch (zone "
+                 "semantics)", "phz-considerations"),
+         change_resource_record_sets),
     Shim("route-53", "AssociateVPCWithHostedZone", "call",
-         "Rule 57: one private zone per name per VPC (ConflictingDomainExists)", associate_vpc),
+         sourced("One private zone per name per VPC (ConflictingDomainExists)", "phz-considerations"),
+         associate_vpc),
     Shim("route-53", "CreateHostedZone", "call", "CreateHostedZone: a caller reference is used once "
          "(https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html)", caller_reference_once),
     Shim("route-53", "CreateHostedZone", "call",
-         "Rule 57: one private zone per name per VPC (ConflictingDomainExists)", create_private_zone),
+         sourced("One private zone per name per VPC (ConflictingDomainExists)", "phz-considerations"),
+         create_private_zone),
     Shim("route-53", "CreateHostedZone", "call", "CreateHostedZone: a zone created with a VPC is private "
          "(https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html)",
          private_when_created_with_vpc),

@@ -5,12 +5,13 @@ moto stores hosted zones, records, VPC associations and Resolver rules, but noth
 only through describe/list/get calls, so the same code explains a live account:
 
 1. ``enableDnsSupport`` off: nothing listens at VPC+2 or 169.254.169.253 — the query goes unanswered.
-2. A Resolver rule associated with the VPC (rule 58/60): the most specific rule wins; ``FORWARD`` sends the query to
-   the rule's target IPs (outside the sandbox: we say so and stop), ``SYSTEM`` keeps it with the Resolver.
-   A rule for the same name as a private hosted zone beats the zone (rule 58).
-3. Private hosted zones associated with the VPC (rule 57, both DNS attributes on), plus the hidden zone an interface
-   endpoint creates when ``PrivateDnsEnabled`` (rule 39): the most specific zone wins; a zone that matches but lacks
-   the record answers NXDOMAIN — no fallback to public DNS (rule 58).
+2. A Resolver rule associated with the VPC (AWS docs: phz-considerations, resolver): the most specific rule wins;
+   ``FORWARD`` sends the query to the rule's target IPs (outside the sandbox: we say so and stop), ``SYSTEM`` keeps it
+   with the Resolver. A rule for the same name as a private hosted zone beats the zone (AWS docs: phz-considerations).
+3. Private hosted zones associated with the VPC (AWS docs: phz-considerations, both DNS attributes on), plus the
+   hidden zone an interface endpoint creates when ``PrivateDnsEnabled`` (AWS docs: vpc-dns): the most specific zone
+   wins; a zone that matches but lacks the record answers NXDOMAIN — no fallback to public DNS (AWS docs:
+   phz-considerations).
 4. Otherwise public DNS, which the sandbox never reaches: we say "public DNS, not simulated" instead of inventing
    an answer (special-use names such as ``.internal`` are NXDOMAIN on the public internet, so we say that).
 
@@ -33,6 +34,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from lab_helpers.data.aws_docs import cite, html_with_links
 from lab_helpers.sim.dns.zones import (
     Zone,
     associated_rules,
@@ -45,7 +47,7 @@ from lab_helpers.sim.dns.zones import (
     private_zones,
 )
 
-# The Resolver also listens on a link-local address every instance can reach (rule 60).
+# The Resolver also listens on a link-local address every instance can reach (AWS docs: resolver).
 LINK_LOCAL_RESOLVER = "169.254.169.253"
 LINK_LOCAL_RESOLVER_V6 = "fd00:ec2::253"
 MAX_CNAME_DEPTH = 8
@@ -93,7 +95,7 @@ class Answer:
         colour = {"NOERROR": "#1a7f37" if self.answers else "#9a6700", "NXDOMAIN": "#cf222e"}.get(self.rcode,
                                                                                                  "#9a6700")
         answers = "<br>".join(html.escape(a) for a in self.answers) or "<i>no answer</i>"
-        steps = "".join(f"<li>{html.escape(s)}</li>" for s in self.steps)
+        steps = "".join(f"<li>{html_with_links(s)}</li>" for s in self.steps)
         return (f"<div style='font-family:sans-serif'><b>{html.escape(self.name)}</b> {self.rtype} "
                 f"asked from <code>{self.vpc_id}</code>: <b style='color:{colour}'>{self.rcode}</b>"
                 f"<div style='font-family:monospace;margin:.3em 1.5em'>{answers}</div>"
@@ -102,7 +104,8 @@ class Answer:
 
 
 def resolver_addresses(lab, vpc_id: str) -> list[str]:
-    """Where instances in ``vpc_id`` send DNS queries: the primary CIDR's base + 2, and 169.254.169.253 (rule 60).
+    """Where instances in ``vpc_id`` send DNS queries: the primary CIDR's base + 2, and 169.254.169.253 (AWS docs:
+    resolver).
 
     The +2 address belongs to the VPC's *primary* CIDR even for subnets in a secondary CIDR.
     """
@@ -159,7 +162,7 @@ class _Context:
         for zone in endpoint_zones(self.lab, self.vpc_id):
             private = zone.label.startswith("private DNS")
             if private and not both:
-                continue  # rule 39: endpoint private DNS needs both attributes
+                continue  # AWS docs: vpc-dns: endpoint private DNS needs both attributes
             zones.append(zone)
         for source in ZONE_SOURCES:
             module, _, function = source.partition(":")
@@ -181,7 +184,8 @@ def _answer(ctx: _Context, qname: str, rtype: str, answer: Answer, depth: int) -
         if rule["RuleType"] == "FORWARD":
             targets = [f"{t.get('Ip') or t.get('Ipv6')}:{t.get('Port', 53)}" for t in rule.get("TargetIps", [])]
             answer.rcode, answer.source, answer.forwarded_to = "SERVFAIL", f"rule:{rule['Id']}", targets
-            beaten = f" It beats {zone.label} (rule 58: a forwarding rule wins over a zone)." if zone else ""
+            beaten = (f" It beats {zone.label} ({cite('phz-considerations')}: a forwarding rule wins over a zone)."
+                      if zone else "")
             answer.steps.append(
                 f"Resolver rule {rule['Id']} (FORWARD {fqdn(rule['DomainName'])}) is associated with this VPC and "
                 f"is the most specific match: the query is forwarded to {', '.join(targets)} through outbound "
@@ -207,7 +211,8 @@ def _answer_from_zone(ctx: _Context, zone: Zone, qname: str, rtype: str, answer:
     if not at_name:
         answer.rcode = "NXDOMAIN"
         answer.steps.append(f"{zone.label}{shadow} is authoritative for {qname} but has no record with that name: "
-                            "NXDOMAIN, with no fallback to public DNS or to a less specific zone (rule 58).")
+                            "NXDOMAIN, with no fallback to public DNS or to a less specific zone "
+                            f"({cite('phz-considerations')}).")
         return
     wanted = [r for r in at_name if r["Type"] == rtype]
     cname = [r for r in at_name if r["Type"] == "CNAME"]
@@ -240,7 +245,7 @@ def _answer_public(ctx: _Context, qname: str, answer: Answer) -> None:
     hidden = ""
     if not ctx.attrs["enableDnsHostnames"] and ctx.private_zone_count():
         hidden = (" This VPC has private hosted zones associated, but enableDnsHostnames is false, so the Resolver "
-                  "ignores them (rule 57: both attributes must be true).")
+                  f"ignores them ({cite('phz-considerations')}: both attributes must be true).")
     if _answer_ec2_hostname(ctx, qname, answer):
         return
     lb = _load_balancer(ctx, qname)
@@ -273,9 +278,9 @@ def _answer_public(ctx: _Context, qname: str, answer: Answer) -> None:
 def _answer_ec2_hostname(ctx: _Context, qname: str, answer: Answer) -> bool:
     """EC2 DNS hostnames: ``ip-10-0-1-4.ec2.internal`` (private) and ``ec2-54-…amazonaws.com`` (public).
 
-    Inside the instance's own VPC both resolve to the private IP. A public hostname asked from a *peered* VPC
-    resolves to the private IP only if the instance's side of the peering allows DNS resolution from the remote VPC
-    (rule 49); anywhere else it is public DNS, which answers with the public IP (read from describe, not invented).
+    Inside the instance's own VPC both resolve to the private IP. A public hostname asked from a *peered* VPC resolves
+    to the private IP only if the instance's side of the peering allows DNS resolution from the remote VPC (AWS docs:
+    peering-dns); anywhere else it is public DNS, which answers with the public IP (read from describe, not invented).
     """
     name = qname.rstrip(".")
     private = name.startswith("ip-") and (name.endswith(".ec2.internal") or name.endswith(".compute.internal"))
@@ -304,13 +309,14 @@ def _answer_ec2_hostname(ctx: _Context, qname: str, answer: Answer) -> bool:
     elif _peer_allows_dns(ctx, inst.get("VpcId")):
         ip = inst["PrivateIpAddress"]
         answer.steps.append(f"{qname} is the public DNS hostname of {inst['InstanceId']} in peered VPC "
-                            f"{inst.get('VpcId')}, whose side of the peering allows DNS resolution from this VPC: "
-                            "the private IP (rule 49).")
+                            f"{inst.get('VpcId')}, whose side of the peering allows DNS resolution from this VPC: the "
+                            f"private IP ({cite('peering-dns')}).")
     elif inst.get("PublicIpAddress"):
         ip = inst["PublicIpAddress"]
-        answer.steps.append(f"{qname} is the public DNS hostname of {inst['InstanceId']} in {inst.get('VpcId')}: "
-                            "from outside that VPC public DNS answers with the public IP. Over a peering, enable "
-                            "AllowDnsResolutionFromRemoteVpc on that VPC's side to get the private IP (rule 49).")
+        answer.steps.append(f"{qname} is the public DNS hostname of {inst['InstanceId']} in {inst.get('VpcId')}: from "
+                            "outside that VPC public DNS answers with the public IP. Over a peering, enable "
+                            "AllowDnsResolutionFromRemoteVpc on that VPC's side to get the private IP "
+                            f"({cite('peering-dns')}).")
     else:
         return False
     answer.answers.append(ip)

@@ -1,5 +1,5 @@
-"""The metadata tree of one instance, built from ``DescribeInstances`` (rule 64): what an instance reads below
-``http://169.254.169.254/latest/meta-data/``. :mod:`lab_helpers.sim.imds.server` serves it on 127.0.0.1.
+"""The metadata tree of one instance, built from ``DescribeInstances`` (AWS docs: imds-retrieval): what an instance
+reads below ``http://169.254.169.254/latest/meta-data/``. :mod:`lab_helpers.sim.imds.server` serves it on 127.0.0.1.
 
 ``iam/security-credentials/<role>`` holds **fake** credentials, clearly labelled (:data:`FAKE_LABEL`), and
 ``tags/instance/`` exists only when the instance's ``InstanceMetadataTags`` option is ``enabled``.

@@ -1,11 +1,10 @@
 """An Instance Metadata Service for one instance, on 127.0.0.1: ``with lab.imds(instance_id) as base: ...``.
+ On EC2 an instance reads its own metadata at ``http://169.254.169.254`` (AWS docs: imds-retrieval). moto serves one
+static document for every instance and enforces nothing (moto-fidelity §5), so this module serves the real thing for the
+lab: built from ``DescribeInstances`` on **every request**, so ``modify_instance_metadata_options`` takes effect at
+once. Nothing listens beyond loopback; ``base`` (e.g. ``http://127.0.0.1:49152``) stands in for 169.254.169.254.
 
-On EC2 an instance reads its own metadata at ``http://169.254.169.254`` (rule 64). moto serves one static document
-for every instance and enforces nothing (moto-fidelity §5), so this module serves the real thing for the lab:
-built from ``DescribeInstances`` on **every request**, so ``modify_instance_metadata_options`` takes effect at once.
-Nothing listens beyond loopback; ``base`` (e.g. ``http://127.0.0.1:49152``) stands in for 169.254.169.254.
-
-What it enforces (rules 65-68):
+What it enforces (AWS docs: imdsv2, imds-retrieval, imds-options, imds-categories):
 
 * IMDSv2: ``PUT /latest/api/token`` with ``X-aws-ec2-metadata-token-ttl-seconds`` 1-21600 (else 400) returns a
   token; GETs send it in ``X-aws-ec2-metadata-token``. A PUT carrying ``X-Forwarded-For`` is refused (403): that is

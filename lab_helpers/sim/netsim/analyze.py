@@ -7,11 +7,11 @@ network ACLs and gateways in the order a packet meets them:
     source ENI -> its security group (egress) -> subnet route table -> subnet NACL (egress)
       -> [gateway / peering / transit gateway / local] -> destination subnet NACL (ingress)
       -> destination security group (ingress)
-
-then walks the reply back from where the forward packet arrived. The reply is where statelessness shows: security
-groups let it through (stateful, rule 27) but every network ACL it crosses must allow it on the client's
-ephemeral ports (rule 32), and every route table on the way back needs a route (peering routes on both sides,
-rule 47; the subnet of an instance reached from the internet needs its own route to the IGW).
+ then walks the reply back from where the forward packet arrived. The reply is where statelessness shows: security
+groups let it through (stateful, AWS docs: infrastructure-security) but every network ACL it crosses must allow it on
+the client's ephemeral ports (AWS docs: nacl-ephemeral-ports), and every route table on the way back needs a route
+(peering routes on both sides, AWS docs: peering-basics; the subnet of an instance reached from the internet needs its
+own route to the IGW).
 
 Every hop records the component, what decided (route, SG rule, NACL rule, gateway), the rule used and the verdict.
 The first hop that stops the packet carries a :class:`~.explain.Blocked` with an explanation code.
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from lab_helpers.data.aws_docs import cite
 from lab_helpers.sim.netsim import filters, peering
 from lab_helpers.sim.netsim.explain import Blocked
 from lab_helpers.sim.netsim.packets import Analysis, Endpoint, Hop, Packet, WalkStopped  # noqa: F401  (Hop: part of this module's API)
@@ -126,13 +127,15 @@ def _start(w: Walker, source: Endpoint, dest: Endpoint, pkt: Packet, source_port
               f"{pkt.src} -> {pkt.dst}", "forward", sub)
         if eni.interface_type == "vpc_endpoint" or eni.id in {e for ep in snap.endpoints.values() for e in ep.eni_ids}:
             w.stop("VPCLAB_ENDPOINT_CANNOT_INITIATE", f"{eni.id} belongs to an interface endpoint; the service behind "
-                   "it cannot open connections into the VPC (rule 38).", eni.id, "network-interface")
+                   f"it cannot open connections into the VPC ({cite('interface-endpoints')}).", eni.id,
+                   "network-interface")
         if dest.kind == "eni" and dest.interface.id == eni.id:
             w.hop(label, "instance", "destination", "source and destination are the same interface", "reached", sub)
             w.reached = ("eni", eni, pkt)
             return
         w.sg(eni, True, pkt)
-        # Rule 31: within one subnet the packet never crosses a NACL, but the route table still applies (local).
+        # AWS docs: network-acls: within one subnet the packet never crosses a NACL, but the route table still applies
+        # (local).
         assert sub is not None, f"capture records the subnet of every ENI ({eni.id})"
         return w.route(sub, pkt, "eni", sender=eni)
     if source.kind in ("internet", "igw"):
@@ -147,7 +150,8 @@ def _start(w: Walker, source: Endpoint, dest: Endpoint, pkt: Packet, source_port
         return w.route(sub, pkt, "nat")
     if source.kind == "vpce":
         w.stop("VPCLAB_ENDPOINT_CANNOT_INITIATE", f"{source.id} is a VPC endpoint: the service behind it cannot open "
-               "connections into the VPC (rule 38). Trace from the client to the endpoint instead.", source.id,
+               f"connections into the VPC ({cite('interface-endpoints')}). Trace from the client to the endpoint "
+               "instead.", source.id,
                "vpc-endpoint")
     if source.kind == "tgw-attach":
         att = snap.tgw_attachments[source.id]

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lab_helpers.data.aws_docs import cite
+
 AWS_CODES = {
     "BAD_STATE": "This component is not in a functional state.",
     "BAD_STATE_ATTACHMENT": "The attachment between these components is not in a functional state.",
@@ -31,23 +33,28 @@ AWS_CODES = {
 }
 
 INVENTED_CODES = {
-    "VPCLAB_NO_PUBLIC_IP": "Rule 15: a packet leaving through an internet gateway needs a public IPv4/EIP on the "
-                           "sending interface (or a public NAT gateway in between).",
-    "VPCLAB_NAT_NO_INBOUND": "Rule 18: a NAT gateway drops connections opened from the internet.",
-    "VPCLAB_PRIVATE_NAT_TO_IGW": "Rule 19: traffic from a private NAT gateway to an internet gateway is dropped.",
-    "VPCLAB_SOURCE_DEST_CHECK": "Rule 25: an interface with source/destination check on drops traffic not "
-                                "addressed to it (a NAT instance needs SourceDestCheck=false).",
-    "VPCLAB_PEERING_NOT_TRANSITIVE": "Rules 46/35: a peering connection delivers only to addresses inside the peer "
-                                     "VPC; no transit, no use of the peer's IGW, NAT or gateway endpoint.",
-    "VPCLAB_GATEWAY_ENDPOINT_NOT_TRANSITIVE": "Rule 35: a gateway endpoint serves only traffic that starts in its "
-                                              "own VPC (not traffic from a peering or a transit gateway).",
-    "VPCLAB_TGW_NO_ATTACHMENT": "Rule 54: the VPC has no transit gateway attachment to this transit gateway.",
-    "VPCLAB_TGW_NO_ATTACHMENT_IN_AZ": "Rule 54: the attachment has no subnet in the sender's Availability Zone, "
-                                      "so traffic from that AZ cannot reach the transit gateway.",
-    "VPCLAB_TGW_NO_ASSOCIATION": "Rule 50: the attachment is not associated with any TGW route table.",
+    "VPCLAB_NO_PUBLIC_IP": f"{cite('internet-gateway')}: a packet leaving through an internet gateway needs a public "
+                           "IPv4/EIP on the sending interface (or a public NAT gateway in between).",
+    "VPCLAB_NAT_NO_INBOUND": f"{cite('nat-gateway')}: a NAT gateway drops connections opened from the internet.",
+    "VPCLAB_PRIVATE_NAT_TO_IGW": f"{cite('nat-gateway')}: traffic from a private NAT gateway to an internet gateway is "
+                                 "dropped.",
+    "VPCLAB_SOURCE_DEST_CHECK": f"{cite('nat-instance')}: an interface with source/destination check on drops traffic "
+                                "not addressed to it (a NAT instance needs SourceDestCheck=false).",
+    "VPCLAB_PEERING_NOT_TRANSITIVE": f"{cite('peering-limitations')}; {cite('s3-gateway-endpoint')}: a peering "
+                                     "connection delivers only to addresses inside the peer VPC; no transit, no use of "
+                                     "the peer's IGW, NAT or gateway endpoint.",
+    "VPCLAB_GATEWAY_ENDPOINT_NOT_TRANSITIVE": f"{cite('s3-gateway-endpoint')}: a gateway endpoint serves only traffic "
+                                              "that starts in its own VPC (not traffic from a peering or a transit "
+                                              "gateway).",
+    "VPCLAB_TGW_NO_ATTACHMENT": f"{cite('tgw-vpc-attachments')}: the VPC has no transit gateway attachment to this "
+                                "transit gateway.",
+    "VPCLAB_TGW_NO_ATTACHMENT_IN_AZ": f"{cite('tgw-vpc-attachments')}: the attachment has no subnet in the sender's "
+                                      "Availability Zone, so traffic from that AZ cannot reach the transit gateway.",
+    "VPCLAB_TGW_NO_ASSOCIATION": f"{cite('tgw-how-it-works')}: the attachment is not associated with any TGW route "
+                                 "table.",
     "VPCLAB_TGW_NEXT_HOP_UNKNOWN": "The TGW static route's attachment could not be read (moto loses it; see tgw.py).",
-    "VPCLAB_ENDPOINT_CANNOT_INITIATE": "Rule 38: an AWS service behind an interface endpoint cannot open "
-                                       "connections into the VPC.",
+    "VPCLAB_ENDPOINT_CANNOT_INITIATE": f"{cite('interface-endpoints')}: an AWS service behind an interface endpoint "
+                                       "cannot open connections into the VPC.",
     "VPCLAB_PRIVATE_ADDRESS_ON_INTERNET": "A private address (RFC 1918, 100.64.0.0/10, link-local) sent out "
     "through an internet gateway: the internet does not route private ranges.",
     "VPCLAB_NO_DESTINATION": "Nothing in the snapshot owns the destination address.",

@@ -1,17 +1,20 @@
-"""Security groups (stateful, allow-only) and network ACLs (stateless, ordered) — rules 26-33, 36.
+"""Security groups (stateful, allow-only) and network ACLs (stateless, ordered) — AWS docs: security-group-rules,
+infrastructure-security, default-security-group, nacl-rules, network-acls, nacl-ephemeral-ports, vpc-quotas,
+gateway-endpoints.
 
 Security groups:
-* allow rules only; several groups on one ENI = the union of their rules (rule 26);
+* allow rules only; several groups on one ENI = the union of their rules (AWS docs: security-group-rules);
 * a rule may name a CIDR, a prefix list (each CIDR entry counts) or another security group, which matches the
-  *private* IPs of that group's members (rule 29);
-* stateful: the reply of an allowed flow is allowed whatever the rules say (rule 27), so the engine checks a
-  group only in the direction the flow was opened.
+  *private* IPs of that group's members (AWS docs: security-group-rules);
+* stateful: the reply of an allowed flow is allowed whatever the rules say (AWS docs: infrastructure-security), so the
+  engine checks a group only in the direction the flow was opened.
 
 Network ACLs:
-* rules evaluated lowest number first; the first rule whose protocol, port range and CIDR match decides; the
-  final ``*`` rule denies (rule 30). A NACL with no entries at all (moto's new custom NACL) therefore denies;
-* stateless: the reply needs its own rule in each NACL it crosses, on the client's *ephemeral* ports (rule 27, 32);
-* only evaluated when a packet crosses the subnet boundary (rule 31).
+* rules evaluated lowest number first; the first rule whose protocol, port range and CIDR match decides; the final
+  ``*`` rule denies (AWS docs: nacl-rules). A NACL with no entries at all (moto's new custom NACL) therefore denies;
+* stateless: the reply needs its own rule in each NACL it crosses, on the client's *ephemeral* ports (AWS docs:
+  infrastructure-security, nacl-ephemeral-ports);
+* only evaluated when a packet crosses the subnet boundary (AWS docs: network-acls).
 
 ``nacl_evaluate`` works on a port *range* (a reply goes to any of the client's ephemeral ports), splitting it into
 the pieces each rule decides; the range is allowed only if every piece is.
@@ -29,7 +32,7 @@ from lab_helpers.sim.netsim.snapshot.model import NaclEntry, NetworkAcl, SgRule,
 PROTO_NAMES = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 PORTED = ("6", "17")
 
-# Ephemeral (client) source port ranges, rule 32.
+# Ephemeral (client) source port ranges, AWS docs: nacl-ephemeral-ports.
 EPHEMERAL_LINUX = (32768, 60999)
 EPHEMERAL_NAT_GATEWAY = (1024, 65535)
 EPHEMERAL_ANY = (1024, 65535)
@@ -82,7 +85,7 @@ def sg_rule_matches(idx: SnapshotIndex, rule: SgRule, proto: str, port: Optional
     if rule.peer_type == "security-group":
         ref = idx.snap.security_groups.get(rule.peer)
         if ref is not None and own_region and ref.region != own_region:
-            return False  # rule 29/49: an inter-Region peer's groups cannot be referenced
+            return False  # AWS docs: security-group-rules: an inter-Region peer's groups cannot be referenced
         return str(remote_ip) in idx.sg_member_ips.get(rule.peer, ())
     return False
 
@@ -96,7 +99,7 @@ class SgVerdict:
 
 def sg_evaluate(idx: SnapshotIndex, sg_ids: list[str], egress: bool, proto: str, port: Optional[int],
                 remote_ip) -> SgVerdict:
-    """Union of the ENI's groups (rule 26): allowed if any rule of any group matches."""
+    """Union of the ENI's groups (AWS docs: security-group-rules): allowed if any rule of any group matches."""
     for sg_id in sg_ids:
         sg = idx.snap.security_groups.get(sg_id)
         if sg is None:

@@ -1,16 +1,18 @@
-"""Internet gateways, NAT gateways and VPC endpoints: what each lets through (rules 14-25, 34-40).
+"""Internet gateways, NAT gateways and VPC endpoints: what each lets through (AWS docs: internet-gateway, nat-gateway,
+nat-gateway-basics, nat-gateway-troubleshooting, nat-instance, gateway-endpoints, s3-gateway-endpoint,
+endpoint-policies, interface-endpoints, vpc-dns, s3-interface-endpoint).
 
-* IGW (rules 15-16): one-to-one NAT. Outbound, the sender's private IPv4 must map to a public IPv4/EIP (the ENI's
-  association, or a public NAT gateway's EIP); inbound, the packet must be addressed to such a public IP, which the
-  IGW rewrites to the private IP. A packet addressed to a private IP is dropped
+* IGW (AWS docs: internet-gateway): one-to-one NAT. Outbound, the sender's private IPv4 must map to a public IPv4/EIP
+  (the ENI's association, or a public NAT gateway's EIP); inbound, the packet must be addressed to such a public IP,
+  which the IGW rewrites to the private IP. A packet addressed to a private IP is dropped
   (IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS).
-* NAT gateway (rules 18-19, 23-24): many-to-one (PAT). Outbound only; the source becomes the NAT's private IP and
+* NAT gateway (AWS docs: nat-gateway): many-to-one (PAT). Outbound only; the source becomes the NAT's private IP and
   a port from 1024-65535; a public NAT then leaves through the IGW with its EIP; a private NAT's traffic is dropped
   at the IGW. Peers across a peering cannot use it (the peering never hands a packet to a route table).
-* Gateway endpoint (rules 34-35): a route ``pl-xxxx -> vpce-xxxx``; serves only the service's prefix list in its
-  own Region and only traffic that starts in its own VPC.
-* Interface endpoint (rule 38): ENIs in subnets; reaching it is reaching an ENI, so its security group must allow
-  the port; the service behind it cannot open connections into the VPC.
+* Gateway endpoint (AWS docs: gateway-endpoints, s3-gateway-endpoint): a route ``pl-xxxx -> vpce-xxxx``; serves only
+  the service's prefix list in its own Region and only traffic that starts in its own VPC.
+* Interface endpoint (AWS docs: interface-endpoints): ENIs in subnets; reaching it is reaching an ENI, so its security
+  group must allow the port; the service behind it cannot open connections into the VPC.
 """
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ from lab_helpers.sim.netsim.snapshot.model import Eni, NatGateway, PrefixList, V
 
 def public_ip_of_sender(idx: SnapshotIndex, vpc_id: str,
                         src_ip: str) -> tuple[str, Optional[Eni], Optional[NatGateway]]:
-    """The public IPv4 the IGW maps ``src_ip`` to (rule 16), and the ENI or NAT gateway that owns it."""
+    """The public IPv4 the IGW maps ``src_ip`` to (AWS docs: internet-gateway), and the ENI or NAT gateway that owns it.
+    """
     eni = idx.eni_by_ip.get((vpc_id, src_ip))
     nat = next((n for n in idx.snap.nat_gateways.values() if src_ip in n.private_ips and n.vpc_id == vpc_id), None)
     if nat is not None:
@@ -63,7 +66,7 @@ def service_of_address(idx: SnapshotIndex, ip: str) -> Optional[PrefixList]:
 
 
 def gateway_endpoint_serves(idx: SnapshotIndex, ep: VpcEndpoint, ip: str) -> bool:
-    """Rule 35: the endpoint's service prefix list *in its own Region* contains ``ip``."""
+    """AWS docs: s3-gateway-endpoint: the endpoint's service prefix list *in its own Region* contains ``ip``."""
     service = ep.service_name.rsplit(".", 1)[-1]
     pl = aws_service_prefix_list(idx, ep.region, service)
     if pl is None:
@@ -77,7 +80,7 @@ def nat_source_ip(nat: NatGateway) -> str:
 
 
 def interface_endpoint_eni(idx: SnapshotIndex, ep: VpcEndpoint, prefer_az: str = "") -> Optional[Eni]:
-    """The endpoint ENI a client in ``prefer_az`` would use (one ENI per subnet, rule 38)."""
+    """The endpoint ENI a client in ``prefer_az`` would use (one ENI per subnet, AWS docs: interface-endpoints)."""
     enis = [idx.snap.enis[e] for e in ep.eni_ids if e in idx.snap.enis]
     for eni in enis:
         sub = idx.snap.subnets.get(eni.subnet_id)

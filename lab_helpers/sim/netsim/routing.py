@@ -1,15 +1,17 @@
 """VPC route tables: which route carries a packet, and whether its target still works.
 
-Rules modelled (numbers from aws-network-rules.md):
+Rules modelled (each names its AWS page, a key of :mod:`lab_helpers.data.aws_docs`):
 
-* 1, 6, 7 — longest prefix first; for equal prefixes a static CIDR route beats a prefix-list route, which beats a
-  propagated route.
-* 9 — a prefix-list route is matched per CIDR entry of the list (a /15 entry competes as a /15).
-* 2 — IPv4 and IPv6 routes never match each other's addresses.
-* 3 — ``local`` routes (one per VPC CIDR) are ordinary entries here; they win by specificity like any other.
-* 10 — a route whose target is gone is a blackhole. moto keeps such routes ``active`` (moto-fidelity §1), so the
-  engine checks the target itself (:func:`target_problem`) instead of trusting ``State``.
-* 11 — a subnet with no explicit association uses the main route table (see ``SnapshotIndex.route_table_for_subnet``).
+* route-priority — longest prefix first; for equal prefixes a static CIDR route beats a prefix-list route, which
+  beats a propagated route.
+* gateway-endpoints — a prefix-list route is matched per CIDR entry of the list (a /15 entry competes as a /15).
+* route-tables — IPv4 and IPv6 routes never match each other's addresses.
+* route-tables, vpc-cidr-blocks — ``local`` routes (one per VPC CIDR) are ordinary entries here; they win by
+  specificity like any other.
+* nat-gateway, egress-only-igw — a route whose target is gone is a blackhole. moto keeps such routes ``active``
+  (moto-fidelity §1), so the engine checks the target itself (:func:`target_problem`) instead of trusting ``State``.
+* route-tables — a subnet with no explicit association uses the main route table (see
+  ``SnapshotIndex.route_table_for_subnet``).
 """
 from __future__ import annotations
 
@@ -17,10 +19,11 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Optional
 
+from lab_helpers.data.aws_docs import cite
 from lab_helpers.sim.netsim.snapshot.index import SnapshotIndex
 from lab_helpers.sim.netsim.snapshot.model import Route, RouteTable, parse_ip
 
-# Rank of a route for equal prefix lengths (rules 6-7): higher wins.
+# Rank of a route for equal prefix lengths (AWS docs: route-priority): higher wins.
 STATIC, PREFIX_LIST, PROPAGATED = 3, 2, 1
 
 
@@ -82,7 +85,7 @@ def brute_force_lookup(routes: list[tuple[str, int, object]], ip):
 
 
 def target_problem(idx: SnapshotIndex, vpc_id: str, route: Route) -> Optional[str]:
-    """Why this route cannot deliver (rule 10), or None when its target is alive."""
+    """Why this route cannot deliver (AWS docs: nat-gateway), or None when its target is alive."""
     snap = idx.snap
     if route.state == "blackhole":
         return f"the route is in state blackhole (its target {route.target_id or 'is gone'})"
@@ -129,7 +132,8 @@ def target_problem(idx: SnapshotIndex, vpc_id: str, route: Route) -> Optional[st
         if pcx is None:
             return f"its target peering connection {tid} no longer exists"
         if pcx.status != "active":
-            return f"its target peering connection {tid} is {pcx.status}, not active (rule 44: accept it first)"
+            return (f"its target peering connection {tid} is {pcx.status}, not active ({cite('peering-lifecycle')}: "
+                    "accept it first)")
         return None
     if t == "tgw":
         tgw = snap.tgws.get(tid)

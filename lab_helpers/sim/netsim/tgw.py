@@ -1,19 +1,21 @@
-"""Transit Gateway: route tables the engine computes because moto does not (rules 50-54).
+"""Transit Gateway: route tables the engine computes because moto does not (AWS docs: tgw-how-it-works,
+tgw-route-tables, tgw-peering, tgw-vpc-attachments).
 
 What moto 5.2.5 stores (moto-fidelity §7) and how the engine recovers the rest, using describe calls only:
 
 * **Associations** — read from ``get_transit_gateway_route_table_associations`` (moto keeps them, one per
-  attachment, which is also AWS's rule 50).
+  attachment, which is also AWS's AWS docs: tgw-how-it-works).
 * **Propagations** — read from ``get_transit_gateway_route_table_propagations``. moto records an explicit
   ``enable_transit_gateway_route_table_propagation`` but not the *default* propagation a TGW with
-  ``DefaultRouteTablePropagation=enable`` gives every new attachment (rule 51). When the default propagation
-  table shows no propagations and no propagated routes at all, the engine assumes every VPC attachment of that
-  TGW propagates to it (what AWS does at attachment time). Approximation: an attachment whose default propagation
-  was later disabled on moto is still counted; on a real account the describe call is complete and nothing is
-  added.
+  ``DefaultRouteTablePropagation=enable`` gives every new attachment (AWS docs: tgw-how-it-works). When the default
+  propagation table shows no propagations and no propagated routes at all, the engine assumes every VPC attachment of
+  that TGW propagates to it (what AWS does at attachment time). Approximation: an attachment whose default propagation
+  was later disabled on moto is still counted; on a real account the describe call is complete and nothing is added.
 * **Propagated routes** — moto never creates them. For each propagation the engine adds one ``propagated`` route
   per CIDR of the attached VPC (that is what a VPC attachment propagates). Routes the describe call did return
-  (a real account) are kept and not duplicated.
+  (a real account) are kept and not duplicated. A CIDR identical to or overlapping one another attachment already
+  propagates into the table is **not** propagated: AWS accepts the attachment but does not propagate the newly
+  attached VPC's overlapping routes (AWS docs: tgw-vpc-attachments). The engine notes each one it leaves out.
 * **Static routes** — moto returns them with ``TransitGatewayAttachments: []`` (the next hop is lost). The
   fidelity module ``lab_helpers.fidelity.ec2.transit_gateways`` remembers each ``CreateTransitGatewayRoute`` the lab
   makes (route table, CIDR -> attachment) in the lab's shim state (``snapshot.capture.HINTS_STORE``); the capture
@@ -48,17 +50,31 @@ def recover_routes(snap: Snapshot, region: str, hints: dict) -> None:
                     r.recovered = "next hop recovered from the lab's CreateTransitGatewayRoute call"
                 else:
                     r.recovered = "next hop unknown: the describe call returned no attachment"
-        existing = {(r.cidr, r.type) for r in rt.routes}
-        for att_id in rt.propagations:
-            att = snap.tgw_attachments.get(att_id)
-            if att is None or att.type != "vpc" or att.state not in ("available", "pending", "modifying"):
+        _propagate(snap, rt)
+
+
+def _propagate(snap: Snapshot, rt: TgwRouteTable) -> None:
+    """One propagated route per CIDR of each propagating VPC attachment, first come first served on overlaps."""
+    existing = {(r.cidr, r.type) for r in rt.routes}
+    taken = [(ipaddress.ip_network(r.cidr), (r.attachment_ids or [""])[0]) for r in rt.routes
+             if r.type == "propagated"]
+    for att_id in rt.propagations:
+        att = snap.tgw_attachments.get(att_id)
+        if att is None or att.type != "vpc" or att.state not in ("available", "pending", "modifying"):
+            continue
+        vpc = snap.vpcs.get(att.resource_id)
+        for cidr in (vpc.cidrs if vpc else []):
+            net = ipaddress.ip_network(cidr)
+            clash = next((other for n, other in taken if other != att_id and n.overlaps(net)), None)
+            if clash:
+                snap.notes.append(f"{rt.id}: {cidr} of {att_id} is not propagated: it overlaps a CIDR that {clash} "
+                                  "already propagates (AWS accepts the attachment, not the route)")
                 continue
-            vpc = snap.vpcs.get(att.resource_id)
-            for cidr in (vpc.cidrs if vpc else []):
-                if (cidr, "propagated") not in existing:
-                    rt.routes.append(TgwRoute(cidr, "propagated", "active", [att_id],
-                                              "computed by the engine from the propagation"))
-                    existing.add((cidr, "propagated"))
+            if (cidr, "propagated") not in existing:
+                rt.routes.append(TgwRoute(cidr, "propagated", "active", [att_id],
+                                          "computed by the engine from the propagation"))
+                existing.add((cidr, "propagated"))
+                taken.append((net, att_id))
 
 
 def finish_cross_region(snap: Snapshot) -> None:
@@ -67,7 +83,8 @@ def finish_cross_region(snap: Snapshot) -> None:
 
 
 def route_table_of(idx: SnapshotIndex, tgw_id: str, attachment_id: str) -> Optional[TgwRouteTable]:
-    """Rule 50: each attachment is associated with exactly one route table of ``tgw_id`` (or none: dropped)."""
+    """AWS docs: tgw-how-it-works: each attachment is associated with exactly one route table of ``tgw_id`` (or none:
+    dropped)."""
     rt = idx.tgw_rt_of_attachment.get((tgw_id, attachment_id))
     if rt is None:
         att = idx.snap.tgw_attachments.get(attachment_id)
@@ -77,7 +94,7 @@ def route_table_of(idx: SnapshotIndex, tgw_id: str, attachment_id: str) -> Optio
 
 
 def lookup(idx: SnapshotIndex, rt: TgwRouteTable, ip) -> Optional[TgwRoute]:
-    """Longest prefix; for equal prefixes static beats propagated (rule 52).
+    """Longest prefix; for equal prefixes static beats propagated (AWS docs: tgw-route-tables).
 
     A hub table holds one route per spoke (hundreds), so it is indexed per prefix length: a lookup masks the
     address once per distinct length (at most 33) instead of scanning every route.
@@ -114,7 +131,8 @@ def route_text(r: TgwRoute) -> str:
 
 
 def attachment_subnet_for_az(idx: SnapshotIndex, attachment_id: str, az: str) -> Optional[str]:
-    """Rule 54: a VPC attachment has one subnet per enabled AZ; traffic from other AZs cannot reach the TGW."""
+    """AWS docs: tgw-vpc-attachments: a VPC attachment has one subnet per enabled AZ; traffic from other AZs cannot
+    reach the TGW."""
     att = idx.snap.tgw_attachments.get(attachment_id)
     for s in (att.subnet_ids if att else []):
         sub = idx.snap.subnets.get(s)

@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
+from lab_helpers.data.aws_docs import html_with_links
 from lab_helpers.errors import TraceInputError
 from lab_helpers.sim.netsim import analyze as engine
 from lab_helpers.sim.netsim import gateways
@@ -223,7 +224,7 @@ def run(snap: Snapshot, source, destination, port: Optional[int] = 443, protocol
         dst.ip = dst.interface.public_ip or dst.interface.private_ips[0]
         if _is_v6(src.ip) and dst.interface.ipv6_ips:
             dst.ip = dst.interface.ipv6_ips[0]
-    # IPv6 (rule 2): when one end is an IPv6 address, the ENI end uses its IPv6 address
+    # IPv6 (AWS docs: route-tables): when one end is an IPv6 address, the ENI end uses its IPv6 address
     for end, other, given in ((src, dst, source_ip), (dst, src, destination_ip)):
         if end.kind == "eni" and not given and _is_v6(other.ip):
             if not end.interface.ipv6_ips:
@@ -291,9 +292,9 @@ class TraceResult:
         rows = "".join(
             f"<tr style='background:{colour.get(h.verdict, '#fff')}'><td>{n}</td><td>{h.direction}</td>"
             f"<td>{html.escape(h.component_type)}</td><td><code>{html.escape(h.component_id)}</code></td>"
-            f"<td>{html.escape(h.decided_by)}</td><td>{html.escape(h.rule)}</td><td><b>{h.verdict}</b></td></tr>"
+            f"<td>{html.escape(h.decided_by)}</td><td>{html_with_links(h.rule)}</td><td><b>{h.verdict}</b></td></tr>"
             for n, h in enumerate(self.hops, 1))
-        why = "" if self.reachable else f"<p><b>Why:</b> {html.escape(self.explanation)}</p>"
+        why = "" if self.reachable else f"<p><b>Why:</b> {html_with_links(self.explanation)}</p>"
         return (f"<div><p><b>{html.escape(self._title())}</b></p><table><tr><th>#</th><th>leg</th><th>component</th>"
                 f"<th>id</th><th>decided by</th><th>rule / route</th><th>verdict</th></tr>{rows}</table>{why}</div>")
 

@@ -1,9 +1,11 @@
-"""The walk at the VPC's edge: internet gateways (1:1 NAT, rule 16), the internet, NAT gateways (rules 18-19)
-and gateway endpoints (rules 34-35). A mixin of :class:`~.walker.Walker`."""
+"""The walk at the VPC's edge: internet gateways (1:1 NAT, AWS docs: internet-gateway), the internet, NAT gateways (AWS
+docs: nat-gateway) and gateway endpoints (AWS docs: gateway-endpoints, s3-gateway-endpoint). A mixin of
+:class:`~.walker.Walker`."""
 from __future__ import annotations
 
 from typing import Optional
 
+from lab_helpers.data.aws_docs import cite
 from lab_helpers.sim.netsim import filters, gateways, routing
 from lab_helpers.sim.netsim.components import addr_is_v6, component, packet_header, route_aws
 from lab_helpers.sim.netsim.packets import Packet
@@ -13,7 +15,7 @@ from lab_helpers.sim.netsim.walk_state import WalkState
 
 class EdgeHops(WalkState):
     def igw_out(self, subnet: Subnet, pkt: Packet, igw_id: str, origin: str):
-        """Rules 15-16, 19: leave through the IGW with a public IPv4 (1:1 NAT)."""
+        """AWS docs: internet-gateway, nat-gateway: leave through the IGW with a public IPv4 (1:1 NAT)."""
         idx = self.idx
         self.nacl(subnet, True, pkt)
         public, eni, nat = gateways.public_ip_of_sender(idx, subnet.vpc_id, pkt.src)
@@ -21,8 +23,9 @@ class EdgeHops(WalkState):
             self.hop(igw_id, "internet-gateway", "gateway", f"traffic from private NAT gateway {nat.id}", "drop",
                      subnet)
             self.stop("VPCLAB_PRIVATE_NAT_TO_IGW",
-                      f"{nat.id} is a private NAT gateway, and the internet gateway drops its traffic (rule 19): "
-                      "use a public NAT gateway (with an EIP, in a public subnet) for internet access.",
+                      f"{nat.id} is a private NAT gateway, and the internet gateway drops its traffic "
+                      f"({cite('nat-gateway')}): use a public NAT gateway (with an EIP, in a public subnet) for "
+                      "internet access.",
                       igw_id, "internet-gateway", NatGateway=component(nat.id, "natgateway", self.snap, subnet.region))
         if addr_is_v6(pkt.src):
             public = pkt.src
@@ -31,8 +34,8 @@ class EdgeHops(WalkState):
             self.hop(igw_id, "internet-gateway", "gateway", f"{pkt.src} has no public IPv4", "drop", subnet)
             where = "" if origin in ("eni", "appliance") else f" (it arrived via {origin})"
             self.stop("VPCLAB_NO_PUBLIC_IP",
-                      f"{who}{where} has no public IPv4 or Elastic IP, so internet gateway {igw_id} cannot "
-                      "translate it (rule 15): associate an Elastic IP, launch with a public IP, or route "
+                      f"{who}{where} has no public IPv4 or Elastic IP, so internet gateway {igw_id} cannot translate "
+                      f"it ({cite('internet-gateway')}): associate an Elastic IP, launch with a public IP, or route "
                       "0.0.0.0/0 to a NAT gateway instead.", igw_id, "internet-gateway",
                       InternetGateway=component(igw_id, "internet-gateway", self.snap, subnet.region))
         out = Packet(public, pkt.dst, pkt.proto, pkt.dport, pkt.sport)
@@ -62,7 +65,7 @@ class EdgeHops(WalkState):
         self.reached = ("internet", igw_id, pkt)
 
     def igw_in(self, pkt: Packet, igw_id: Optional[str]):
-        """Rule 16: from the internet to a public IP; the IGW rewrites it to the private IP it maps."""
+        """AWS docs: internet-gateway: from the internet to a public IP; the IGW rewrites it to the private IP."""
         self.tick()
         idx = self.idx
         owner = gateways.ingress_owner(idx, pkt.dst)
@@ -72,9 +75,9 @@ class EdgeHops(WalkState):
             self.hop(igw_name or "internet", "internet-gateway", "gateway", f"{pkt.dst} is not a public address here",
                      "drop")
             self.stop("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
-                      f"Traffic from the internet is addressed to {pkt.dst}, which no public IPv4/EIP maps to: give "
-                      "the destination a public IP or Elastic IP (an internet gateway only forwards to public "
-                      "addresses, rule 15).", igw_name or pkt.dst, "internet-gateway", Address=pkt.dst)
+                      f"Traffic from the internet is addressed to {pkt.dst}, which no public IPv4/EIP maps to: give it "
+                      f"a public IP or Elastic IP ({cite('internet-gateway')} forwards only to public addresses).",
+                      igw_name or pkt.dst, "internet-gateway", Address=pkt.dst)
         kind, thing = owner
         vpc_id = thing.vpc_id
         igw = idx.igw_of_vpc.get(vpc_id)
@@ -97,8 +100,8 @@ class EdgeHops(WalkState):
                 return self.untranslate(inner, "internet")
             self.hop(nat.id, "nat-gateway", "gateway", "connections from the internet are not accepted", "drop", sub)
             self.stop("VPCLAB_NAT_NO_INBOUND",
-                      f"NAT gateway {nat.id} drops connections opened from the internet (rule 18): a NAT gateway "
-                      "is for outbound traffic; to accept inbound use a public IP on the instance or a load balancer.",
+                      f"NAT gateway {nat.id} drops connections opened from the internet ({cite('nat-gateway')}): it is "
+                      "for outbound traffic; to accept inbound use a public IP on the instance or a load balancer.",
                       nat.id, "nat-gateway", NatGateway=component(nat.id, "natgateway", self.snap, nat.region))
         eni = thing
         sub = self.snap.subnets.get(eni.subnet_id)
@@ -110,7 +113,7 @@ class EdgeHops(WalkState):
         inner = Packet(pkt.src, private, pkt.proto, pkt.dport, pkt.sport)
         self.hop(igw.id, "internet-gateway", "gateway", what, "forward", sub, InboundHeader=packet_header(inner))
         edge = idx.rt_of_gateway.get(igw.id)
-        if edge is not None:  # rule 12: an edge-associated (ingress) route table can steer to a middlebox
+        if edge is not None:  # AWS docs route-tables: an edge-associated (ingress) route table can steer to a middlebox
             m = routing.lookup(idx, edge, private)
             if m and m.route.target_type in ("eni", "instance"):
                 self.hop(edge.id, "route-table", "route", f"ingress route {m.route.destination} -> {m.route.target_id}",
@@ -123,7 +126,7 @@ class EdgeHops(WalkState):
         return self.deliver(eni, inner, "internet")
 
     def nat(self, subnet: Subnet, pkt: Packet, nat_id: str, origin: str):
-        """Rules 18-19, 23-24: a NAT gateway rewrites the source to its own address and ports 1024-65535."""
+        """AWS docs: nat-gateway: a NAT gateway rewrites the source to its own address and ports 1024-65535."""
         nat = self.snap.nat_gateways[nat_id]
         nat_sub = self.snap.subnets.get(nat.subnet_id)
         if nat_sub is None:
@@ -144,14 +147,16 @@ class EdgeHops(WalkState):
         return self.route(nat_sub, out, "nat")
 
     def gateway_endpoint(self, subnet: Subnet, pkt: Packet, vpce_id: str, origin: str):
-        """Rules 34-35: the pl- route to a gateway endpoint serves its own VPC's traffic, in its own Region."""
+        """AWS docs: gateway-endpoints, s3-gateway-endpoint: the pl- route to a gateway endpoint serves its own VPC's
+        traffic, in its own Region."""
         ep = self.snap.endpoints[vpce_id]
         if origin in ("tgw",):
             self.hop(vpce_id, "vpc-endpoint", "gateway", f"traffic arrived via {origin}", "drop", subnet)
             self.stop("VPCLAB_GATEWAY_ENDPOINT_NOT_TRANSITIVE",
-                      f"Gateway endpoint {vpce_id} serves only traffic that starts in {ep.vpc_id}; this packet "
-                      f"came through a transit gateway (rule 35): use an interface endpoint (reachable across "
-                      "TGW and peering, rule 40) or an endpoint in the sender's VPC.", vpce_id, "vpc-endpoint",
+                      f"Gateway endpoint {vpce_id} serves only traffic that starts in {ep.vpc_id}; this packet came "
+                      f"through a transit gateway ({cite('s3-gateway-endpoint')}): use an "
+                      "interface endpoint (reachable across TGW and peering, "
+                      f"{cite('s3-interface-endpoint')}) or an endpoint in the sender's VPC.", vpce_id, "vpc-endpoint",
                       VpcEndpoint=component(vpce_id, "vpc-endpoint", self.snap, ep.region))
         self.nacl(subnet, True, pkt)
         self.hop(vpce_id, "vpc-endpoint", "gateway", f"gateway endpoint for {ep.service_name}", "forward", subnet)

@@ -1,7 +1,9 @@
-"""The walk between VPCs: peering (non-transitive, no edge-to-edge; rules 46-47) and transit gateways (rules
-50-54). A mixin of :class:`~.walker.Walker`."""
+"""The walk between VPCs: peering (non-transitive, no edge-to-edge; AWS docs: peering-limitations, peering-basics)
+and transit gateways (AWS docs: tgw-how-it-works, tgw-route-tables, tgw-vpc-attachments).
+A mixin of :class:`~.walker.Walker`."""
 from __future__ import annotations
 
+from lab_helpers.data.aws_docs import cite
 from lab_helpers.sim.netsim import peering, tgw
 from lab_helpers.sim.netsim.components import component
 from lab_helpers.sim.netsim.packets import Packet
@@ -11,7 +13,8 @@ from lab_helpers.sim.netsim.walk_state import WalkState
 
 class TransitHops(WalkState):
     def peering(self, subnet: Subnet, pkt: Packet, pcx_id: str, origin: str):
-        """Rules 44-49: an active peering delivers only into the peer VPC; the peer never forwards further."""
+        """AWS docs: peering-lifecycle, peering-limitations, peering-basics, peering-quotas, peering-dns: an active
+        peering delivers only into the peer VPC; the peer never forwards further."""
         idx = self.idx
         pcx = self.snap.peerings[pcx_id]
         side = peering.other_side(pcx, subnet.vpc_id)
@@ -48,14 +51,16 @@ class TransitHops(WalkState):
         return self.deliver(eni, pkt, "pcx")
 
     def tgw_in(self, subnet: Subnet, pkt: Packet, tgw_id: str, origin: str):
-        """Rules 50-54: enter the TGW through this VPC's attachment in the sender's AZ, then its route table."""
+        """AWS docs: tgw-how-it-works, tgw-route-tables, tgw-peering, tgw-vpc-attachments: enter the TGW through this
+        VPC's attachment in the sender's AZ, then its route table."""
         idx = self.idx
         att = idx.tgw_attachments_of_vpc.get((tgw_id, subnet.vpc_id))
         if att is None or att.state not in ("available", "modifying"):
             self.hop(tgw_id, "transit-gateway", "gateway", f"{subnet.vpc_id} has no attachment", "drop", subnet)
             self.stop("VPCLAB_TGW_NO_ATTACHMENT" if att is None else "BAD_STATE_ATTACHMENT",
                       f"{subnet.vpc_id} has {'no' if att is None else 'a ' + att.state} attachment to {tgw_id}: "
-                      "create_transit_gateway_vpc_attachment with one subnet per AZ you use (rule 54).",
+                      "create_transit_gateway_vpc_attachment with one subnet per AZ you use "
+                      f"({cite('tgw-vpc-attachments')}).",
                       tgw_id, "transit-gateway",
                       TransitGateway=component(tgw_id, "transit-gateway", self.snap, subnet.region))
         if not tgw.attachment_subnet_for_az(idx, att.id, subnet.az):
@@ -63,7 +68,7 @@ class TransitHops(WalkState):
                      subnet)
             self.stop("VPCLAB_TGW_NO_ATTACHMENT_IN_AZ",
                       f"Attachment {att.id} has no subnet in {subnet.az}, so traffic from {subnet.id} cannot reach "
-                      f"{tgw_id} (rule 54): add a subnet in {subnet.az} to the attachment "
+                      f"{tgw_id} ({cite('tgw-vpc-attachments')}): add a subnet in {subnet.az} to the attachment "
                       "(modify_transit_gateway_vpc_attachment AddSubnetIds).", att.id, "transit-gateway-attachment",
                       TransitGatewayAttachment=component(att.id, "transit-gateway-attachment", self.snap,
                                                          subnet.region),
@@ -73,7 +78,8 @@ class TransitHops(WalkState):
                  "forward", subnet)
         return self.tgw_route(tgw_id, att.id, pkt, subnet.az)
 
-    # Long: association, lookup, and one branch per attachment type (VPC, peering), as rules 50-54 read.
+    # Long: association, lookup, and one branch per attachment type (VPC, peering), as AWS docs: tgw-how-it-works,
+    # tgw-route-tables, tgw-peering, tgw-vpc-attachments read.
     def tgw_route(self, tgw_id: str, from_att: str, pkt: Packet, az: str):
         self.tick()
         idx = self.idx
@@ -92,7 +98,8 @@ class TransitHops(WalkState):
             self.hop(tgw_id, "transit-gateway", "route", f"{from_att} has no associated route table", "drop",
                      region=region)
             self.stop("VPCLAB_TGW_NO_ASSOCIATION",
-                      f"Attachment {from_att} is not associated with a route table of {tgw_id} (rule 50): "
+                      f"Attachment {from_att} is not associated with a route table of {tgw_id} "
+                      f"({cite('tgw-how-it-works')}): "
                       "associate_transit_gateway_route_table.", from_att, "transit-gateway-attachment")
         r = tgw.lookup(idx, rt, pkt.dst)
         if r is None:
@@ -112,7 +119,8 @@ class TransitHops(WalkState):
             self.hop(rt.id, "transit-gateway-route-table", "route", text, "drop", region=region,
                      TransitGatewayRouteTableRoute=aws_route)
             self.stop("BAD_STATE_ROUTE", f"Transit gateway route table {rt.id} has a blackhole route {r.cidr} that "
-                      f"drops traffic to {pkt.dst} (rule 52): delete it if the drop is not intended.", rt.id,
+                      f"drops traffic to {pkt.dst} ({cite('tgw-route-tables')}): delete it if the drop is not "
+                      "intended.", rt.id,
                       "transit-gateway-route-table", TransitGatewayRouteTableRoute=aws_route)
         if not r.attachment_ids:
             self.hop(rt.id, "transit-gateway-route-table", "route", text, "drop", region=region)

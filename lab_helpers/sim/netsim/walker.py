@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from lab_helpers.data.aws_docs import cite
 from lab_helpers.sim.netsim import filters, gateways, routing
 from lab_helpers.sim.netsim.components import acl_rule_aws, component, eni_ips, route_aws, sg_rule_aws
 from lab_helpers.sim.netsim.packets import Packet
@@ -21,7 +22,8 @@ class Walker(EdgeHops, TransitHops):
 
     # -- filters -----------------------------------------------------------------------------------------------
     def sg(self, eni: Eni, egress: bool, pkt: Packet):
-        """Security groups of ``eni`` (rule 26-27). On the return leg they are stateful: nothing to check."""
+        """Security groups of ``eni`` (AWS docs: security-group-rules, infrastructure-security). On the return leg they
+        are stateful: nothing to check."""
         way = "outbound" if egress else "inbound"
         sub = self.snap.subnets.get(eni.subnet_id)
         if self.mode == "return":
@@ -57,7 +59,8 @@ class Walker(EdgeHops, TransitHops):
                   NetworkInterface=component(eni.id, "network-interface", self.snap, eni.region))
 
     def nacl(self, subnet: Subnet, egress: bool, pkt: Packet):
-        """The subnet's network ACL (rules 30-32): first match by rule number, on every destination port."""
+        """The subnet's network ACL (AWS docs: nacl-rules, network-acls, nacl-ephemeral-ports): first match by rule
+        number, on every destination port."""
         acl = self.idx.nacl_for_subnet(subnet.id)
         if acl is None:
             return
@@ -79,7 +82,7 @@ class Walker(EdgeHops, TransitHops):
                  subnet, AclRule=acl_rule_aws(v.deciding))
         if self.mode == "return":
             hint = (f"NACLs are stateless: the reply to the connection needs its own {way} rule. Allow {proto} "
-                    f"{pkt.dport[0]}-{pkt.dport[1]} (the client's ephemeral ports, rule 32) "
+                    f"{pkt.dport[0]}-{pkt.dport[1]} (the client's ephemeral ports, {cite('nacl-ephemeral-ports')}) "
                     f"{'to' if egress else 'from'} {remote}")
         else:
             hint = (f"add an {way} allow rule for {what} {'to' if egress else 'from'} {remote} with a number lower "
@@ -118,7 +121,7 @@ class Walker(EdgeHops, TransitHops):
         return self.appliance(eni, pkt, origin)
 
     def appliance(self, eni: Eni, pkt: Packet, origin: str):
-        """A route pointed at an instance/ENI: the middlebox must accept and forward (rule 25)."""
+        """A route pointed at an instance/ENI: the middlebox must accept and forward (AWS docs: nat-instance)."""
         self.tick()
         sub = self.snap.subnets.get(eni.subnet_id)
         if self.mode == "forward":
@@ -128,9 +131,9 @@ class Walker(EdgeHops, TransitHops):
             self.hop(label, "instance" if eni.instance_id else "network-interface", "source/destination check",
                      "SourceDestCheck=true: drops packets not addressed to it", "drop", sub)
             self.stop("VPCLAB_SOURCE_DEST_CHECK",
-                      f"{label} received traffic for {pkt.dst} but its source/destination check is on, so it drops "
-                      "it: run modify_instance_attribute(SourceDestCheck={'Value': False}) on the NAT/appliance "
-                      "instance (rule 25).", eni.id, "network-interface",
+                      f"{label} received traffic for {pkt.dst} but its source/destination check is on, so it drops it: "
+                      f"run modify_instance_attribute(SourceDestCheck={{'Value': False}}) on the NAT/appliance "
+                      f"instance ({cite('nat-instance')}).", eni.id, "network-interface",
                       NetworkInterface=component(eni.id, "network-interface", self.snap, eni.region))
         if pkt.dst in eni_ips(eni):
             self.hop(label, "network-interface", "destination", f"addressed to {pkt.dst}", "reached", sub)
@@ -245,8 +248,8 @@ class Walker(EdgeHops, TransitHops):
             links = [p.id for p in self.snap.peerings.values() if p.status == "active" and
                      {p.requester_vpc, p.accepter_vpc} == {subnet.vpc_id, other}]
             if links:
-                return (f"add a route for {other}'s CIDR to {links[0]} "
-                        "(peering routes are needed on both sides, rule 47)")
+                return (f"add a route for {other}'s CIDR to {links[0]} (peering routes are needed on both sides, "
+                        f"{cite('peering-basics')})")
             return f"{pkt.dst} is in {other}; connect the VPCs (peering or transit gateway) and add a route"
         if gateways.service_of_address(idx, pkt.dst):
             return "add a gateway endpoint for the service, or a default route to a NAT gateway / internet gateway"
@@ -256,7 +259,8 @@ class Walker(EdgeHops, TransitHops):
         return "add a route (e.g. 0.0.0.0/0 to an internet or NAT gateway) for this destination"
 
     def local(self, subnet: Subnet, pkt: Packet, origin: str):
-        """Rule 3: the local route delivers anywhere inside the VPC; NACLs apply only between subnets (rule 31)."""
+        """AWS docs: route-tables: the local route delivers anywhere inside the VPC; NACLs apply only between subnets
+        (AWS docs: network-acls)."""
         idx = self.idx
         eni = idx.eni_by_ip.get((subnet.vpc_id, pkt.dst))
         dst_sub = self.snap.subnets.get(eni.subnet_id) if eni else idx.subnet_of_ip(subnet.vpc_id, pkt.dst)

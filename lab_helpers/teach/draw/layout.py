@@ -2,10 +2,9 @@
 
 Pure data, no matplotlib: :mod:`.topology` renders a :class:`Topology`, and a test can check the boxes without a
 figure. Units are the picture's own (a subnet is 2 high); ``y`` grows upwards as in matplotlib.
-
-Layout: one box per VPC (grid), one column per Availability Zone inside it, subnets stacked in their AZ. A subnet
-is green when its route table sends 0.0.0.0/0 to an internet gateway (public, rule 14), blue when it goes to a
-NAT (private with egress), grey otherwise (isolated). The internet sits above, transit gateways below.
+ Layout: one box per VPC (grid), one column per Availability Zone inside it, subnets stacked in their AZ. A subnet is
+green when its route table sends 0.0.0.0/0 to an internet gateway (public, AWS docs: internet-gateway), blue when it
+goes to a NAT (private with egress), grey otherwise (isolated). The internet sits above, transit gateways below.
 """
 from __future__ import annotations
 
@@ -134,7 +133,7 @@ def short(rid: str, n: int = 8) -> str:
 
 
 def subnet_kind(idx: SnapshotIndex, subnet_id: str) -> str:
-    """public (0.0.0.0/0 -> IGW, rule 14), nat (-> NAT, instance, ENI or TGW) or isolated."""
+    """public (0.0.0.0/0 -> IGW, AWS docs: internet-gateway), nat (-> NAT, instance, ENI or TGW) or isolated."""
     rt = idx.route_table_for_subnet(subnet_id)
     m = routing.lookup(idx, rt, "8.8.8.8") if rt else None
     if m is None:

@@ -1,4 +1,4 @@
-"""A NAT gateway's ports per address and destination, against the 55,000 limit (rule 21), from a
+"""A NAT gateway's ports per address and destination, against the 55,000 limit (AWS docs: nat-gateway-basics), from a
 :class:`lab_helpers.sim.nat.PatTable`."""
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Capture the network state of an account (one or more regions) into a :class:`Snapshot`.
 
-Everything here is read with boto3 ``describe_*`` / ``get_*`` / ``search_*`` calls (project rule 1), so the same
-capture explains the moto sandbox and a real account. One function per resource kind turns its describe answer
-into the model's dataclasses.
+Everything here is read with boto3 ``describe_*`` / ``get_*`` / ``search_*`` calls (the simulators'
+contract), so the same capture explains the moto sandbox and a real account. One function per resource kind turns
+its describe answer into the model's dataclasses.
 
 Regions: we start from the regions the caller names and follow VPC peering connections and transit-gateway
 peering attachments to any other region they reach, so a cross-region path is captured without guessing.
@@ -267,8 +267,8 @@ def _vpc_endpoints(ec2, region: str, snap: Snapshot) -> None:
             e.get("State", "available").lower(), e.get("RouteTableIds", []), e.get("SubnetIds", []),
             e.get("NetworkInterfaceIds", []), [g["GroupId"] for g in e.get("Groups", [])])
     for ep in snap.endpoints.values():
-        # An interface endpoint's ENIs carry the endpoint's security groups (rule 38); moto describes them with
-        # the VPC default group instead, so the endpoint's own list wins.
+        # An interface endpoint's ENIs carry the endpoint's security groups (AWS docs: interface-endpoints); moto
+        # describes them with the VPC default group instead, so the endpoint's own list wins.
         if ep.region == region and ep.type == "Interface" and ep.sg_ids:
             for eni_id in ep.eni_ids:
                 if eni_id in snap.enis:

@@ -86,7 +86,7 @@ class SnapshotIndex:
         self.memo: dict = {}  # per-snapshot caches used by routing / filters
 
     def route_table_for_subnet(self, subnet_id: str) -> Optional[RouteTable]:
-        """Rule 11: a subnet without an explicit association uses its VPC's main route table."""
+        """AWS docs: route-tables: a subnet without an explicit association uses its VPC's main route table."""
         rt = self.rt_of_subnet.get(subnet_id)
         if rt is None:
             sub = self.snap.subnets.get(subnet_id)
