@@ -73,3 +73,19 @@ def test_custom_nacl_still_associated_is_deleted(lab):
     ec2.replace_network_acl_association(AssociationId=assoc, NetworkAclId=acl)
     report = lab.teardown()
     assert report.clean and not report.failed, str(report)
+
+
+def test_release_deletes_one_vpc_and_what_it_holds_and_nothing_else(lab):
+    ec2 = lab.client("ec2")
+    a, b, c = (ec2.create_vpc(CidrBlock=f"10.{i}.0.0/16")["Vpc"]["VpcId"] for i in (1, 2, 3))
+    ec2.create_subnet(VpcId=a, CidrBlock="10.1.1.0/24")
+    ec2.create_security_group(GroupName="app", Description="app", VpcId=a)
+    keep = ec2.create_vpc_peering_connection(VpcId=b, PeerVpcId=c)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=keep)
+    ec2.create_vpc_peering_connection(VpcId=a, PeerVpcId=b)
+    report = lab.release(a)
+    assert not report.failed, report.failed
+    assert a not in [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
+    status = ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[keep])["VpcPeeringConnections"][0]
+    assert status["Status"]["Code"] == "active"  # B-C's peering is not A's to delete
+    assert not [e for e in lab.ledger.alive() if e.resource_id == a]

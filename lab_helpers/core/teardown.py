@@ -158,30 +158,46 @@ def leftovers(run_id: str, regions: list[str], client_for: Callable) -> list[tup
 
 
 def vpc_contents(ec2, vpc_id: str, region: str) -> list[Entry]:
-    """Everything a VPC holds that must go before the VPC itself, read through describe calls, dependents first."""
+    """Everything a VPC holds that must go before the VPC itself, read through describe calls, dependents first.
+
+    Each answer is checked for the VPC id as well as filtered by it: a delete must never trust a filter (moto, for
+    one, ignores the peering connection filters and answers with every connection).
+    """
     by_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
+
+    def mine(items, *path):
+        return [i for i in items if _dig(i, path) == vpc_id]
+
     found: list[tuple[str, str]] = []
-    found += [("instance", i["InstanceId"]) for r in ec2.describe_instances(Filters=by_vpc)["Reservations"]
-              for i in r["Instances"] if i["State"]["Name"] not in GONE]
-    found += [("natgateway", n["NatGatewayId"]) for n in ec2.describe_nat_gateways(Filter=by_vpc)["NatGateways"]
-              if n.get("State") not in GONE]
-    found += [("vpc-endpoint", e["VpcEndpointId"]) for e in ec2.describe_vpc_endpoints(Filters=by_vpc)["VpcEndpoints"]]
-    found += [("transit-gateway-attachment", a["TransitGatewayAttachmentId"]) for a in
-              ec2.describe_transit_gateway_vpc_attachments(Filters=by_vpc)["TransitGatewayVpcAttachments"]
+    instances = [i for r in ec2.describe_instances(Filters=by_vpc)["Reservations"] for i in r["Instances"]]
+    found += [("instance", i["InstanceId"]) for i in mine(instances, "VpcId") if i["State"]["Name"] not in GONE]
+    found += [("natgateway", n["NatGatewayId"]) for n in mine(ec2.describe_nat_gateways(Filter=by_vpc)["NatGateways"],
+                                                              "VpcId") if n.get("State") not in GONE]
+    found += [("vpc-endpoint", e["VpcEndpointId"])
+              for e in mine(ec2.describe_vpc_endpoints(Filters=by_vpc)["VpcEndpoints"], "VpcId")]
+    attachments = ec2.describe_transit_gateway_vpc_attachments(Filters=by_vpc)["TransitGatewayVpcAttachments"]
+    found += [("transit-gateway-attachment", a["TransitGatewayAttachmentId"]) for a in mine(attachments, "VpcId")
               if a.get("State") not in GONE]
-    for side in ("requester-vpc-info.vpc-id", "accepter-vpc-info.vpc-id"):
-        found += [("vpc-peering-connection", p["VpcPeeringConnectionId"]) for p in ec2.describe_vpc_peering_connections(
-            Filters=[{"Name": side, "Values": [vpc_id]}])["VpcPeeringConnections"]
-            if p["Status"]["Code"] not in GONE]
-    found += [("internet-gateway", g["InternetGatewayId"]) for g in ec2.describe_internet_gateways(
-        Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"]]
-    found += [("subnet", s["SubnetId"]) for s in ec2.describe_subnets(Filters=by_vpc)["Subnets"]]
-    found += [("route-table", t["RouteTableId"]) for t in ec2.describe_route_tables(Filters=by_vpc)["RouteTables"]
+    peerings = ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]
+    found += [("vpc-peering-connection", p["VpcPeeringConnectionId"]) for p in peerings
+              if vpc_id in (_dig(p, ("RequesterVpcInfo", "VpcId")), _dig(p, ("AccepterVpcInfo", "VpcId")))
+              and p["Status"]["Code"] not in GONE]
+    found += [("internet-gateway", g["InternetGatewayId"]) for g in ec2.describe_internet_gateways()["InternetGateways"]
+              if any(a.get("VpcId") == vpc_id for a in g.get("Attachments", []))]
+    found += [("subnet", s["SubnetId"]) for s in mine(ec2.describe_subnets(Filters=by_vpc)["Subnets"], "VpcId")]
+    found += [("route-table", t["RouteTableId"]) for t in mine(ec2.describe_route_tables(Filters=by_vpc)["RouteTables"],
+                                                               "VpcId")
               if not any(a.get("Main") for a in t.get("Associations", []))]
-    found += [("network-acl", a["NetworkAclId"]) for a in ec2.describe_network_acls(Filters=by_vpc)["NetworkAcls"]
-              if not a["IsDefault"]]
-    found += [("security-group", g["GroupId"]) for g in ec2.describe_security_groups(Filters=by_vpc)["SecurityGroups"]
-              if g["GroupName"] != "default"]
+    found += [("network-acl", a["NetworkAclId"]) for a in mine(ec2.describe_network_acls(Filters=by_vpc)["NetworkAcls"],
+                                                               "VpcId") if not a["IsDefault"]]
+    found += [("security-group", g["GroupId"]) for g in mine(
+        ec2.describe_security_groups(Filters=by_vpc)["SecurityGroups"], "VpcId") if g["GroupName"] != "default"]
     rank = {k.name: k.order for k in KINDS}
     ordered = sorted(dict.fromkeys(found), key=lambda kr: rank[kr[0]])
     return [Entry(kind, rid, region, "ec2") for kind, rid in ordered] + [Entry("vpc", vpc_id, region, "ec2")]
+
+
+def _dig(item: dict, path: tuple):
+    for key in path:
+        item = item.get(key, {}) if isinstance(item, dict) else {}
+    return item or None
