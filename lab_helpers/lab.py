@@ -87,6 +87,14 @@ class Lab(LabSession):
 
         return lattice.http(self, from_vpc, url, method=method, headers=headers, source=source)
 
+    def incident(self, kind: Optional[str] = None, seed: Optional[int] = None, solutions: bool = False):
+        """Inject a hidden fault (``kind``, or one the seed picks) into a small new world; returns the
+        :class:`Incident` to diagnose: ``.symptom``, ``.resources``, ``.check()``, ``.hint()``, ``.explain()``, and
+        ``.solve()`` when ``solutions`` is true (the notebook passes ``SOLUTIONS``)."""
+        from lab_helpers.lessons import incidents
+
+        return incidents.incident(self, kind, seed, solutions=solutions)
+
     def wait_for(self, kind: str, resource_id: str, **kwargs):
         """Wait for a slow resource (NAT gateway, TGW attachment, endpoint…) with a progress bar in live mode."""
         from lab_helpers.core import waits
