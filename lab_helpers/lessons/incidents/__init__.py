@@ -10,10 +10,10 @@ import secrets
 from typing import Optional
 
 from lab_helpers.errors import UnknownIncidentError
-from lab_helpers.lessons.incidents import routing
+from lab_helpers.lessons.incidents import connectivity, endpoints, filtering, nat, routing, tgw
 from lab_helpers.lessons.incidents.engine import Incident, Kind, rng_for
 
-FAMILIES = (routing,)
+FAMILIES = (routing, filtering, nat, endpoints, connectivity, tgw)
 KINDS: dict[str, Kind] = {k.kind: k for family in FAMILIES for k in family.KINDS}
 
 
