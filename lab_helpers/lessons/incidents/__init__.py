@@ -10,10 +10,20 @@ import secrets
 from typing import Optional
 
 from lab_helpers.errors import UnknownIncidentError
-from lab_helpers.lessons.incidents import connectivity, endpoints, filtering, nat, routing, tgw
+from lab_helpers.lessons.incidents import (
+           connectivity,
+           dns,
+           endpoints,
+           filtering,
+           metadata,
+           nat,
+           placement,
+           routing,
+           tgw,
+)
 from lab_helpers.lessons.incidents.engine import Incident, Kind, rng_for
 
-FAMILIES = (routing, filtering, nat, endpoints, connectivity, tgw)
+FAMILIES = (routing, filtering, nat, endpoints, connectivity, tgw, dns, placement, metadata)
 KINDS: dict[str, Kind] = {k.kind: k for family in FAMILIES for k in family.KINDS}
 
 

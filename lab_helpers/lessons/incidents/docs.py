@@ -24,3 +24,5 @@ RESOLVER_RULES = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/reso
 IMDS_OPTIONS = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html"
 IMDSV2 = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-v2-how-it-works.html"
 FLOW_LOG_RECORDS = "https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html"
+IMDS_TAGS = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html"
+PLACEMENT_GROUPS = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html"
