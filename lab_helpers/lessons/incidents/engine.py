@@ -97,15 +97,28 @@ class Incident:
         self.minutes: Optional[float] = None
 
     # -- judging ----------------------------------------------------------------------------------------------
+    @property
+    def vpcs(self) -> list[str]:
+        """The VPCs the incident built (the over-broad guards look at these)."""
+        return list(self._case.vpcs)
+
+    def symptom_gone(self) -> bool:
+        """True when the probe behind the symptom passes (a trace, a resolve, an IMDS read…)."""
+        return self._case.symptom_probe.holds()
+
+    def broken_before_fix(self) -> list[str]:
+        """The "worked before" probes that do not hold now (empty when nothing else is broken)."""
+        return [p.text for p in self._case.healthy if not p.holds()]
+
     def verify(self) -> Verdict:
         """The verdict without reporting it (the tests and the on-call score use this)."""
         too_broad = guards.over_broad(self.lab, self._case.vpcs, self._baseline) + [
             m for m in (g() for g in self._case.guards) if m]
         if too_broad:
             return Verdict(False, "That is not a fix: " + " ".join(too_broad), over_broad=True)
-        if not self._case.symptom_probe.holds():
+        if not self.symptom_gone():
             return Verdict(False, f"the symptom is still there: {self._case.symptom_probe.text} does not hold yet")
-        broken = [p.text for p in self._case.healthy if not p.holds()]
+        broken = self.broken_before_fix()
         if broken:
             return Verdict(False, "the symptom is gone, but something that worked before broke: "
                            + "; ".join(broken))
