@@ -51,7 +51,7 @@ def _probe(lab, a: Spoke, b: Spoke, port: int) -> Probe:
 
 
 def peering_one_side(lab, rng: random.Random) -> Case:
-    kind, port, az = "peering-route-one-side", rng.choice((443, 5432, 8080)), w.first_az(lab)
+    kind, port, az = "peering-route-one-side", rng.variant_of((443, 5432, 8080)), w.first_az(lab)
     o1, o2 = _octets(rng, 2)
     a, b = spoke(lab, kind, "shop", o1, port, az), spoke(lab, kind, "payments", o2, port, az)
     missing = rng.choice((0, 1))
@@ -76,7 +76,7 @@ def peering_one_side(lab, rng: random.Random) -> Case:
 
 
 def peering_not_accepted(lab, rng: random.Random) -> Case:
-    kind, port, az = "peering-not-accepted", rng.choice((443, 5432, 8080)), w.first_az(lab)
+    kind, port, az = "peering-not-accepted", rng.variant_of((443, 5432, 8080)), w.first_az(lab)
     o1, o2 = _octets(rng, 2)
     a, b = spoke(lab, kind, "analytics", o1, port, az), spoke(lab, kind, "warehouse", o2, port, az)
     pcx = _peer(lab, a, b, accept=False, routes=(True, False))
@@ -101,7 +101,7 @@ def peering_not_accepted(lab, rng: random.Random) -> Case:
 
 
 def peering_transitive(lab, rng: random.Random) -> Case:
-    kind, port, az = "peering-transitive", rng.choice((443, 5432, 8080)), w.first_az(lab)
+    kind, port, az = "peering-transitive", rng.variant_of((443, 5432, 8080)), w.first_az(lab)
     o1, o2, o3 = _octets(rng, 3)
     a, hub, c = (spoke(lab, kind, "dev", o1, port, az), spoke(lab, kind, "shared", o2, port, az),
                  spoke(lab, kind, "tools", o3, port, az))
@@ -130,7 +130,7 @@ def peering_transitive(lab, rng: random.Random) -> Case:
 
 
 def peering_group(lab, rng: random.Random) -> Case:
-    kind, port, az = "peering-security-group", rng.choice((443, 5432, 8080)), w.first_az(lab)
+    kind, port, az = "peering-security-group", rng.variant_of((443, 5432, 8080)), w.first_az(lab)
     o1, o2 = _octets(rng, 2)
     a = spoke(lab, kind, "frontend", o1, port, az)
     b = spoke(lab, kind, "backend", o2, port, az, peers=f"10.{o2}.0.0/16")

@@ -39,7 +39,7 @@ def record(lab, zone: str, name: str, address: str) -> None:
 def _world(lab, rng: random.Random, kind: str, with_record: bool = True) -> Zone:
     octet = rng.randint(20, 250)
     vpc = w.vpc(lab, f"10.{octet}.0.0/16", f"{kind}-vpc", kind)
-    domain = rng.choice(DOMAINS)
+    domain = rng.variant_of(DOMAINS)
     name, address = f"{rng.choice(HOSTS)}.{domain}", f"10.{octet}.2.{rng.randint(10, 200)}"
     zone = private_zone(lab, domain, vpc, kind)
     if with_record:
@@ -100,33 +100,53 @@ def record_wrong_zone(lab, rng: random.Random) -> Case:
 def dns_attribute(lab, rng: random.Random) -> Case:
     kind = "vpc-dns-attribute-off"
     z = _world(lab, rng, kind)
-    attribute = rng.choice(("EnableDnsSupport", "EnableDnsHostnames"))
+    off = rng.variant_of((("EnableDnsSupport",), ("EnableDnsHostnames",), ("EnableDnsHostnames", "EnableDnsSupport")))
+    attribute = " and ".join(off)
     ec2 = lab.client("ec2")
-    ec2.modify_vpc_attribute(VpcId=z.vpc, **{attribute: {"Value": False}})
+    for name in off:
+        ec2.modify_vpc_attribute(VpcId=z.vpc, **{name: {"Value": False}})
+
+    def fix():
+        for name in reversed(off):  # support first: AWS refuses DNS hostnames on a VPC without DNS support
+            ec2.modify_vpc_attribute(VpcId=z.vpc, **{name: {"Value": True}})
+
     return Case(
         symptom=f"Since a Terraform change to {z.vpc}, {z.name} no longer resolves from inside it; the zone "
                 f"{z.zone} and its record are unchanged.",
         resources={"vpc": z.vpc, "hosted_zone": z.zone, "name": z.name},
         symptom_probe=answers(lab, z.name, z.vpc, z.address), healthy=[],
-        fix=lambda: ec2.modify_vpc_attribute(VpcId=z.vpc, **{attribute: {"Value": True}}),
+        fix=fix,
         hints=_hints(z.name, z.vpc, f"describe_vpc_attribute on {z.vpc}: enableDnsSupport and "
-                     "enableDnsHostnames.", f"Set {attribute} back to true."),
-        fault=f"{attribute} was set to false on {z.vpc}.",
+                     "enableDnsHostnames.", f"Set {attribute} back to true (DNS support first)."),
+        fault=f"{attribute} set to false on {z.vpc}.",
         rule="Private hosted zones need both enableDnsSupport and enableDnsHostnames true on the VPC.",
         doc=docs.VPC_DNS, vpcs=[z.vpc])
+
+
+ENDPOINT_NAME = "vpclab-incidents-outbound"
+
+
+def outbound_endpoint(lab, z: Zone, kind: str) -> str:
+    """The lab's one outbound Resolver endpoint for incidents: reused, as accounts have few (a rule may use an
+    endpoint in any VPC of the Region)."""
+    rr, zones = lab.client("route53resolver"), w.azs(lab)
+    for endpoint in rr.list_resolver_endpoints()["ResolverEndpoints"]:
+        if endpoint.get("Name") == ENDPOINT_NAME and endpoint.get("Status") != "DELETING":
+            return endpoint["Id"]
+    octet = z.address.split(".")[1]
+    subnets = [w.subnet(lab, z.vpc, f"10.{octet}.{n}.0/24", zones[i], f"resolver-{n}", kind)
+               for i, n in ((0, 11), (1, 12))]
+    sg = w.group(lab, z.vpc, "resolver-out", kind)
+    return rr.create_resolver_endpoint(CreatorRequestId=f"{kind}-{z.vpc}", Name=ENDPOINT_NAME,
+                                       SecurityGroupIds=[sg], Direction="OUTBOUND",
+                                       IpAddresses=[{"SubnetId": s} for s in subnets])["ResolverEndpoint"]["Id"]
 
 
 def resolver_rule(lab, rng: random.Random) -> Case:
     kind = "resolver-rule-shadows-zone"
     z = _world(lab, rng, kind)
-    ec2, rr, zones = lab.client("ec2"), lab.client("route53resolver"), w.azs(lab)
-    octet = z.address.split(".")[1]
-    subnets = [w.subnet(lab, z.vpc, f"10.{octet}.{n}.0/24", zones[i], f"resolver-{n}", kind)
-               for i, n in ((0, 11), (1, 12))]
-    sg = w.group(lab, z.vpc, "resolver-out", kind)
-    endpoint = rr.create_resolver_endpoint(CreatorRequestId=f"{kind}-{z.vpc}", SecurityGroupIds=[sg],
-                                           Direction="OUTBOUND", IpAddresses=[{"SubnetId": s} for s in subnets])[
-        "ResolverEndpoint"]["Id"]
+    rr = lab.client("route53resolver")
+    endpoint = outbound_endpoint(lab, z, kind)
     target = rng.choice(("192.168.10.53", "172.16.0.2", "10.255.0.2"))
     rule = rr.create_resolver_rule(CreatorRequestId=f"{kind}-rule-{z.vpc}", RuleType="FORWARD",
                                    DomainName=z.domain, TargetIps=[{"Ip": target, "Port": 53}],

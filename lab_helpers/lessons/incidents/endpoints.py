@@ -19,10 +19,11 @@ def via_endpoint(lab, source: str, service: str) -> bool:
 def gateway_endpoint_route(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "gateway-endpoint-route", nat=True)
     ec2, service = lab.client("ec2"), rng.choice(("s3", "dynamodb"))
-    region = lab.region
-    other = w.table(lab, world.vpc, f"{world.service}-batch-rt", "gateway-endpoint-route")
-    endpoint = ec2.create_vpc_endpoint(VpcId=world.vpc, ServiceName=f"com.amazonaws.{region}.{service}",
-                                       VpcEndpointType="Gateway", RouteTableIds=[other])["VpcEndpoint"]
+    where = rng.variant_of(("batch", "public", "none"))
+    other = {"batch": [w.table(lab, world.vpc, f"{world.service}-batch-rt", "gateway-endpoint-route")],
+             "public": [world.public_rt], "none": []}[where]
+    endpoint = ec2.create_vpc_endpoint(VpcId=world.vpc, ServiceName=f"com.amazonaws.{lab.region}.{service}",
+                                       VpcEndpointType="Gateway", RouteTableIds=other)["VpcEndpoint"]
     endpoint_id = endpoint["VpcEndpointId"]
     return Case(
         symptom=f"The NAT bill doubled: {world.app}'s {service} traffic still goes through {world.nat}, although a "
@@ -38,8 +39,8 @@ def gateway_endpoint_route(lab, rng: random.Random) -> Case:
         hints=(f"Trace {world.app} to '{service}': which gateway does it use?",
                f"Which route tables does {endpoint_id} list (describe_vpc_endpoints)?",
                f"Add {world.private_rt} to the endpoint's route tables (modify_vpc_endpoint AddRouteTableIds)."),
-        fault=f"{endpoint_id} was attached to {other}, not to the private subnet's table {world.private_rt}: the "
-              "prefix-list route never appeared where app looks.",
+        fault=f"{endpoint_id} was attached to {other or 'no route table'} ({where}), not to the private subnet's "
+              f"table {world.private_rt}: the prefix-list route never appeared where app looks.",
         rule="A gateway endpoint works only for the route tables you associate with it: it adds a prefix-list route "
              "to each.",
         doc=docs.GATEWAY_ENDPOINTS, vpcs=[world.vpc])
@@ -57,7 +58,7 @@ def _interface(lab, world: w.TwoTier, service: str, kind: str, sg_ingress, priva
 def interface_endpoint_sg(lab, rng: random.Random) -> Case:
     kind = "interface-endpoint-sg"
     world = w.two_tier(lab, rng, kind)
-    service, wrong = rng.choice(INTERFACE_SERVICES), rng.choice(((80,), (8443,), ()))
+    service, wrong = rng.choice(INTERFACE_SERVICES), rng.variant_of(((80,), (8443,), ()))
     sg, endpoint = _interface(lab, world, service, kind, [(port, world.cidr) for port in wrong])
     ec2 = lab.client("ec2")
     return Case(
@@ -80,7 +81,7 @@ def interface_endpoint_dns(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, kind)
     # (A third natural variant, PrivateDnsEnabled=false on the endpoint, is left out: moto ignores
     # modify_vpc_endpoint(PrivateDnsEnabled=...), so its fix could not be proven in the sandbox.)
-    service, variant = rng.choice(INTERFACE_SERVICES), rng.choice(("Hostnames", "Support", "both"))
+    service, variant = rng.choice(INTERFACE_SERVICES), rng.variant_of(("Hostnames", "Support", "both"))
     sg, endpoint = _interface(lab, world, service, kind, [(443, world.cidr)])
     ec2, name = lab.client("ec2"), f"{service}.{lab.region}.amazonaws.com"
     off = ("Hostnames", "Support") if variant == "both" else (variant,)

@@ -69,8 +69,21 @@ class Kind:
         return {"kind": self.kind, "lab": self.lab, "title": self.title, "difficulty": self.difficulty}
 
 
-def rng_for(kind: str, seed: int) -> random.Random:
-    return random.Random(f"{kind}:{seed}")  # str seeds hash with SHA-512: stable across processes
+class Seeded(random.Random):
+    """The kind's random source. ``variant_of(options)`` is the kind's main variant axis: ``options[seed % n]``,
+    so consecutive seeds walk through every variant; the rest of the world (names, CIDRs) is drawn at random."""
+
+    def __init__(self, kind: str, seed: int):
+        super().__init__(f"{kind}:{seed}")  # str seeds hash with SHA-512: stable across processes, unlike hash()
+        self.seed_number = seed
+
+    def variant_of(self, options):
+        options = tuple(options)
+        return options[self.seed_number % len(options)]
+
+
+def rng_for(kind: str, seed: int) -> Seeded:
+    return Seeded(kind, seed)
 
 
 @dataclass

@@ -23,9 +23,13 @@ def _web_to_app(lab, world: w.TwoTier) -> Probe:
 def sg_inbound_missing(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "sg-inbound-missing")
     ec2, port = lab.client("ec2"), rng.choice((443, 80))
-    other = 80 if port == 443 else 443
+    other, variant = (80 if port == 443 else 443), rng.variant_of(("revoked", "office-only", "udp"))
     ec2.revoke_security_group_ingress(GroupId=world.web_sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    if variant == "office-only":
+        w.allow(ec2, world.web_sg, port, "198.51.100.7/32")
+    elif variant == "udp":
+        w.allow(ec2, world.web_sg, port, "0.0.0.0/0", protocol="udp")
     return Case(
         symptom=f"Customers get a timeout on port {port} of {world.web} (the {world.service} site); port {other} "
                 "still answers.",
@@ -36,7 +40,9 @@ def sg_inbound_missing(lab, rng: random.Random) -> Case:
         hints=(f"Trace from 'internet' to {world.web} on {port}: which component decides?",
                f"Read the inbound rules of {world.web_sg}.",
                f"Add one inbound rule: tcp {port} from 0.0.0.0/0 — that port only."),
-        fault=f"The inbound rule tcp {port} from 0.0.0.0/0 was revoked from {world.web_sg}.",
+        fault=f"The inbound rule tcp {port} from 0.0.0.0/0 is gone from {world.web_sg} ({variant}: "
+              + {"revoked": "revoked", "office-only": "narrowed to one office address",
+                 "udp": "re-added as udp"}[variant] + ").",
         rule="Security groups deny by default: inbound traffic is allowed only by an explicit rule.",
         doc=docs.SECURITY_GROUP_RULES, vpcs=[world.vpc])
 
@@ -46,7 +52,7 @@ def sg_egress_removed(lab, rng: random.Random) -> Case:
     ec2 = lab.client("ec2")
     ec2.revoke_security_group_egress(GroupId=world.web_sg, IpPermissions=[
         {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-    keep = rng.choice((443, 80))
+    keep = rng.variant_of((443, 80, 8443))
     ec2.authorize_security_group_egress(GroupId=world.web_sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": keep, "ToPort": keep, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     return Case(
@@ -71,7 +77,7 @@ def sg_egress_removed(lab, rng: random.Random) -> Case:
 
 def sg_wrong_source(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "sg-wrong-source")
-    ec2, variant = lab.client("ec2"), rng.choice(("own-group", "wrong-port", "udp"))
+    ec2, variant = lab.client("ec2"), rng.variant_of(("own-group", "wrong-port", "udp"))
     ec2.revoke_security_group_ingress(GroupId=world.app_sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": world.app_port, "ToPort": world.app_port,
          "UserIdGroupPairs": [{"GroupId": world.web_sg}]}])
@@ -109,7 +115,7 @@ def _public_acl(lab, world: w.TwoTier, kind: str, egress_extra=(), ingress_extra
 
 def nacl_ephemeral(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "nacl-ephemeral")
-    variant, port = rng.choice(("missing", "udp", "narrow")), rng.choice((443, 80))
+    variant, port = rng.variant_of(("missing", "udp", "narrow")), rng.choice((443, 80))
     extra = {"missing": (), "udp": ((140, "17", 1024, 65535, "0.0.0.0/0", "allow"),),
              "narrow": ((140, "6", 1024, 65535, "10.0.0.0/8", "allow"),)}[variant]
     acl = _public_acl(lab, world, "nacl-ephemeral", egress_extra=extra)
@@ -135,7 +141,7 @@ def nacl_ephemeral(lab, rng: random.Random) -> Case:
 
 def nacl_deny_first(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "nacl-deny-first")
-    port, number = rng.choice((443, 80)), rng.choice((50, 90, 99))
+    port, number = rng.choice((443, 80)), rng.variant_of((50, 90, 99))
     other = 80 if port == 443 else 443
     acl = _public_acl(lab, world, "nacl-deny-first",
                       egress_extra=((140, "6", 1024, 65535, "0.0.0.0/0", "allow"),),

@@ -31,9 +31,10 @@ def read(lab, instance: str, path: str, hops: int = 1) -> bool:
 def hop_limit(lab, rng: random.Random) -> Case:
     kind = "imds-hop-limit"
     vpc, instance = _instance(lab, rng, kind)
-    hops = rng.choice((2, 3))
+    hops = rng.variant_of((2, 3, 4))
     ec2 = lab.client("ec2")
-    where = "a container on the Docker bridge" if hops == 2 else "a container inside a nested network namespace"
+    where = {2: "a container on the Docker bridge", 3: "a container in a pod behind a node-local proxy",
+             4: "a container inside a nested container runtime"}[hops]
     return Case(
         symptom=f"The SDK in {where} on {instance} cannot get credentials ('token request timed out'); the same "
                 "SDK on the host works.",
@@ -54,7 +55,7 @@ def hop_limit(lab, rng: random.Random) -> Case:
 def endpoint_disabled(lab, rng: random.Random) -> Case:
     kind = "imds-endpoint-disabled"
     vpc, instance = _instance(lab, rng, kind)
-    path = rng.choice(("/latest/meta-data/instance-id", "/latest/meta-data/placement/availability-zone",
+    path = rng.variant_of(("/latest/meta-data/instance-id", "/latest/meta-data/placement/availability-zone",
                        "/latest/meta-data/local-ipv4"))
     ec2 = lab.client("ec2")
     ec2.modify_instance_metadata_options(InstanceId=instance, HttpEndpoint="disabled")
@@ -73,7 +74,7 @@ def endpoint_disabled(lab, rng: random.Random) -> Case:
 def tags_disabled(lab, rng: random.Random) -> Case:
     kind = "imds-tags-disabled"
     vpc, instance = _instance(lab, rng, kind)
-    key = rng.choice(("Name", "Team", "Environment"))
+    key = rng.variant_of(("Name", "Team", "Environment"))
     ec2 = lab.client("ec2")
     ec2.create_tags(Resources=[instance], Tags=[{"Key": key, "Value": rng.choice(("blue", "green", "prod"))}])
     path = f"/latest/meta-data/tags/instance/{key}"

@@ -29,7 +29,7 @@ def _new_nat_route(lab, world: w.TwoTier, replace: bool):
 
 def nat_route_missing(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "nat-route-missing", nat=True)
-    ec2, dest, port = lab.client("ec2"), rng.choice(DESTINATIONS), rng.choice((443, 80))
+    ec2, dest, port = lab.client("ec2"), rng.variant_of(DESTINATIONS), rng.choice((443, 80))
     ec2.delete_route(RouteTableId=world.private_rt, DestinationCidrBlock="0.0.0.0/0")
     return Case(
         symptom=f"{world.app} cannot reach {dest}:{port} (its package mirror); the NAT gateway {world.nat} is "
@@ -47,7 +47,7 @@ def nat_route_missing(lab, rng: random.Random) -> Case:
 
 def nat_in_private(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "nat-in-private-subnet")
-    ec2, dest = lab.client("ec2"), rng.choice(DESTINATIONS)
+    ec2, dest = lab.client("ec2"), rng.variant_of(DESTINATIONS)
     wrong = w.nat_gateway(lab, world.private_subnet, "nat-in-private-subnet")
     ec2.create_route(RouteTableId=world.private_rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=wrong)
     return Case(
@@ -67,7 +67,7 @@ def nat_in_private(lab, rng: random.Random) -> Case:
 
 def nat_blackhole(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "nat-blackhole", nat=True)
-    ec2, dest = lab.client("ec2"), rng.choice(DESTINATIONS)
+    ec2, dest = lab.client("ec2"), rng.variant_of(DESTINATIONS)
     ec2.delete_nat_gateway(NatGatewayId=world.nat)
     return Case(
         symptom=f"Overnight someone 'cleaned up unused NAT gateways'; this morning {world.app} cannot reach "
@@ -86,7 +86,7 @@ def nat_blackhole(lab, rng: random.Random) -> Case:
 
 def nat_instance_check(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "nat-instance-check")
-    ec2, dest = lab.client("ec2"), rng.choice(DESTINATIONS)
+    ec2, dest = lab.client("ec2"), rng.variant_of(DESTINATIONS)
     nat_sg = w.group(lab, world.vpc, f"{world.service}-nat", "nat-instance-check")
     ec2.authorize_security_group_ingress(GroupId=nat_sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535, "IpRanges": [{"CidrIp": world.cidr}]}])

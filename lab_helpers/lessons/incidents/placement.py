@@ -20,7 +20,7 @@ def _members(ec2, vpc: str, group: str) -> list[dict]:
 def spread_limit(lab, rng: random.Random) -> Case:
     kind, ec2, zones = "spread-over-limit", lab.client("ec2"), w.azs(lab)
     octet, service = rng.randint(20, 250), rng.choice(w.NAMES)
-    wanted = rng.choice((8, 9, 10))
+    wanted = rng.variant_of((8, 9, 10))
     vpc = w.vpc(lab, f"10.{octet}.0.0/16", f"{service}-quorum", kind)
     subnets = [w.subnet(lab, vpc, f"10.{octet}.{n + 1}.0/24", zones[n], f"{service}-{n}", kind) for n in (0, 1)]
     group = f"{service}-spread-{rng.randint(100, 999)}"

@@ -18,7 +18,7 @@ def _basics(lab, world: w.TwoTier) -> list[Probe]:
 
 def igw_route_missing(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "igw-route-missing")
-    ec2, dest, port = lab.client("ec2"), rng.choice(DESTINATIONS), rng.choice((443, 80))
+    ec2, dest, port = lab.client("ec2"), rng.variant_of(DESTINATIONS), rng.choice((443, 80))
     ec2.delete_route(RouteTableId=world.public_rt, DestinationCidrBlock="0.0.0.0/0")
     return Case(
         symptom=f"{world.web} (the {world.service} web server, public subnet) cannot reach {dest} on {port} any "
@@ -38,7 +38,7 @@ def igw_route_missing(lab, rng: random.Random) -> Case:
 
 def private_subnet_public(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "private-subnet-public")
-    ec2, dest = lab.client("ec2"), rng.choice(DESTINATIONS)
+    ec2, dest = lab.client("ec2"), rng.variant_of(DESTINATIONS)
     current = ec2.describe_route_tables(RouteTableIds=[world.private_rt])["RouteTables"][0]["Associations"][0]
     ec2.replace_route_table_association(AssociationId=current["RouteTableAssociationId"],
                                         RouteTableId=world.public_rt)
@@ -78,7 +78,7 @@ def private_subnet_public(lab, rng: random.Random) -> Case:
 
 def no_public_ip(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "no-public-ip")
-    port = rng.choice((443, 80))
+    port = rng.variant_of((443, 80))
     new = w.launch(lab, world.public_subnet, f"{world.service}-web-new", security_groups=[world.web_sg])
     ec2 = lab.client("ec2")
 
@@ -87,7 +87,7 @@ def no_public_ip(lab, rng: random.Random) -> Case:
         ec2.associate_address(AllocationId=eip, InstanceId=new)
 
     return Case(
-        symptom=f"The new web server {new} in the public subnet does not answer on {port} from the internet; the "
+        symptom=f"The new {world.service} web server {new} in the public subnet does not answer on {port} from the internet; the "
                 f"old one ({world.web}) does, and both have the same security group.",
         resources={"vpc": world.vpc, "new_web": new, "old_web": world.web, "public_subnet": world.public_subnet},
         symptom_probe=Probe(f"the internet reaches {new} on {port}", lambda: w.reaches(lab, "internet", new, port)),
@@ -101,28 +101,39 @@ def no_public_ip(lab, rng: random.Random) -> Case:
         doc=docs.INTERNET_GATEWAY, vpcs=[world.vpc])
 
 
+def _associate(ec2, subnet: str, table: str) -> None:
+    """Point ``subnet`` at ``table``, whether it has an explicit association now or falls back to the main table."""
+    found = ec2.describe_route_tables(Filters=[{"Name": "association.subnet-id", "Values": [subnet]}])["RouteTables"]
+    current = [a for t in found for a in t["Associations"] if a.get("SubnetId") == subnet]
+    if current:
+        ec2.replace_route_table_association(AssociationId=current[0]["RouteTableAssociationId"], RouteTableId=table)
+    else:
+        ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+
+
 def wrong_table(lab, rng: random.Random) -> Case:
     world = w.two_tier(lab, rng, "wrong-route-table", nat=True)
     ec2, dest = lab.client("ec2"), rng.choice(DESTINATIONS)
-    legacy = w.table(lab, world.vpc, f"{world.service}-legacy-rt", "wrong-route-table")
-    current = ec2.describe_route_tables(RouteTableIds=[world.private_rt])["RouteTables"][0]["Associations"][0]
-    ec2.replace_route_table_association(AssociationId=current["RouteTableAssociationId"], RouteTableId=legacy)
-
-    def fix():
-        assoc = ec2.describe_route_tables(RouteTableIds=[legacy])["RouteTables"][0]["Associations"][0]
-        ec2.replace_route_table_association(AssociationId=assoc["RouteTableAssociationId"],
-                                            RouteTableId=world.private_rt)
-
+    variant = rng.variant_of(("legacy", "main", "public"))
+    if variant == "main":
+        assoc = ec2.describe_route_tables(RouteTableIds=[world.private_rt])["RouteTables"][0]["Associations"][0]
+        ec2.disassociate_route_table(AssociationId=assoc["RouteTableAssociationId"])
+        wrong = "the main route table (no explicit association)"
+    else:
+        table = world.public_rt if variant == "public" else \
+            w.table(lab, world.vpc, f"{world.service}-legacy-rt", "wrong-route-table")
+        _associate(ec2, world.private_subnet, table)
+        wrong = f"{table} ({variant})"
     return Case(
         symptom=f"Package updates on {world.app} (private subnet) time out since last night's change; the NAT "
                 f"gateway {world.nat} is available and its route table looks right.",
         resources={"vpc": world.vpc, "app": world.app, "nat": world.nat, "private_route_table": world.private_rt},
         symptom_probe=Probe(f"{world.app} reaches {dest} on 443", lambda: w.reaches(lab, world.app, dest, 443)),
-        healthy=_basics(lab, world), fix=fix,
+        healthy=_basics(lab, world), fix=lambda: _associate(ec2, world.private_subnet, world.private_rt),
         hints=(f"Trace {world.app} to {dest}: which route table does the trace use?",
                f"describe_route_tables with the filter association.subnet-id={world.private_subnet}.",
                f"Associate the subnet with {world.private_rt}, the table that has 0.0.0.0/0 -> {world.nat}."),
-        fault=f"{world.private_subnet} was re-associated with {legacy}, which has only the local route.",
+        fault=f"{world.private_subnet} uses {wrong}, which has no route to the NAT gateway.",
         rule="Each subnet uses exactly one route table: the one it is associated with, or else the main table.",
         doc=docs.SUBNET_ROUTE_TABLES, vpcs=[world.vpc])
 

@@ -58,7 +58,7 @@ def _case(h: Hub, port: int, **kw) -> Case:
 
 
 def not_propagated(lab, rng: random.Random) -> Case:
-    port = rng.choice((443, 5432, 8080))
+    port = rng.variant_of((443, 5432, 8080))
     h = hub(lab, rng, "tgw-not-propagated", port)
     a, b = h.spokes
     ec2, missing = lab.client("ec2"), rng.choice((a.name, b.name))
@@ -79,7 +79,7 @@ def not_propagated(lab, rng: random.Random) -> Case:
 
 
 def not_associated(lab, rng: random.Random) -> Case:
-    port = rng.choice((443, 5432, 8080))
+    port = rng.variant_of((443, 5432, 8080))
     h = hub(lab, rng, "tgw-not-associated", port)
     a, b = h.spokes
     missing = rng.choice((a.name, b.name))
@@ -102,7 +102,7 @@ def not_associated(lab, rng: random.Random) -> Case:
 
 
 def attachment_az(lab, rng: random.Random) -> Case:
-    port = rng.choice((443, 5432, 8080))
+    port = rng.variant_of((443, 5432, 8080))
     h = hub(lab, rng, "tgw-attachment-az", port, other_az=0)
     a, b = h.spokes
     ec2 = lab.client("ec2")
@@ -124,7 +124,7 @@ def attachment_az(lab, rng: random.Random) -> Case:
 
 
 def blackhole(lab, rng: random.Random) -> Case:
-    port = rng.choice((443, 5432, 8080))
+    port = rng.variant_of((443, 5432, 8080))
     h = hub(lab, rng, "tgw-blackhole", port)
     a, b = h.spokes
     ec2, prefix = lab.client("ec2"), rng.choice((24, 20, 16))
