@@ -113,3 +113,8 @@ def test_cli_table_filters_by_lab(capsys):
     assert cli.main(["incidents", "--lab", "4"]) == 0
     out = capsys.readouterr().out
     assert "tgw-blackhole" in out and "igw-route-missing" not in out
+
+
+def test_docs_page_lists_every_kind():
+    """The site's table is the registry's: regenerate it with incidents.markdown_table() when a kind changes."""
+    assert incidents.markdown_table() in (ROOT / "docs" / "INCIDENTS.md").read_text()

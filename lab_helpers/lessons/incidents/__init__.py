@@ -32,6 +32,13 @@ def table() -> list[dict]:
     return [k.row() for k in sorted(KINDS.values(), key=lambda k: (k.lab, k.kind))]
 
 
+def markdown_table() -> str:
+    """The registry as the docs site's table (docs/INCIDENTS.md holds this text; a test keeps them equal)."""
+    lines = ["| kind | lab | title | difficulty |", "|---|---|---|---|"]
+    lines += [f"| `{r['kind']}` | {r['lab']} | {r['title']} | {r['difficulty']} |" for r in table()]
+    return "\n".join(lines)
+
+
 def kinds_for(lab_number: str) -> list[str]:
     return [k.kind for k in KINDS.values() if k.lab == lab_number]
 
@@ -54,4 +61,4 @@ def incident(lab, kind: Optional[str] = None, seed: Optional[int] = None, soluti
     return Incident(lab, spec, seed, case, solutions=solutions)
 
 
-__all__ = ["incident", "Incident", "Kind", "KINDS", "table", "kinds_for", "pick"]
+__all__ = ["incident", "Incident", "Kind", "KINDS", "table", "markdown_table", "kinds_for", "pick"]

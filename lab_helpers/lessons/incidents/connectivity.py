@@ -1,12 +1,11 @@
 """Incidents between VPCs (lab 04): peering (routes, acceptance, transitivity, groups) and transit gateways."""
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 from lab_helpers.lessons.incidents import docs
 from lab_helpers.lessons.incidents import world as w
-from lab_helpers.lessons.incidents.engine import Case, Kind, Probe
+from lab_helpers.lessons.incidents.engine import Case, Kind, Probe, Seeded
 
 
 @dataclass
@@ -29,7 +28,7 @@ def spoke(lab, kind: str, label: str, octet: int, port: int, az: str, peers: str
     return Spoke(label, vpc, cidr, subnet, table, group, w.launch(lab, subnet, f"{label}-1", security_groups=[group]))
 
 
-def _octets(rng: random.Random, n: int) -> list[int]:
+def _octets(rng: Seeded, n: int) -> list[int]:
     return rng.sample(range(20, 250), n)
 
 
@@ -50,7 +49,7 @@ def _probe(lab, a: Spoke, b: Spoke, port: int) -> Probe:
                  lambda: w.reaches(lab, a.instance, b.instance, port))
 
 
-def peering_one_side(lab, rng: random.Random) -> Case:
+def peering_one_side(lab, rng: Seeded) -> Case:
     kind, port, az = "peering-route-one-side", rng.variant_of((443, 5432, 8080)), w.first_az(lab)
     o1, o2 = _octets(rng, 2)
     a, b = spoke(lab, kind, "shop", o1, port, az), spoke(lab, kind, "payments", o2, port, az)
@@ -75,7 +74,7 @@ def peering_one_side(lab, rng: random.Random) -> Case:
         doc=docs.PEERING_ROUTES, vpcs=[a.vpc, b.vpc])
 
 
-def peering_not_accepted(lab, rng: random.Random) -> Case:
+def peering_not_accepted(lab, rng: Seeded) -> Case:
     kind, port, az = "peering-not-accepted", rng.variant_of((443, 5432, 8080)), w.first_az(lab)
     o1, o2 = _octets(rng, 2)
     a, b = spoke(lab, kind, "analytics", o1, port, az), spoke(lab, kind, "warehouse", o2, port, az)
@@ -100,7 +99,7 @@ def peering_not_accepted(lab, rng: random.Random) -> Case:
         doc=docs.PEERING_ACCEPT, vpcs=[a.vpc, b.vpc])
 
 
-def peering_transitive(lab, rng: random.Random) -> Case:
+def peering_transitive(lab, rng: Seeded) -> Case:
     kind, port, az = "peering-transitive", rng.variant_of((443, 5432, 8080)), w.first_az(lab)
     o1, o2, o3 = _octets(rng, 3)
     a, hub, c = (spoke(lab, kind, "dev", o1, port, az), spoke(lab, kind, "shared", o2, port, az),
@@ -129,7 +128,7 @@ def peering_transitive(lab, rng: random.Random) -> Case:
         doc=docs.PEERING_LIMITS, vpcs=[a.vpc, hub.vpc, c.vpc])
 
 
-def peering_group(lab, rng: random.Random) -> Case:
+def peering_group(lab, rng: Seeded) -> Case:
     kind, port, az = "peering-security-group", rng.variant_of((443, 5432, 8080)), w.first_az(lab)
     o1, o2 = _octets(rng, 2)
     a = spoke(lab, kind, "frontend", o1, port, az)

@@ -2,12 +2,11 @@
 forwarding rules that shadow a private zone. Proven with ``lab.resolve``."""
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 from lab_helpers.lessons.incidents import docs
 from lab_helpers.lessons.incidents import world as w
-from lab_helpers.lessons.incidents.engine import Case, Kind, Probe
+from lab_helpers.lessons.incidents.engine import Case, Kind, Probe, Seeded
 
 DOMAINS = ("corp.internal", "svc.example.internal", "prod.internal", "int.example.com")
 HOSTS = ("db", "api", "cache", "queue", "billing")
@@ -36,7 +35,7 @@ def record(lab, zone: str, name: str, address: str) -> None:
                                                    "ResourceRecords": [{"Value": address}]}}]})
 
 
-def _world(lab, rng: random.Random, kind: str, with_record: bool = True) -> Zone:
+def _world(lab, rng: Seeded, kind: str, with_record: bool = True) -> Zone:
     octet = rng.randint(20, 250)
     vpc = w.vpc(lab, f"10.{octet}.0.0/16", f"{kind}-vpc", kind)
     domain = rng.variant_of(DOMAINS)
@@ -55,7 +54,7 @@ def _hints(name: str, vpc: str, second: str, third: str) -> tuple[str, str, str]
     return (f"lab.resolve('{name}', '{vpc}') and read its steps.", second, third)
 
 
-def zone_not_associated(lab, rng: random.Random) -> Case:
+def zone_not_associated(lab, rng: Seeded) -> Case:
     kind = "phz-not-associated"
     z = _world(lab, rng, kind)
     other = w.vpc(lab, f"10.{rng.randint(20, 250)}.0.0/16", f"{kind}-new-vpc", kind)
@@ -73,7 +72,7 @@ def zone_not_associated(lab, rng: random.Random) -> Case:
         doc=docs.PRIVATE_ZONE_ASSOCIATE, vpcs=[z.vpc, other])
 
 
-def record_wrong_zone(lab, rng: random.Random) -> Case:
+def record_wrong_zone(lab, rng: Seeded) -> Case:
     kind = "record-in-wrong-zone"
     z = _world(lab, rng, kind, with_record=False)
     host = z.name.split(".")[0]
@@ -97,7 +96,7 @@ def record_wrong_zone(lab, rng: random.Random) -> Case:
         doc=docs.PRIVATE_ZONES, vpcs=[z.vpc])
 
 
-def dns_attribute(lab, rng: random.Random) -> Case:
+def dns_attribute(lab, rng: Seeded) -> Case:
     kind = "vpc-dns-attribute-off"
     z = _world(lab, rng, kind)
     off = rng.variant_of((("EnableDnsSupport",), ("EnableDnsHostnames",), ("EnableDnsHostnames", "EnableDnsSupport")))
@@ -142,7 +141,7 @@ def outbound_endpoint(lab, z: Zone, kind: str) -> str:
                                        IpAddresses=[{"SubnetId": s} for s in subnets])["ResolverEndpoint"]["Id"]
 
 
-def resolver_rule(lab, rng: random.Random) -> Case:
+def resolver_rule(lab, rng: Seeded) -> Case:
     kind = "resolver-rule-shadows-zone"
     z = _world(lab, rng, kind)
     rr = lab.client("route53resolver")

@@ -1,11 +1,9 @@
 """Incidents of VPC endpoints (lab 03): gateway endpoint routes, interface endpoint security groups and DNS."""
 from __future__ import annotations
 
-import random
-
 from lab_helpers.lessons.incidents import docs
 from lab_helpers.lessons.incidents import world as w
-from lab_helpers.lessons.incidents.engine import Case, Kind, Probe
+from lab_helpers.lessons.incidents.engine import Case, Kind, Probe, Seeded
 
 INTERFACE_SERVICES = ("logs", "sts", "ssm")
 
@@ -16,7 +14,7 @@ def via_endpoint(lab, source: str, service: str) -> bool:
     return result.reachable and any(h.component_id.startswith("vpce-") for h in result.hops)
 
 
-def gateway_endpoint_route(lab, rng: random.Random) -> Case:
+def gateway_endpoint_route(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "gateway-endpoint-route", nat=True)
     ec2, service = lab.client("ec2"), rng.choice(("s3", "dynamodb"))
     where = rng.variant_of(("batch", "public", "none"))
@@ -55,7 +53,7 @@ def _interface(lab, world: w.TwoTier, service: str, kind: str, sg_ingress, priva
     return sg, endpoint["VpcEndpointId"]
 
 
-def interface_endpoint_sg(lab, rng: random.Random) -> Case:
+def interface_endpoint_sg(lab, rng: Seeded) -> Case:
     kind = "interface-endpoint-sg"
     world = w.two_tier(lab, rng, kind)
     service, wrong = rng.choice(INTERFACE_SERVICES), rng.variant_of(((80,), (8443,), ()))
@@ -76,7 +74,7 @@ def interface_endpoint_sg(lab, rng: random.Random) -> Case:
         doc=docs.INTERFACE_ENDPOINTS, vpcs=[world.vpc])
 
 
-def interface_endpoint_dns(lab, rng: random.Random) -> Case:
+def interface_endpoint_dns(lab, rng: Seeded) -> Case:
     kind = "interface-endpoint-dns"
     world = w.two_tier(lab, rng, kind)
     # (A third natural variant, PrivateDnsEnabled=false on the endpoint, is left out: moto ignores
@@ -104,7 +102,7 @@ def interface_endpoint_dns(lab, rng: random.Random) -> Case:
         healthy=[Probe(f"{world.app} reaches {endpoint} on 443", lambda: w.reaches(lab, world.app, endpoint))],
         fix=fix,
         hints=(f"lab.resolve('{name}', '{world.vpc}') and read the steps.",
-               f"Check the endpoint's PrivateDnsEnabled and the VPC's two DNS attributes.",
+               "Check the endpoint's PrivateDnsEnabled and the VPC's two DNS attributes.",
                "Private DNS needs PrivateDnsEnabled on the endpoint and enableDnsSupport + enableDnsHostnames on "
                "the VPC."),
         fault="Private DNS could not work: " + " and ".join(f"enableDns{a} is off" for a in off) + " on the VPC.",

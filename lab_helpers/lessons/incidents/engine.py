@@ -63,7 +63,7 @@ class Kind:
     lab: str  # "01".."08"
     title: str
     difficulty: str  # easy | medium | hard
-    build: Callable[[Any, random.Random], Case] = field(repr=False, compare=False)
+    build: Callable[[Any, Seeded], Case] = field(repr=False, compare=False)
 
     def row(self) -> dict:
         return {"kind": self.kind, "lab": self.lab, "title": self.title, "difficulty": self.difficulty}

@@ -1,11 +1,9 @@
 """Incidents of packet filters (lab 01): security groups (stateful) and network ACLs (stateless, ordered)."""
 from __future__ import annotations
 
-import random
-
 from lab_helpers.lessons.incidents import docs
 from lab_helpers.lessons.incidents import world as w
-from lab_helpers.lessons.incidents.engine import Case, Kind, Probe
+from lab_helpers.lessons.incidents.engine import Case, Kind, Probe, Seeded
 from lab_helpers.lessons.incidents.routing import DESTINATIONS
 
 PROBE_DEST = DESTINATIONS[0]  # a fixed internet address for the 'still works' probes
@@ -20,7 +18,7 @@ def _web_to_app(lab, world: w.TwoTier) -> Probe:
                  lambda: w.reaches(lab, world.web, world.app, world.app_port))
 
 
-def sg_inbound_missing(lab, rng: random.Random) -> Case:
+def sg_inbound_missing(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "sg-inbound-missing")
     ec2, port = lab.client("ec2"), rng.choice((443, 80))
     other, variant = (80 if port == 443 else 443), rng.variant_of(("revoked", "office-only", "udp"))
@@ -47,7 +45,7 @@ def sg_inbound_missing(lab, rng: random.Random) -> Case:
         doc=docs.SECURITY_GROUP_RULES, vpcs=[world.vpc])
 
 
-def sg_egress_removed(lab, rng: random.Random) -> Case:
+def sg_egress_removed(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "sg-egress-removed")
     ec2 = lab.client("ec2")
     ec2.revoke_security_group_egress(GroupId=world.web_sg, IpPermissions=[
@@ -75,7 +73,7 @@ def sg_egress_removed(lab, rng: random.Random) -> Case:
         doc=docs.SECURITY_GROUP_RULES, vpcs=[world.vpc])
 
 
-def sg_wrong_source(lab, rng: random.Random) -> Case:
+def sg_wrong_source(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "sg-wrong-source")
     ec2, variant = lab.client("ec2"), rng.variant_of(("own-group", "wrong-port", "udp"))
     ec2.revoke_security_group_ingress(GroupId=world.app_sg, IpPermissions=[
@@ -113,7 +111,7 @@ def _public_acl(lab, world: w.TwoTier, kind: str, egress_extra=(), ingress_extra
     return w.custom_acl(lab, world.vpc, world.public_subnet, f"{world.service}-public-acl", kind, ingress, egress)
 
 
-def nacl_ephemeral(lab, rng: random.Random) -> Case:
+def nacl_ephemeral(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "nacl-ephemeral")
     variant, port = rng.variant_of(("missing", "udp", "narrow")), rng.choice((443, 80))
     extra = {"missing": (), "udp": ((140, "17", 1024, 65535, "0.0.0.0/0", "allow"),),
@@ -139,7 +137,7 @@ def nacl_ephemeral(lab, rng: random.Random) -> Case:
         doc=docs.NACL_EPHEMERAL, vpcs=[world.vpc])
 
 
-def nacl_deny_first(lab, rng: random.Random) -> Case:
+def nacl_deny_first(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "nacl-deny-first")
     port, number = rng.choice((443, 80)), rng.variant_of((50, 90, 99))
     other = 80 if port == 443 else 443

@@ -1,15 +1,13 @@
 """Incidents of the Instance Metadata Service (lab 07), proven with ``lab.imds`` (the served IMDS on 127.0.0.1)."""
 from __future__ import annotations
 
-import random
-
 from lab_helpers.lessons.incidents import docs
 from lab_helpers.lessons.incidents import world as w
-from lab_helpers.lessons.incidents.engine import Case, Kind, Probe
+from lab_helpers.lessons.incidents.engine import Case, Kind, Probe, Seeded
 from lab_helpers.sim.imds.client import TOKEN_HEADER, curl, get_token
 
 
-def _instance(lab, rng: random.Random, kind: str) -> tuple[str, str]:
+def _instance(lab, rng: Seeded, kind: str) -> tuple[str, str]:
     octet = rng.randint(20, 250)
     vpc = w.vpc(lab, f"10.{octet}.0.0/16", f"{kind}-vpc", kind)
     subnet = w.subnet(lab, vpc, f"10.{octet}.1.0/24", w.first_az(lab), f"{kind}-a", kind)
@@ -28,7 +26,7 @@ def read(lab, instance: str, path: str, hops: int = 1) -> bool:
         return curl(base + path, headers={TOKEN_HEADER: token.body}).ok
 
 
-def hop_limit(lab, rng: random.Random) -> Case:
+def hop_limit(lab, rng: Seeded) -> Case:
     kind = "imds-hop-limit"
     vpc, instance = _instance(lab, rng, kind)
     hops = rng.variant_of((2, 3, 4))
@@ -52,7 +50,7 @@ def hop_limit(lab, rng: random.Random) -> Case:
         doc=docs.IMDS_OPTIONS, vpcs=[vpc])
 
 
-def endpoint_disabled(lab, rng: random.Random) -> Case:
+def endpoint_disabled(lab, rng: Seeded) -> Case:
     kind = "imds-endpoint-disabled"
     vpc, instance = _instance(lab, rng, kind)
     path = rng.variant_of(("/latest/meta-data/instance-id", "/latest/meta-data/placement/availability-zone",
@@ -71,7 +69,7 @@ def endpoint_disabled(lab, rng: random.Random) -> Case:
         doc=docs.IMDS_OPTIONS, vpcs=[vpc])
 
 
-def tags_disabled(lab, rng: random.Random) -> Case:
+def tags_disabled(lab, rng: Seeded) -> Case:
     kind = "imds-tags-disabled"
     vpc, instance = _instance(lab, rng, kind)
     key = rng.variant_of(("Name", "Team", "Environment"))

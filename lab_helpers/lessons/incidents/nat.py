@@ -1,11 +1,9 @@
 """Incidents of the private subnet's way out (lab 02): NAT gateway routes and placement, NAT instances."""
 from __future__ import annotations
 
-import random
-
 from lab_helpers.lessons.incidents import docs
 from lab_helpers.lessons.incidents import world as w
-from lab_helpers.lessons.incidents.engine import Case, Kind, Probe
+from lab_helpers.lessons.incidents.engine import Case, Kind, Probe, Seeded
 from lab_helpers.lessons.incidents.routing import DESTINATIONS
 
 
@@ -27,7 +25,7 @@ def _new_nat_route(lab, world: w.TwoTier, replace: bool):
     call(RouteTableId=world.private_rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
 
 
-def nat_route_missing(lab, rng: random.Random) -> Case:
+def nat_route_missing(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "nat-route-missing", nat=True)
     ec2, dest, port = lab.client("ec2"), rng.variant_of(DESTINATIONS), rng.choice((443, 80))
     ec2.delete_route(RouteTableId=world.private_rt, DestinationCidrBlock="0.0.0.0/0")
@@ -45,7 +43,7 @@ def nat_route_missing(lab, rng: random.Random) -> Case:
         doc=docs.NAT_GATEWAY, vpcs=[world.vpc])
 
 
-def nat_in_private(lab, rng: random.Random) -> Case:
+def nat_in_private(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "nat-in-private-subnet")
     ec2, dest = lab.client("ec2"), rng.variant_of(DESTINATIONS)
     wrong = w.nat_gateway(lab, world.private_subnet, "nat-in-private-subnet")
@@ -65,7 +63,7 @@ def nat_in_private(lab, rng: random.Random) -> Case:
         doc=docs.NAT_GATEWAY, vpcs=[world.vpc])
 
 
-def nat_blackhole(lab, rng: random.Random) -> Case:
+def nat_blackhole(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "nat-blackhole", nat=True)
     ec2, dest = lab.client("ec2"), rng.variant_of(DESTINATIONS)
     ec2.delete_nat_gateway(NatGatewayId=world.nat)
@@ -84,7 +82,7 @@ def nat_blackhole(lab, rng: random.Random) -> Case:
         doc=docs.ROUTE_TABLES, vpcs=[world.vpc])
 
 
-def nat_instance_check(lab, rng: random.Random) -> Case:
+def nat_instance_check(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "nat-instance-check")
     ec2, dest = lab.client("ec2"), rng.variant_of(DESTINATIONS)
     nat_sg = w.group(lab, world.vpc, f"{world.service}-nat", "nat-instance-check")

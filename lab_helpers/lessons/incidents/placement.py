@@ -1,12 +1,11 @@
 """Incidents of placement groups (lab 06): a spread group asked for more than it can hold in one AZ."""
 from __future__ import annotations
 
-import random
 from collections import Counter
 
 from lab_helpers.lessons.incidents import docs
 from lab_helpers.lessons.incidents import world as w
-from lab_helpers.lessons.incidents.engine import Case, Kind, Probe
+from lab_helpers.lessons.incidents.engine import Case, Kind, Probe, Seeded
 
 SPREAD_PER_AZ = 7  # EC2 user guide, placement strategies: a rack-level spread group has at most 7 per AZ
 
@@ -17,7 +16,7 @@ def _members(ec2, vpc: str, group: str) -> list[dict]:
     return [i for r in found["Reservations"] for i in r["Instances"] if i["Placement"].get("GroupName") == group]
 
 
-def spread_limit(lab, rng: random.Random) -> Case:
+def spread_limit(lab, rng: Seeded) -> Case:
     kind, ec2, zones = "spread-over-limit", lab.client("ec2"), w.azs(lab)
     octet, service = rng.randint(20, 250), rng.choice(w.NAMES)
     wanted = rng.variant_of((8, 9, 10))

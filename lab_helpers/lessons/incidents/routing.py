@@ -1,11 +1,9 @@
 """Incidents of routing and public addressing (labs 01 and 02): the internet gateway, route tables, NAT gateways."""
 from __future__ import annotations
 
-import random
-
 from lab_helpers.lessons.incidents import docs
 from lab_helpers.lessons.incidents import world as w
-from lab_helpers.lessons.incidents.engine import Case, Kind, Probe
+from lab_helpers.lessons.incidents.engine import Case, Kind, Probe, Seeded
 
 DESTINATIONS = ("8.8.8.8", "1.1.1.1", "9.9.9.9", "208.67.222.222")
 
@@ -16,7 +14,7 @@ def _basics(lab, world: w.TwoTier) -> list[Probe]:
                   lambda: w.reaches(lab, world.web, world.app, world.app_port))]
 
 
-def igw_route_missing(lab, rng: random.Random) -> Case:
+def igw_route_missing(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "igw-route-missing")
     ec2, dest, port = lab.client("ec2"), rng.variant_of(DESTINATIONS), rng.choice((443, 80))
     ec2.delete_route(RouteTableId=world.public_rt, DestinationCidrBlock="0.0.0.0/0")
@@ -36,7 +34,7 @@ def igw_route_missing(lab, rng: random.Random) -> Case:
         doc=docs.INTERNET_GATEWAY, vpcs=[world.vpc], exempt={world.public_rt})
 
 
-def private_subnet_public(lab, rng: random.Random) -> Case:
+def private_subnet_public(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "private-subnet-public")
     ec2, dest = lab.client("ec2"), rng.variant_of(DESTINATIONS)
     current = ec2.describe_route_tables(RouteTableIds=[world.private_rt])["RouteTables"][0]["Associations"][0]
@@ -76,7 +74,7 @@ def private_subnet_public(lab, rng: random.Random) -> Case:
         doc=docs.SUBNET_ROUTE_TABLES, vpcs=[world.vpc])
 
 
-def no_public_ip(lab, rng: random.Random) -> Case:
+def no_public_ip(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "no-public-ip")
     port = rng.variant_of((443, 80))
     new = w.launch(lab, world.public_subnet, f"{world.service}-web-new", security_groups=[world.web_sg])
@@ -87,8 +85,8 @@ def no_public_ip(lab, rng: random.Random) -> Case:
         ec2.associate_address(AllocationId=eip, InstanceId=new)
 
     return Case(
-        symptom=f"The new {world.service} web server {new} in the public subnet does not answer on {port} from the internet; the "
-                f"old one ({world.web}) does, and both have the same security group.",
+        symptom=f"The new {world.service} web server {new} in the public subnet does not answer on {port} from "
+                f"the internet; the old one ({world.web}) does, and both have the same security group.",
         resources={"vpc": world.vpc, "new_web": new, "old_web": world.web, "public_subnet": world.public_subnet},
         symptom_probe=Probe(f"the internet reaches {new} on {port}", lambda: w.reaches(lab, "internet", new, port)),
         healthy=_basics(lab, world), fix=fix,
@@ -111,7 +109,7 @@ def _associate(ec2, subnet: str, table: str) -> None:
         ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
 
 
-def wrong_table(lab, rng: random.Random) -> Case:
+def wrong_table(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "wrong-route-table", nat=True)
     ec2, dest = lab.client("ec2"), rng.choice(DESTINATIONS)
     variant = rng.variant_of(("legacy", "main", "public"))

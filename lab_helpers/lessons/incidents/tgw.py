@@ -1,13 +1,12 @@
 """Incidents of transit gateways (lab 04): association, propagation, attachment AZs, blackhole static routes."""
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 from lab_helpers.lessons.incidents import docs
 from lab_helpers.lessons.incidents import world as w
 from lab_helpers.lessons.incidents.connectivity import Spoke, spoke
-from lab_helpers.lessons.incidents.engine import Case, Kind, Probe
+from lab_helpers.lessons.incidents.engine import Case, Kind, Probe, Seeded
 
 
 @dataclass
@@ -18,7 +17,7 @@ class Hub:
     attachments: dict  # spoke name -> attachment id
 
 
-def hub(lab, rng: random.Random, kind: str, port: int, *, other_az: int = -1) -> Hub:
+def hub(lab, rng: Seeded, kind: str, port: int, *, other_az: int = -1) -> Hub:
     """Two spokes on a TGW whose default association/propagation are off; each associates and propagates into one
     table. Spoke number ``other_az`` gets its attachment subnet in another AZ than its instance."""
     ec2, zones = lab.client("ec2"), w.azs(lab)
@@ -57,7 +56,7 @@ def _case(h: Hub, port: int, **kw) -> Case:
     return Case(resources=resources, healthy=[], vpcs=[s.vpc for s in h.spokes], **kw)
 
 
-def not_propagated(lab, rng: random.Random) -> Case:
+def not_propagated(lab, rng: Seeded) -> Case:
     port = rng.variant_of((443, 5432, 8080))
     h = hub(lab, rng, "tgw-not-propagated", port)
     a, b = h.spokes
@@ -78,7 +77,7 @@ def not_propagated(lab, rng: random.Random) -> Case:
         doc=docs.TGW_ROUTE_TABLES)
 
 
-def not_associated(lab, rng: random.Random) -> Case:
+def not_associated(lab, rng: Seeded) -> Case:
     port = rng.variant_of((443, 5432, 8080))
     h = hub(lab, rng, "tgw-not-associated", port)
     a, b = h.spokes
@@ -101,7 +100,7 @@ def not_associated(lab, rng: random.Random) -> Case:
         doc=docs.TGW_ROUTE_TABLES)
 
 
-def attachment_az(lab, rng: random.Random) -> Case:
+def attachment_az(lab, rng: Seeded) -> Case:
     port = rng.variant_of((443, 5432, 8080))
     h = hub(lab, rng, "tgw-attachment-az", port, other_az=0)
     a, b = h.spokes
@@ -123,7 +122,7 @@ def attachment_az(lab, rng: random.Random) -> Case:
         doc=docs.TGW_ATTACHMENTS)
 
 
-def blackhole(lab, rng: random.Random) -> Case:
+def blackhole(lab, rng: Seeded) -> Case:
     port = rng.variant_of((443, 5432, 8080))
     h = hub(lab, rng, "tgw-blackhole", port)
     a, b = h.spokes

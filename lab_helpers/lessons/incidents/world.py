@@ -7,7 +7,6 @@ the instances' names and the app's port, so two learners never see the same ids,
 """
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -140,7 +139,7 @@ def custom_acl(lab, vpc_id: str, subnet_id: str, label: str, kind: str, ingress,
     return acl
 
 
-def two_tier(lab, rng: random.Random, kind: str, *, nat: bool = False, octet: Optional[int] = None) -> TwoTier:
+def two_tier(lab, rng, kind: str, *, nat: bool = False, octet: Optional[int] = None) -> TwoTier:
     """Build the standard two-tier world (see the module docstring); every choice comes from ``rng``."""
     ec2 = lab.client("ec2")
     n = octet if octet is not None else rng.randint(16, 250)
