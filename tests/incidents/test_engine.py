@@ -53,10 +53,10 @@ def test_same_seed_same_incident_across_processes():
 
 @pytest.mark.parametrize("kind", sorted(incidents.KINDS))
 def test_every_kind_has_three_variants(kind, fresh_lab):
-    """Six seeds give at least three different incidents (symptom and fault, ids aside): which resource, rule,
+    """Three seeds give three different incidents (symptom and fault, ids aside): which resource, rule,
     port or address differs, so answers cannot be passed around a class."""
     seen = set()
-    for seed in range(6):
+    for seed in range(3):  # variant_of walks options[seed % n]: seeds 0-2 give three
         incident = fresh_lab.incident(kind, seed=seed, solutions=True)
         seen.add(masked(incident.symptom + " | " + incident.explain()))
     assert len(seen) >= 3, seen

@@ -28,14 +28,17 @@ def sg_inbound_missing(lab, rng: Seeded) -> Case:
         w.allow(ec2, world.web_sg, port, "198.51.100.7/32")
     elif variant == "udp":
         w.allow(ec2, world.web_sg, port, "0.0.0.0/0", protocol="udp")
+    group = w.flow_log(lab, world.vpc, [("internet", world.web, port), ("internet", world.web, other)])
     return Case(
         symptom=f"Customers get a timeout on port {port} of {world.web} (the {world.service} site); port {other} "
                 "still answers.",
-        resources={"vpc": world.vpc, "web": world.web, "web_security_group": world.web_sg},
+        resources={"vpc": world.vpc, "web": world.web, "web_security_group": world.web_sg, "port": port,
+                   "flow_log_group": group},
         symptom_probe=_web_from_internet(lab, world, port),
         healthy=[_web_from_internet(lab, world, other), _web_to_app(lab, world)],
         fix=lambda: w.allow(ec2, world.web_sg, port, "0.0.0.0/0"),
-        hints=(f"Trace from 'internet' to {world.web} on {port}: which component decides?",
+        hints=(f"Read the flow logs in {group} (filter REJECT): one REJECT per attempt and no reply means a "
+               f"security group; or trace from 'internet' to {world.web} on {port}.",
                f"Read the inbound rules of {world.web_sg}.",
                f"Add one inbound rule: tcp {port} from 0.0.0.0/0 — that port only."),
         fault=f"The inbound rule tcp {port} from 0.0.0.0/0 is gone from {world.web_sg} ({variant}: "
@@ -53,11 +56,12 @@ def sg_egress_removed(lab, rng: Seeded) -> Case:
     keep = rng.variant_of((443, 80, 8443))
     ec2.authorize_security_group_egress(GroupId=world.web_sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": keep, "ToPort": keep, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    group = w.flow_log(lab, world.vpc, [(world.web, world.app, world.app_port), ("internet", world.web, 443)])
     return Case(
         symptom=f"{world.web} serves its static pages, but every page that needs the {world.service} back end "
                 f"({world.app} on {world.app_port}) fails with a 502.",
         resources={"vpc": world.vpc, "web": world.web, "app": world.app, "web_security_group": world.web_sg,
-                   "app_security_group": world.app_sg},
+                   "app_security_group": world.app_sg, "flow_log_group": group},
         symptom_probe=_web_to_app(lab, world),
         healthy=[_web_from_internet(lab, world, 443),
                  Probe(f"{world.web} reaches the internet on {keep}",
@@ -65,8 +69,8 @@ def sg_egress_removed(lab, rng: Seeded) -> Case:
         fix=lambda: ec2.authorize_security_group_egress(GroupId=world.web_sg, IpPermissions=[
             {"IpProtocol": "tcp", "FromPort": world.app_port, "ToPort": world.app_port,
              "UserIdGroupPairs": [{"GroupId": world.app_sg}]}]),
-        hints=(f"Trace {world.web} to {world.app} on {world.app_port}: is it the sender or the receiver that says "
-               "no?", f"Read the outbound rules of {world.web_sg}.",
+        hints=(f"In the flow logs ({group}), whose interface logs the REJECT: web's or app's? Or trace {world.web} "
+               f"to {world.app} on {world.app_port}.", f"Read the outbound rules of {world.web_sg}.",
                f"Allow outbound tcp {world.app_port} to {world.app_sg} (or to the private subnet's CIDR)."),
         fault=f"{world.web_sg}'s default allow-all outbound rule was replaced by tcp {keep} only.",
         rule="Security groups filter outbound traffic too; a new group allows all outbound until you remove it.",
@@ -118,17 +122,20 @@ def nacl_ephemeral(lab, rng: Seeded) -> Case:
              "narrow": ((140, "6", 1024, 65535, "10.0.0.0/8", "allow"),)}[variant]
     acl = _public_acl(lab, world, "nacl-ephemeral", egress_extra=extra)
     ec2 = lab.client("ec2")
+    group = w.flow_log(lab, world.vpc, [("internet", world.web, port), (world.web, PROBE_DEST, 443)])
     return Case(
         symptom=f"Since the new network ACL went on the public subnet, customers time out on {world.web}:{port}; "
                 f"{world.web} itself still downloads updates fine.",
-        resources={"vpc": world.vpc, "web": world.web, "public_subnet": world.public_subnet, "network_acl": acl},
+        resources={"vpc": world.vpc, "web": world.web, "public_subnet": world.public_subnet, "network_acl": acl,
+                   "flow_log_group": group},
         symptom_probe=_web_from_internet(lab, world, port),
         healthy=[Probe(f"{world.web} reaches {PROBE_DEST} on 443", lambda: w.reaches(lab, world.web, PROBE_DEST, 443)),
                  _web_to_app(lab, world)],
         fix=lambda: ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=150, Protocol="6", RuleAction="allow",
                                                  Egress=True, CidrBlock="0.0.0.0/0",
                                                  PortRange={"From": 1024, "To": 65535}),
-        hints=(f"Trace 'internet' to {world.web} on {port} and look at the return leg.",
+        hints=(f"Read {world.web}'s records in {group}: an ACCEPT in and a REJECT out for the same flow is the "
+               "signature of a stateless filter. Or trace 'internet' to the web server and read the return leg.",
                f"Read {acl}'s outbound entries: where does the reply to a customer's port go?",
                "Add an outbound allow for tcp 1024-65535 to 0.0.0.0/0 (the clients' ephemeral ports)."),
         fault=f"{acl} has no outbound rule for the replies (variant: {variant}): tcp to the clients' ephemeral "
@@ -145,14 +152,16 @@ def nacl_deny_first(lab, rng: Seeded) -> Case:
                       egress_extra=((140, "6", 1024, 65535, "0.0.0.0/0", "allow"),),
                       ingress_extra=((number, "6", port, port, "0.0.0.0/0", "deny"),))
     ec2 = lab.client("ec2")
+    group = w.flow_log(lab, world.vpc, [("internet", world.web, port), ("internet", world.web, other)])
     return Case(
         symptom=f"Someone 'blocked a scanner' on the public subnet's ACL an hour ago; since then nobody reaches "
                 f"{world.web} on {port}. Port {other} works.",
-        resources={"vpc": world.vpc, "web": world.web, "network_acl": acl},
+        resources={"vpc": world.vpc, "web": world.web, "network_acl": acl, "port": port, "flow_log_group": group},
         symptom_probe=_web_from_internet(lab, world, port),
         healthy=[_web_from_internet(lab, world, other), _web_to_app(lab, world)],
         fix=lambda: ec2.delete_network_acl_entry(NetworkAclId=acl, RuleNumber=number, Egress=False),
-        hints=(f"Trace 'internet' to {world.web} on {port}: which rule number decides?",
+        hints=(f"Filter {group} for REJECT: which port is rejected? Then trace 'internet' to {world.web} on {port}: "
+               "which rule number decides?",
                f"List {acl}'s inbound entries in rule-number order.",
                f"Rule {number} denies tcp {port} from 0.0.0.0/0 before rule 100 allows it: remove it (or narrow it "
                "to the scanner's address)."),

@@ -166,6 +166,20 @@ def two_tier(lab, rng, kind: str, *, nat: bool = False, octet: Optional[int] = N
     return world
 
 
+def flow_log(lab, vpc_id: str, users) -> str:
+    """A VPC flow log into a CloudWatch Logs group, and the last hour of the users' flows (``(source, destination,
+    port)``) in it — what an on-call engineer finds when the pager goes off. Returns the group's name."""
+    from lab_helpers.sim.flowlogs import traffic
+
+    group = f"/vpclab/incidents/{vpc_id}"
+    account = lab.client("sts").get_caller_identity()["Account"]
+    lab.client("ec2").create_flow_logs(
+        ResourceIds=[vpc_id], ResourceType="VPC", TrafficType="ALL", LogGroupName=group,
+        DeliverLogsPermissionArn=f"arn:aws:iam::{account}:role/vpclab-flow-logs")
+    traffic.send(lab, [(src, dst, port, 20_000, 5) for src, dst, port in users], seed=len(group))
+    return group
+
+
 def reaches(lab, source: str, destination: str, port: int = 443) -> bool:
     return lab.trace(source, destination, port=port).reachable
 
