@@ -360,32 +360,81 @@ check.that("No private subnet reaches the internet, even with a public IP",
            hint="Private subnets keep the main route table, which only has the local route.")
 
 # %% [markdown]
-# ## 6. Break it and fix it
+# ## 6. Break it and fix it: an incident
 #
-# Someone "tidied up" the demo VPC's public route table. Run the cell and read the trace: which hop fails, and why?
+# Until now every fault was made in a cell you could read. On call, nobody tells you what changed. The next cell
+# calls helper code that builds a small VPC like the demo's and breaks **one** thing in it with ordinary AWS API
+# calls you do not see. All you get is what a user would report, and the ids you may need.
+#
+# Diagnose it with the tools of this lab (`lab.trace`, `describe_route_tables`, `describe_security_groups`…), fix
+# it with one targeted change, then run `incident.check()`. It is ✅ only when the symptom is gone, what worked
+# before still works, and the fix is not over-broad: opening every port to `0.0.0.0/0` or swapping the network ACL
+# for an allow-all one is refused with the reason. `incident.hint()` gives the next of three hints;
+# `incident.explain()` names the fault, the AWS rule and its documentation once you have a ✅.
 
 # %%
-ec2.delete_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0")
-broken = lab.trace(web, "8.8.8.8", port=443)
-broken
-
-# %% [markdown]
-# Write `restore_internet_route(ec2, route_table_id, igw_id)` to put things right, then run the check.
+incident = lab.incident("igw-route-missing", solutions=SOLUTIONS)
+incident
 
 # %%
-def restore_internet_route(ec2, route_table_id, igw_id):
-    """Give the public route table its default route to the internet gateway back."""
-    # YOUR CODE HERE
-    raise NotImplementedError
-
+# Your diagnosis and fix go here, e.g. lab.trace(incident.resources["web"], "8.8.8.8", port=443)
 
 if SOLUTIONS:
-    restore_internet_route = lab.solution("restore_internet_route")
+    incident.solve()
 
 # %%
-check.run("Break-fix — restore the route", restore_internet_route, ec2, public_rt, igw)
-check.that("web reaches the internet again", lambda: lab.trace(web, "8.8.8.8", port=443).reachable,
-           hint="create_route(RouteTableId=..., DestinationCidrBlock='0.0.0.0/0', GatewayId=igw_id)")
+incident.check()
+incident.explain()
+
+# %% [markdown]
+# ### Security group drop or network ACL drop? Read the flow logs
+#
+# A trace names the rule that decided. In a real account you often start from **VPC Flow Logs** instead: one
+# record per flow per network interface, in AWS's default format `version account-id interface-id srcaddr dstaddr
+# srcport dstport protocol packets bytes start end action log-status`
+# ([flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html)). The two filters
+# leave different fingerprints, because a security group is stateful and a network ACL is not
+# ([flow log record examples](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-records-examples.html),
+# "Security group and network ACL rules"):
+#
+# - a **security group** drop is a single `REJECT` for the request: no reply is ever sent;
+# - a **network ACL** evaluates the reply on its own, so it can `ACCEPT` the request and `REJECT` the reply.
+#
+# Two more tickets arrive, each from a VPC with a flow log to CloudWatch Logs. Read both logs with the ordinary API
+# (`logs.filter_log_events`) and decide which one is the network ACL.
+
+# %%
+from lab_helpers.sim import flowlogs
+
+ticket_a = lab.incident("sg-inbound-missing", seed=3)
+ticket_b = lab.incident("nacl-ephemeral", seed=3)
+logs = lab.client("logs")
+
+
+def web_interface(ticket):
+    instance = ec2.describe_instances(InstanceIds=[ticket.resources["web"]])["Reservations"][0]["Instances"][0]
+    return instance["NetworkInterfaces"][0]["NetworkInterfaceId"]
+
+
+for name, ticket in (("A", ticket_a), ("B", ticket_b)):
+    events = logs.filter_log_events(logGroupName=ticket.resources["flow_log_group"],
+                                    logStreamNames=[web_interface(ticket)])["events"]  # one stream per interface
+    print(f"ticket {name} ({ticket.symptom[:60]}…): the web server's records")
+    for event in events[:6]:
+        print("  ", event["message"])
+
+# %% [markdown]
+# **Your answer:** which ticket ("A" or "B") shows the network ACL rejecting the *reply*?
+
+# %%
+NACL_TICKET = None  # "A" or "B"
+
+if SOLUTIONS:
+    NACL_TICKET = "B"
+
+# %%
+check.equal("The network ACL drop is the ACCEPT-then-REJECT pattern", NACL_TICKET, "B",
+            hint="Look for the same flow twice on one interface: accepted inbound, rejected on the way out.")
 
 # %% [markdown]
 # ## 7. The default VPC

@@ -434,6 +434,27 @@ check.that(f"prod ({lab.region}) reaches west ({PEER_REGION}) through two TGWs",
 prod_west
 
 # %% [markdown]
+# ### Break it and fix it: an incident
+# Another team peered two VPCs and "did everything right". The next cell builds their VPCs and hides one fault in
+# them with ordinary API calls you do not see; you get their report and the ids. Trace both legs with `lab.trace`,
+# read the route tables, fix it with one targeted change, then run `incident.check()`. `incident.hint()` gives the
+# next of three hints; `incident.explain()` opens after a ✅.
+
+# %%
+incident = lab.incident("peering-route-one-side", solutions=SOLUTIONS)
+incident
+
+# %%
+# Your diagnosis and fix go here, e.g. lab.trace(incident.resources["client"], incident.resources["server"], port=443)
+
+if SOLUTIONS:
+    incident.solve()
+
+# %%
+incident.check()
+incident.explain()
+
+# %% [markdown]
 # ## 3. Peering or Transit Gateway?
 #
 # | | VPC peering | Transit Gateway |

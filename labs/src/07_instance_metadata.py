@@ -228,26 +228,32 @@ check.equal("... and IMDSv2 is still required", lambda: metadata_options(web)["H
 # Why not 64? Each extra hop lets the token travel further — a hop limit of 2 is enough for a bridge network, and
 # a container on the host network (`--network host`) needs only 1.
 #
-# ## 5. Break it and fix it: IMDS switched off
+# ## 5. Break it and fix it: an incident on another instance
 #
-# A colleague hardens the instance by turning the metadata service off altogether (`HttpEndpoint=disabled`).
-# **Predict:** what status does the app's own token request get now — and what breaks?
+# A hardening script ran on another team's instance, and their agent broke. The next cell builds that instance
+# and applies the script's change with ordinary API calls you do not see; you get the agent's complaint. Serve its
+# metadata with `with lab.imds(instance_id) as base:` and read what it answers (`imds.get_token`, `imds.curl`), read
+# `MetadataOptions` with `describe_instances`, fix it, then `incident.check()`. Switching IMDSv2 off is not a fix
+# and is refused: the right hardening is *v2 required*, not *off* (rule 66). `incident.hint()` gives the next of
+# three hints; `incident.explain()` opens after a ✅.
 
 # %%
-ec2.modify_instance_metadata_options(InstanceId=web, HttpEndpoint="disabled")
-print(imds.get_token(base))
-print(imds.curl(base + "/latest/meta-data/placement/availability-zone"))
-
-# %% [markdown]
-# 403 for everything (rule 66). Safe, but the AWS SDKs on the instance find no credentials and the app can no longer
-# learn its Region or AZ. The right hardening is *v2 required*, not *off*. Fix it:
+incident = lab.incident("imds-endpoint-disabled", solutions=SOLUTIONS)
+incident
 
 # %%
-ec2.modify_instance_metadata_options(InstanceId=web, HttpEndpoint="enabled")
-token = imds.get_token(base).body
-check.equal("IMDS is back, still v2-only", lambda: (
-    imds.curl(base + "/latest/meta-data/placement/availability-zone",
-              headers={imds.TOKEN_HEADER: token}).body, metadata_options(web)["HttpTokens"]), (AZ, "required"))
+# Your diagnosis and fix go here, e.g.
+# with lab.imds(incident.resources["instance"]) as other: print(imds.get_token(other))
+
+if SOLUTIONS:
+    incident.solve()
+
+# %%
+incident.check()
+incident.explain()
+
+# %%
+token = imds.get_token(base).body  # back to this lab's instance: a fresh token for the next section
 
 # %% [markdown]
 # ## 6. Tags in the metadata, and IMDSv2 from launch

@@ -34,6 +34,7 @@ class TrafficReport:
     accepted: int = 0
     rejected: int = 0
     records: list[FlowRecord] = field(default_factory=list, repr=False)
+    heavy: str = field(default="", repr=False)  # for a day: the source that sent the most (what a lab checks)
 
     def __str__(self) -> str:
         return (f"{self.flows} flow(s) evaluated: {self.accepted} reached, {self.rejected} did not; "
@@ -78,4 +79,6 @@ def day(lab, sources, *, seed: int = 0, heavy: Optional[str] = None) -> TrafficR
         for destination in rng.sample(DESTINATIONS, 3):
             size = rng.randint(200_000, 2_000_000) * (40 if source == heavy else 1)
             flows.append(Flow(source, destination, 443, size, rng.randint(4, 12)))
-    return send(lab, flows, start=publish.now() - DAY, period=DAY, seed=seed)
+    report = send(lab, flows, start=publish.now() - DAY, period=DAY, seed=seed)
+    report.heavy = heavy
+    return report
