@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 from lab_helpers.errors import IncidentSolutionLocked
 from lab_helpers.lessons.incidents import guards
-from lab_helpers.teach import check
+from lab_helpers.teach import check, progress
 
 
 @dataclass(frozen=True)
@@ -146,8 +146,10 @@ class Incident:
             self.solved, self.minutes = True, round((time.monotonic() - self.started) / 60, 1)
         hint = "Call .hint() for a clue." if not verdict.over_broad else \
             "Undo the broad change and find the one rule, route or setting that is wrong."
-        return check.that(f"Incident {self.kind} (seed {self.seed})", lambda: _passes(verdict), hint=hint,
-                          detail=verdict.detail if verdict.passed else "")
+        result = check.that(f"Incident {self.kind} (seed {self.seed})", lambda: _passes(verdict), hint=hint,
+                            detail=verdict.detail if verdict.passed else "")
+        progress.record_incident(getattr(self.lab, "name", ""), self.score())  # for `vpclab progress`
+        return result
 
     # -- help ---------------------------------------------------------------------------------------------------
     def hint(self) -> str:
