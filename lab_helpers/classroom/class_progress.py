@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from lab_helpers.core import catalog
-from lab_helpers.teach import progress
+from lab_helpers.teach import predict, progress
 
 
 def learner_name(path: Path) -> str:
@@ -38,6 +38,7 @@ class ProgressReport:
     labs: list  # lab names in order
     problems: list = field(default_factory=list)  # files that could not be read, with why
     incidents: dict = field(default_factory=dict)  # learner -> [incident scores] (teach.progress.record_incident)
+    predictions: dict = field(default_factory=dict)  # learner -> [predictions] (teach.predict.reveal)
 
     def counts(self, learner: str, lab: str) -> tuple[int, int]:
         checks = self.learners.get(learner, {}).get(lab, {})
@@ -68,6 +69,11 @@ class ProgressReport:
                 lines.append(f"- {'✅' if s.get('solved') else '❌'} {s.get('lab', '?')}: {s.get('kind')} (seed "
                              f"{s.get('seed')}) — hints {s.get('hints', 0)}, over-broad fixes refused "
                              f"{s.get('refused', 0)}{minutes}")
+        guesses = self.predictions.get(learner, [])
+        if guesses:
+            answered = [g for g in guesses if g.get("answered")]
+            lines.append(f"\n**Predictions** — {sum(1 for g in answered if g.get('right'))}/{len(answered)} right, "
+                         f"{len(guesses) - len(answered)} not answered")
         if len(lines) == 1:
             lines.append("\nNo checks recorded yet.")
         return "\n".join(lines)
@@ -139,16 +145,17 @@ def report_from_records(records: dict, problems: Optional[list] = None, labs_dir
     """One report from learners' progress records already read (``{learner: parsed progress.json}``), wherever
     they came from: files (:func:`progress_report`) or a JupyterHub (:mod:`lab_helpers.classroom.hub_client`).
     ``where(name)`` says where a learner's record came from, for the problem list."""
-    learners, problems, seen_labs, scores = {}, list(problems or []), [], {}
+    learners, problems, seen_labs, scores, guesses = {}, list(problems or []), [], {}, {}
     for name, data in records.items():
         if not isinstance(data, dict):
             problems.append(f"{where(name)}: cannot read it (not a JSON object)")
             continue
         learners[name] = {lab: checks for lab, checks in data.items() if isinstance(checks, dict)}
         scores[name] = progress.incidents(data)
+        guesses[name] = predict.recorded(data)
         seen_labs += [lab for lab in learners[name] if lab not in seen_labs]
     order = [lab.name for lab in catalog.discover(labs_dir)]
     labs = [lab for lab in order if lab in seen_labs] + sorted(lab for lab in seen_labs if lab not in order)
     if not learners and not problems:
         problems.append("no progress files given")
-    return ProgressReport(learners, labs, problems, scores)
+    return ProgressReport(learners, labs, problems, scores, guesses)

@@ -38,7 +38,7 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 import ipaddress
 
 import lab_helpers
-from lab_helpers.teach import check, draw
+from lab_helpers.teach import check, draw, predict
 from lab_helpers.teach.compute import launch
 
 lab = lab_helpers.start_lab("01_vpc_basics", mode=MODE, region=REGION)
@@ -69,13 +69,22 @@ print("Availability Zones used in this lab:", AZ_A, AZ_B)
 # | 10.0.1.255 | the last address (AWS does not support broadcast, but reserves it) |
 #
 # ### Predict, then run
-# How many addresses can your instances use in a `/28` subnet? Write the number down, then run the cell.
+# How many addresses can your instances use in a `/28` subnet? Write the number in the cell, then run the next.
+
+# %%
+USABLE_IN_A_28 = None  # your prediction: a number
+
+if SOLUTIONS:
+    USABLE_IN_A_28 = 11
+guess = predict.answer("usable addresses in a /28", USABLE_IN_A_28)
+guess
 
 # %%
 demo_vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
 tiny = ec2.create_subnet(VpcId=demo_vpc, CidrBlock="10.20.99.0/28", AvailabilityZone=AZ_A)["Subnet"]
 print(f"{tiny['CidrBlock']}: {ipaddress.ip_network(tiny['CidrBlock']).num_addresses} addresses, "
       f"AWS says {tiny['AvailableIpAddressCount']} are available")
+predict.reveal(guess, tiny["AvailableIpAddressCount"])
 
 # %% [markdown]
 # Sixteen addresses, minus five reserved: **11**. A `/28` is the smallest subnet AWS accepts — ask for a `/29` and
@@ -178,8 +187,16 @@ app = launch(lab, private, "app", public_ip=False, security_groups=[app_sg])
 
 # %% [markdown]
 # ### Predict, then run
-# For each instance, will an HTTPS request to the internet (`8.8.8.8:443`) get through? Write *yes* or *no* three
-# times before running the next three cells.
+# For each instance, will an HTTPS request to the internet (`8.8.8.8:443`) get through? Write *yes* or *no* for
+# `web`, `nopip` and `app` before running the next three cells.
+
+# %%
+REACHES_INTERNET = None  # your prediction, e.g. ("yes", "no", "no") for web, nopip, app
+
+if SOLUTIONS:
+    REACHES_INTERNET = ("yes", "no", "no")
+guesses = predict.answer("web, nopip, app reach 8.8.8.8:443", REACHES_INTERNET)
+guesses
 
 # %%
 lab.trace(web, "8.8.8.8", port=443)
@@ -188,6 +205,8 @@ lab.trace(web, "8.8.8.8", port=443)
 lab.trace(nopip, "8.8.8.8", port=443)
 
 # %%
+outcomes = ["yes" if lab.trace(i, "8.8.8.8", port=443).reachable else "no" for i in (web, nopip, app)]
+predict.reveal(guesses, outcomes)
 lab.trace(app, "8.8.8.8", port=443)
 
 # %% [markdown]
