@@ -98,7 +98,7 @@ def test_seed_alone_picks_a_kind(fresh_lab):
 def test_registry_covers_labs_01_to_08_with_30_kinds():
     labs = {k.lab for k in incidents.KINDS.values()}
     assert len(incidents.KINDS) >= 30
-    assert {"01", "02", "03", "04", "05", "06", "07"} <= labs
+    assert {"01", "02", "03", "04", "05", "06", "07", "08"} <= labs
 
 
 def test_cli_json_has_exactly_the_four_keys(capsys):

@@ -15,6 +15,7 @@ from lab_helpers.lessons.incidents import (
            dns,
            endpoints,
            filtering,
+           lattice,
            metadata,
            nat,
            placement,
@@ -23,7 +24,7 @@ from lab_helpers.lessons.incidents import (
 )
 from lab_helpers.lessons.incidents.engine import Incident, Kind, rng_for
 
-FAMILIES = (routing, filtering, nat, endpoints, connectivity, tgw, dns, placement, metadata)
+FAMILIES = (routing, filtering, nat, endpoints, connectivity, tgw, dns, placement, metadata, lattice)
 KINDS: dict[str, Kind] = {k.kind: k for family in FAMILIES for k in family.KINDS}
 
 

@@ -26,3 +26,5 @@ IMDSV2 = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-
 FLOW_LOG_RECORDS = "https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html"
 IMDS_TAGS = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html"
 PLACEMENT_GROUPS = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html"
+LATTICE_SECURITY_GROUPS = "https://docs.aws.amazon.com/vpc-lattice/latest/ug/security-groups.html"
+LATTICE_VPC_ASSOCIATIONS = "https://docs.aws.amazon.com/vpc-lattice/latest/ug/service-network-associations.html"
