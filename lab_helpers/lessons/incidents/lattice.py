@@ -13,6 +13,7 @@ from lab_helpers.lessons.incidents import docs
 from lab_helpers.lessons.incidents import world as w
 from lab_helpers.lessons.incidents.engine import Case, Kind, Probe, Seeded
 from lab_helpers.sim import k8s
+from lab_helpers.sim.k8s.cluster import Cluster
 
 APP_PORT = 3000  # the demo apps' container port (manifests/seminar/01-deployments.yaml)
 PATHS = ("/v1/health", "/v2/health", "/v1/env?select=ROUTE")
@@ -24,7 +25,7 @@ MANIFESTS = ("01-deployments.yaml", "02-services.yaml", "03-target-group-policie
 class LatticeWorld:
     eks_vpc: str
     client_vpc: str
-    cluster: object
+    cluster: Cluster
     network: str
     route: str
     path: str
