@@ -69,7 +69,8 @@ def interface_endpoint_sg(lab, rng: Seeded) -> Case:
         fix=lambda: w.allow(ec2, sg, 443, world.cidr),
         hints=(f"Trace {world.app} to {endpoint} on 443.", f"Read the inbound rules of {sg}, the endpoint's group.",
                f"Allow tcp 443 from the VPC's CIDR ({world.cidr}) or from the app's security group."),
-        fault=f"The endpoint's security group {sg} does not allow tcp 443 from the clients.",
+        fault=f"The endpoint's security group {sg} does not allow tcp 443 from the clients (it allows "
+              + (f"only tcp {wrong[0]}" if wrong else "nothing at all") + ").",
         rule="An interface endpoint's security group must allow inbound HTTPS (443) from the clients that use it.",
         doc=docs.INTERFACE_ENDPOINTS, vpcs=[world.vpc])
 

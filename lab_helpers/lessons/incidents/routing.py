@@ -76,12 +76,16 @@ def private_subnet_public(lab, rng: Seeded) -> Case:
 
 def no_public_ip(lab, rng: Seeded) -> Case:
     world = w.two_tier(lab, rng, "no-public-ip")
-    port = rng.variant_of((443, 80))
+    variant, port = rng.variant_of((("never-had-one", 443), ("never-had-one", 80), ("eip-disassociated", 443)))
     new = w.launch(lab, world.public_subnet, f"{world.service}-web-new", security_groups=[world.web_sg])
-    ec2 = lab.client("ec2")
+    ec2, kept = lab.client("ec2"), None
+    if variant == "eip-disassociated":  # someone moved the address "temporarily" and never put it back
+        kept = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        association = ec2.associate_address(AllocationId=kept, InstanceId=new)["AssociationId"]
+        ec2.disassociate_address(AssociationId=association)
 
     def fix():
-        eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        eip = kept or ec2.allocate_address(Domain="vpc")["AllocationId"]
         ec2.associate_address(AllocationId=eip, InstanceId=new)
 
     return Case(
@@ -92,8 +96,9 @@ def no_public_ip(lab, rng: Seeded) -> Case:
         healthy=_basics(lab, world), fix=fix,
         hints=(f"Compare {new} and {world.web} in describe_instances.",
                "Look at PublicIpAddress: which one has none?",
-               "Allocate an Elastic IP and associate it with the new instance."),
-        fault=f"{new} was launched without a public IPv4 address (the subnet does not auto-assign one).",
+               "Associate an Elastic IP with the new instance (describe_addresses: is one lying idle?)."),
+        fault=f"{new} has no public IPv4 address: " + ("it was launched without one (the subnet does not "
+              "auto-assign one)." if kept is None else f"its Elastic IP {kept} was disassociated and left idle."),
         rule="An instance is reachable from the internet only with a public IPv4 address or an Elastic IP, "
              "besides the route and the security group.",
         doc=docs.INTERNET_GATEWAY, vpcs=[world.vpc])
