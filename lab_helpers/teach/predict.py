@@ -62,6 +62,27 @@ class Outcome:
         colour = "#1a7f37" if self.right else ("#9a6700" if not self.answered else "#cf222e")
         return f"<div style='font-family:sans-serif;color:{colour}'>{html.escape(str(self))}</div>"
 
+    def _ipython_display_(self) -> None:
+        """Show once: reveal() already displayed it, so a reveal that ends a cell is not shown twice."""
+        if getattr(self, "_shown", False):
+            return
+        object.__setattr__(self, "_shown", True)
+        from IPython.display import HTML, display
+
+        display(HTML(self._repr_html_()))
+
+
+def _show(outcome: Outcome) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+        if get_ipython() is not None:
+            display(outcome)
+            return
+    except ImportError:
+        pass
+    print(outcome)
+
 
 def _same(guess, actual) -> bool:
     if isinstance(guess, str) and isinstance(actual, str):
@@ -79,6 +100,7 @@ def answer(question: str, guess: Any) -> Prediction:
 def reveal(prediction: Prediction, actual: Any) -> Outcome:
     """Compare the prediction with what happened, show it, and record both in the progress file."""
     outcome = Outcome(prediction.question, prediction.guess, actual)
+    _show(outcome)  # shown even mid-cell, like a check
     _record(kernel.current_lab_name(), outcome)
     return outcome
 
