@@ -7,6 +7,7 @@
     vpclab cleanup --run-id 01-20261121-101500-ab12        # dry run: shows what would be deleted
     vpclab cleanup --all-vpclab --region us-east-1 --yes   # deletes every resource tagged vpclab:run
     vpclab doctor
+    vpclab incidents [--json] [--lab 04]            # the incident kinds: kind, lab, title, difficulty
     vpclab instructor 01 [--out build/classroom]   # answers-shown copy + student copy
     vpclab progress [alice.json bob/progress.json ...]
     vpclab timing [--start 14:00]
@@ -246,6 +247,24 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_incidents(args) -> int:
+    """The incident registry, as a table or (``--json``) a list of {kind, lab, title, difficulty} objects."""
+    import json
+
+    from lab_helpers.lessons import incidents
+
+    rows = [r for r in incidents.table() if not args.lab or r["lab"] == args.lab.zfill(2)]
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return 0
+    width = max(len(r["kind"]) for r in rows) if rows else 4
+    print(f"{'kind':<{width}}  lab  difficulty  title")
+    for r in rows:
+        print(f"{r['kind']:<{width}}  {r['lab']:<3}  {r['difficulty']:<10}  {r['title']}")
+    print(f"\n{len(rows)} kinds. In a lab: incident = lab.incident('{rows[0]['kind'] if rows else 'kind'}', seed=1)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vpclab", description="AWS VPC networking labs: sandbox or live.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -277,6 +296,10 @@ def parser() -> argparse.ArgumentParser:
     srv.add_argument("--region", help="the default Region (requests may name any)")
     srv.add_argument("-v", "--verbose", action="store_true", help="list each request as it comes")
     srv.set_defaults(func=cmd_serve)
+    inc = sub.add_parser("incidents", help="the hidden-fault incidents: kind, lab, title, difficulty")
+    inc.add_argument("--json", action="store_true", help="a JSON list of {kind, lab, title, difficulty}")
+    inc.add_argument("--lab", help="only the kinds of one lab (04)")
+    inc.set_defaults(func=cmd_incidents)
     from lab_helpers.classroom import add_classroom_commands  # instructor, progress, timing
 
     add_classroom_commands(sub)

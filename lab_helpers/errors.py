@@ -15,6 +15,7 @@ also derives from the built-in it resembles, so ``except ValueError`` code keeps
     ├── LabClosedError                    a call on a lab whose teardown already ran
     ├── CheckFailed (AssertionError)      a failed check while VPCLAB_STRICT=1 (the test suite's setting)
     ├── SolutionNotFound                  SOLUTIONS=True but no reference solution of that name
+    ├── IncidentSolutionLocked (PermissionError)   incident.solve() in a learner's copy (SOLUTIONS=False)
     ├── WaitTimeout (TimeoutError)        a resource did not reach its state in time (live mode)
     ├── PortAllocationError               the PAT simulator ran out of ports for a destination
     └── LabInputError (ValueError)        a wrong value given to a helper or simulator
@@ -22,6 +23,7 @@ also derives from the built-in it resembles, so ``except ValueError`` code keeps
         ├── NotebookNotFound (FileNotFoundError)   `vpclab run path.ipynb` with no such notebook
         ├── DestinationNotEmpty (FileExistsError)  `vpclab labs --copy DIR` onto notebooks already there
         ├── TraceInputError               a source/destination, port or protocol the reachability engine refuses
+        ├── UnknownIncidentError (KeyError)   lab.incident(kind=...) with a kind the registry does not have
         ├── UnknownRegionError            a Region that AWS does not have (botocore's partition data)
         ├── ManifestError                 a Kubernetes object the API server or controller would reject
         │   └── ControllerRefused         the controller could not program an object in Lattice (apply undone)
@@ -74,6 +76,10 @@ class SolutionNotFound(LabError):
     """``SOLUTIONS=True`` asked for a reference solution that the lab's solutions file does not have."""
 
 
+class IncidentSolutionLocked(LabError, PermissionError):
+    """``incident.solve()`` in a learner's copy: the reference fix is for instructors and the tests."""
+
+
 class WaitTimeout(LabError, TimeoutError):
     """A slow resource (NAT gateway, attachment, endpoint…) did not reach the state waited for in time."""
 
@@ -112,6 +118,13 @@ class DestinationNotEmpty(LabInputError, FileExistsError):
 
 class TraceInputError(LabInputError):
     """A source or destination the engine cannot resolve; the message says what to pass instead."""
+
+
+class UnknownIncidentError(LabInputError, KeyError):
+    """An incident kind that is not in the registry (``vpclab incidents`` lists them)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
 
 
 class UnknownRegionError(LabInputError):

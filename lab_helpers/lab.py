@@ -41,9 +41,21 @@ class Lab(LabSession):
 
     def trace(self, source, destination, port: int = 443, protocol: str = "tcp", **kwargs):
         """Walk a flow hop by hop as Reachability Analyzer does; the result shows each hop and who blocked it."""
-        from lab_helpers.sim import netsim
+        from lab_helpers.sim import flowlogs, netsim
 
-        return netsim.trace(self, source, destination, port=port, protocol=protocol, **kwargs)
+        result = netsim.trace(self, source, destination, port=port, protocol=protocol, **kwargs)
+        flowlogs.observe(self, result)  # recorded when a flow log covers an interface on the path (sandbox only)
+        return result
+
+    def traffic(self, flows=None, *, day_from=None, seed=None, heavy=None):
+        """Generate traffic for the flow logs: ``flows`` — (source, destination, port, bytes, repeat) tuples — or,
+        with ``day_from=[instance ids]``, a day of internet traffic from them (one, ``heavy`` or the seed's, sends
+        far more). Returns a report; the records go to every flow log that covers the interfaces on each path."""
+        from lab_helpers.sim.flowlogs import traffic
+
+        if day_from is not None:
+            return traffic.day(self, day_from, seed=seed or 0, heavy=heavy)
+        return traffic.send(self, flows or [], seed=seed)
 
     def reachability_matrix(self, instances, port: int = 443, protocol: str = "tcp"):
         """Who reaches whom on ``port``: a grid over ``instances`` (ids), coloured by the engine's verdict."""
@@ -86,6 +98,14 @@ class Lab(LabSession):
         from lab_helpers.sim import k8s as lattice
 
         return lattice.http(self, from_vpc, url, method=method, headers=headers, source=source)
+
+    def incident(self, kind: Optional[str] = None, seed: Optional[int] = None, solutions: bool = False):
+        """Inject a hidden fault (``kind``, or one the seed picks) into a small new world; returns the
+        :class:`Incident` to diagnose: ``.symptom``, ``.resources``, ``.check()``, ``.hint()``, ``.explain()``, and
+        ``.solve()`` when ``solutions`` is true (the notebook passes ``SOLUTIONS``)."""
+        from lab_helpers.lessons import incidents
+
+        return incidents.incident(self, kind, seed, solutions=solutions)
 
     def wait_for(self, kind: str, resource_id: str, **kwargs):
         """Wait for a slow resource (NAT gateway, TGW attachment, endpoint…) with a progress bar in live mode."""

@@ -72,3 +72,19 @@ def test_a_check_that_ends_a_cell_is_shown_once(monkeypatch, capsys):
         InteractiveShell.clear_instance()
     assert sum("once" in d.get("text/html", "") for d in shown) == 1
     assert "once" not in capsys.readouterr().out  # the cell's value was not echoed again
+
+
+def test_predictions_are_recorded_right_wrong_or_unanswered(tmp_path, monkeypatch):
+    """A prediction cell records the learner's answer; the reveal says whether it was right and records both."""
+    from lab_helpers.teach import predict
+
+    monkeypatch.setenv("VPCLAB_HOME", str(tmp_path))
+    monkeypatch.delenv("VPCLAB_NO_PROGRESS", raising=False)
+    right = predict.reveal(predict.answer("usable addresses in a /28", 11), 11)
+    wrong = predict.reveal(predict.answer("which wins", "Rule 100"), "rule 50")
+    silent = predict.reveal(predict.answer("reaches", None), ("yes", "no"))
+    assert right.right and not wrong.right and not silent.answered and "did not predict" in str(silent)
+    assert predict.reveal(predict.answer("case", ["YES", "no"]), ("yes", "No")).right
+    saved = {e["question"]: e for e in predict.recorded()}
+    assert saved["usable addresses in a /28"]["right"] and saved["which wins"]["guess"] == "Rule 100"
+    assert saved["reaches"]["answered"] is False and saved["reaches"]["actual"] == ["yes", "no"]

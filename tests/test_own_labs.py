@@ -126,8 +126,8 @@ def test_vpclab_run_of_a_missing_notebook_says_what_to_give(tmp_path, capsys):
 
 def test_labs_copy_from_the_checkout(tmp_path, capsys):
     assert cli.main(["labs", "--copy", str(tmp_path / "mine")]) == 0
-    assert "Copied 10 lab notebook(s)" in capsys.readouterr().out
     names = sorted(p.name for p in (ROOT / "labs").glob("[0-9][0-9]_*.ipynb"))
+    assert f"Copied {len(names)} lab notebook(s)" in capsys.readouterr().out
     assert sorted(p.name for p in (tmp_path / "mine").glob("*.ipynb")) == names
     assert (tmp_path / "mine" / "solutions" / "01_vpc_basics.py").read_text() == \
         (ROOT / "labs" / "solutions" / "01_vpc_basics.py").read_text()

@@ -45,6 +45,7 @@ from check_site import errored_cells  # noqa: E402
 TEMPLATES = Path(__file__).resolve().parent / "site_templates"
 # Extra docs published on the site, if present: (source, output file, nav title).
 DOC_PAGES = [("docs/GLOSSARY.md", "glossary.html", "Glossary"),
+             ("docs/INCIDENTS.md", "incidents.html", "Incidents"),
              ("docs/CLASSROOM.md", "classroom.html", "Teaching with the labs")]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from lab_helpers.core import catalog
-from lab_helpers.teach import progress
+from lab_helpers.teach import predict, progress
 
 
 def learner_name(path: Path) -> str:
@@ -37,6 +37,8 @@ class ProgressReport:
     learners: dict  # learner -> {lab: {check title: {"passed": bool, "at": str}}}
     labs: list  # lab names in order
     problems: list = field(default_factory=list)  # files that could not be read, with why
+    incidents: dict = field(default_factory=dict)  # learner -> [incident scores] (teach.progress.record_incident)
+    predictions: dict = field(default_factory=dict)  # learner -> [predictions] (teach.predict.reveal)
 
     def counts(self, learner: str, lab: str) -> tuple[int, int]:
         checks = self.learners.get(learner, {}).get(lab, {})
@@ -59,20 +61,35 @@ class ProgressReport:
             lines.append(f"\n**{lab}** — {passed}/{seen} checks passed")
             for title, result in checks.items():
                 lines.append(f"- {'✅' if result.get('passed') else '❌'} {title} ({result.get('at', '?')})")
+        scores = self.incidents.get(learner, [])
+        if scores:
+            lines.append(f"\n**Incidents** — {sum(1 for s in scores if s.get('solved'))}/{len(scores)} solved")
+            for s in scores:
+                minutes = f", {s['minutes']} min" if s.get("minutes") is not None else ""
+                lines.append(f"- {'✅' if s.get('solved') else '❌'} {s.get('lab', '?')}: {s.get('kind')} (seed "
+                             f"{s.get('seed')}) — hints {s.get('hints', 0)}, over-broad fixes refused "
+                             f"{s.get('refused', 0)}{minutes}")
+        guesses = self.predictions.get(learner, [])
+        if guesses:
+            answered = [g for g in guesses if g.get("answered")]
+            lines.append(f"\n**Predictions** — {sum(1 for g in answered if g.get('right'))}/{len(answered)} right, "
+                         f"{len(guesses) - len(answered)} not answered")
         if len(lines) == 1:
             lines.append("\nNo checks recorded yet.")
         return "\n".join(lines)
 
     def table(self) -> str:
         names = sorted(self.learners)
-        head = "| learner | " + " | ".join(lab[:2] for lab in self.labs) + " | checks passed |"
-        rule = "| --- | " + " | ".join("---" for _ in self.labs) + " | ---: |"
+        head = "| learner | " + " | ".join(lab[:2] for lab in self.labs) + " | checks passed | incidents solved |"
+        rule = "| --- | " + " | ".join("---" for _ in self.labs) + " | ---: | ---: |"
         rows = [head, rule]
         for name in names:
             passed = sum(self.counts(name, lab)[0] for lab in self.labs)
             seen = sum(self.counts(name, lab)[1] for lab in self.labs)
+            scores = self.incidents.get(name, [])
+            solved = sum(1 for s in scores if s.get("solved"))
             rows.append(f"| {name} | " + " | ".join(self.cell(name, lab) for lab in self.labs) +
-                        f" | {passed}/{seen} |")
+                        f" | {passed}/{seen} | {solved}/{len(scores)} |")
         legend = "Cells: passed/recorded checks (✅ all passed, 🟡 some failing, — not started). Labs: " + \
             ", ".join(self.labs)
         return "\n".join(rows + ["", legend])
@@ -128,15 +145,17 @@ def report_from_records(records: dict, problems: Optional[list] = None, labs_dir
     """One report from learners' progress records already read (``{learner: parsed progress.json}``), wherever
     they came from: files (:func:`progress_report`) or a JupyterHub (:mod:`lab_helpers.classroom.hub_client`).
     ``where(name)`` says where a learner's record came from, for the problem list."""
-    learners, problems, seen_labs = {}, list(problems or []), []
+    learners, problems, seen_labs, scores, guesses = {}, list(problems or []), [], {}, {}
     for name, data in records.items():
         if not isinstance(data, dict):
             problems.append(f"{where(name)}: cannot read it (not a JSON object)")
             continue
         learners[name] = {lab: checks for lab, checks in data.items() if isinstance(checks, dict)}
+        scores[name] = progress.incidents(data)
+        guesses[name] = predict.recorded(data)
         seen_labs += [lab for lab in learners[name] if lab not in seen_labs]
     order = [lab.name for lab in catalog.discover(labs_dir)]
     labs = [lab for lab in order if lab in seen_labs] + sorted(lab for lab in seen_labs if lab not in order)
     if not learners and not problems:
         problems.append("no progress files given")
-    return ProgressReport(learners, labs, problems)
+    return ProgressReport(learners, labs, problems, scores, guesses)

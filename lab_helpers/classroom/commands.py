@@ -13,7 +13,7 @@ from lab_helpers.classroom.timing import timing_sheet
 
 
 def cmd_instructor(args) -> int:
-    print(instructor(args.lab, args.out))
+    print(instructor(args.lab, args.out, seed=args.seed))
     return 0
 
 
@@ -75,6 +75,7 @@ def add_classroom_commands(subparsers) -> None:
     p.add_argument("lab", help="lab name or number, e.g. 01")
     p.add_argument("--out", default="build/classroom",
                    help="folder for instructor/ and student/ (default: %(default)s)")
+    p.add_argument("--seed", type=int, help="SEED for both copies: the same incidents for the whole class (lab 10)")
     p.set_defaults(func=cmd_instructor)
     p = subparsers.add_parser("progress", help="checks passed: yours, or a class's from collected progress files")
     p.add_argument("files", nargs="*", help="progress.json files (default: $VPCLAB_HOME/progress.json)")

@@ -212,10 +212,12 @@ def _copy(nb, lab: str, solutions, module_source, instructor: bool) -> tuple:
     return nb, solved, missing
 
 
-def instructor(lab_name: str, out_dir="build/classroom", labs_dir: Optional[Path] = None) -> Copies:
+def instructor(lab_name: str, out_dir="build/classroom", labs_dir: Optional[Path] = None,
+               seed: Optional[int] = None) -> Copies:
     """Write ``out_dir/instructor/<lab>.ipynb`` (answers shown) and ``out_dir/student/<lab>.ipynb`` (without).
 
     The instructor copy opens with a note saying it holds the answers, so it is not handed out by mistake.
+    ``seed`` sets ``SEED = seed`` in both copies' parameters (lab 10: the whole class gets the same incidents).
     """
     import nbformat
     from nbformat.v4 import new_markdown_cell
@@ -229,6 +231,11 @@ def instructor(lab_name: str, out_dir="build/classroom", labs_dir: Optional[Path
         f"> **Instructor copy of lab {info.number} — the answers are in it.** Each exercise's stub is replaced by "
         f"the reference solution from `labs/solutions/{info.name}.py`. Hand learners the student copy."))
     student, _, _ = _copy(nb, info.name, None, None, instructor=False)
+    if seed is not None:
+        for book in (teacher, student):
+            for cell in book.cells:
+                if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+                    cell.source = re.sub(r"(?m)^SEED\s*=\s*None\b", f"SEED = {int(seed)}", cell.source)
     out = Path(out_dir)
     paths = []
     for kind, book in (("instructor", teacher), ("student", student)):

@@ -176,6 +176,9 @@ KINDS: tuple[Kind, ...] = (
     Kind("resolver-endpoint", "route53resolver", "CreateResolverEndpoint", ("ResolverEndpoint", "Id"), 29,
          _call("delete_resolver_endpoint", param="ResolverEndpointId")),
     _ec2("natgateway", "CreateNatGateway", ("NatGateway", "NatGatewayId"), 30, "nat-", _delete_nat),
+    # Flow logs go before the VPCs, subnets and interfaces they watch; a VPC with a flow log cannot be deleted.
+    _ec2("vpc-flow-log", "CreateFlowLogs", ("FlowLogIds", "*"), 31, "fl-",
+         lambda c, rid, raw: c.delete_flow_logs(FlowLogIds=[rid])),
     _ec2("vpc-endpoint", "CreateVpcEndpoint", ("VpcEndpoint", "VpcEndpointId"), 32, "vpce-",
          lambda c, rid, raw: c.delete_vpc_endpoints(VpcEndpointIds=[rid])),
     _ec2("vpc-endpoint-service", "CreateVpcEndpointServiceConfiguration", ("ServiceConfiguration", "ServiceId"), 33,
@@ -215,6 +218,8 @@ KINDS: tuple[Kind, ...] = (
     _ec2("key-pair", "CreateKeyPair", ("KeyPairId",), 80, "key-",
          _call("delete_key_pair", param="KeyPairId")),
     Kind("s3-bucket", "s3", "CreateBucket", (), 85, _delete_bucket, id_param="Bucket"),
+    Kind("log-group", "logs", "CreateLogGroup", (), 86, _call("delete_log_group", param="logGroupName"),
+         id_param="logGroupName"),
 )
 
 BY_OPERATION = {(k.service, k.create_op): k for k in KINDS}

@@ -22,6 +22,8 @@ GONE = {"terminated", "shutting-down", "deleted", "deleting", "rejected", "faile
 _EXISTS = {
     "instance": ("describe_instances", "InstanceIds", "Reservations", None),
     "natgateway": ("describe_nat_gateways", "NatGatewayIds", "NatGateways", "State"),
+    # moto keeps a deleted flow log's tags, so existence is asked of DescribeFlowLogs, not inferred from the tags
+    "vpc-flow-log": ("describe_flow_logs", "FlowLogIds", "FlowLogs", None),
     "vpc-endpoint": ("describe_vpc_endpoints", "VpcEndpointIds", "VpcEndpoints", "State"),
     "vpc-endpoint-service": ("describe_vpc_endpoint_service_configurations", "ServiceIds", "ServiceConfigurations",
                              "ServiceState"),

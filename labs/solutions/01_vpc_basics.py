@@ -28,7 +28,3 @@ def build_two_tier_vpc(ec2, az_a, az_b):
     for subnet_id in public:
         ec2.associate_route_table(RouteTableId=table, SubnetId=subnet_id)
     return {"vpc_id": vpc_id, "igw_id": igw_id, "public_subnets": public, "private_subnets": private}
-
-
-def restore_internet_route(ec2, route_table_id, igw_id):
-    ec2.create_route(RouteTableId=route_table_id, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw_id)

@@ -21,7 +21,3 @@ def add_secondary_address(ec2, nat_gateway_id):
     allocation = ec2.allocate_address(Domain="vpc")
     ec2.associate_nat_gateway_address(NatGatewayId=nat_gateway_id, AllocationIds=[allocation["AllocationId"]])
     return allocation["PublicIp"]
-
-
-def make_nat_instance_forward(ec2, instance_id):
-    ec2.modify_instance_attribute(InstanceId=instance_id, SourceDestCheck={"Value": False})

@@ -6,10 +6,6 @@ def add_s3_gateway_endpoint(ec2, vpc_id, route_table_ids, region):
                                    RouteTableIds=list(route_table_ids))["VpcEndpoint"]["VpcEndpointId"]
 
 
-def reattach(ec2, endpoint_id, route_table_id):
-    ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, AddRouteTableIds=[route_table_id])
-
-
 def add_ecs_endpoints(ec2, vpc_id, subnet_ids, security_group_id, region):
     # private DNS needs both attributes ([DNS attributes for your VPC](https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html)); DNS support is on by default, hostnames is not
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
@@ -21,11 +17,6 @@ def add_ecs_endpoints(ec2, vpc_id, subnet_ids, security_group_id, region):
             SubnetIds=list(subnet_ids), SecurityGroupIds=[security_group_id],
             PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
     return out
-
-
-def allow_https(ec2, security_group_id, cidr):
-    ec2.authorize_security_group_ingress(GroupId=security_group_id, IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": cidr}]}])
 
 
 def accept_pending(ec2, service_id):

@@ -38,7 +38,7 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 import ipaddress
 
 import lab_helpers
-from lab_helpers.teach import check, draw
+from lab_helpers.teach import check, draw, predict
 from lab_helpers.teach.compute import launch
 
 lab = lab_helpers.start_lab("01_vpc_basics", mode=MODE, region=REGION)
@@ -69,13 +69,22 @@ print("Availability Zones used in this lab:", AZ_A, AZ_B)
 # | 10.0.1.255 | the last address (AWS does not support broadcast, but reserves it) |
 #
 # ### Predict, then run
-# How many addresses can your instances use in a `/28` subnet? Write the number down, then run the cell.
+# How many addresses can your instances use in a `/28` subnet? Write the number in the cell, then run the next.
+
+# %%
+USABLE_IN_A_28 = None  # your prediction: a number
+
+if SOLUTIONS:
+    USABLE_IN_A_28 = 11
+guess = predict.answer("usable addresses in a /28", USABLE_IN_A_28)
+guess
 
 # %%
 demo_vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
 tiny = ec2.create_subnet(VpcId=demo_vpc, CidrBlock="10.20.99.0/28", AvailabilityZone=AZ_A)["Subnet"]
 print(f"{tiny['CidrBlock']}: {ipaddress.ip_network(tiny['CidrBlock']).num_addresses} addresses, "
       f"AWS says {tiny['AvailableIpAddressCount']} are available")
+predict.reveal(guess, tiny["AvailableIpAddressCount"])
 
 # %% [markdown]
 # Sixteen addresses, minus five reserved: **11**. A `/28` is the smallest subnet AWS accepts — ask for a `/29` and
@@ -179,8 +188,16 @@ app = launch(lab, private, "app", public_ip=False, security_groups=[app_sg])
 
 # %% [markdown]
 # ### Predict, then run
-# For each instance, will an HTTPS request to the internet (`8.8.8.8:443`) get through? Write *yes* or *no* three
-# times before running the next three cells.
+# For each instance, will an HTTPS request to the internet (`8.8.8.8:443`) get through? Write *yes* or *no* for
+# `web`, `nopip` and `app` before running the next three cells.
+
+# %%
+REACHES_INTERNET = None  # your prediction, e.g. ("yes", "no", "no") for web, nopip, app
+
+if SOLUTIONS:
+    REACHES_INTERNET = ("yes", "no", "no")
+guesses = predict.answer("web, nopip, app reach 8.8.8.8:443", REACHES_INTERNET)
+guesses
 
 # %%
 lab.trace(web, "8.8.8.8", port=443)
@@ -189,6 +206,8 @@ lab.trace(web, "8.8.8.8", port=443)
 lab.trace(nopip, "8.8.8.8", port=443)
 
 # %%
+outcomes = ["yes" if lab.trace(i, "8.8.8.8", port=443).reachable else "no" for i in (web, nopip, app)]
+predict.reveal(guesses, outcomes)
 lab.trace(app, "8.8.8.8", port=443)
 
 # %% [markdown]
@@ -361,32 +380,81 @@ check.that("No private subnet reaches the internet, even with a public IP",
            hint="Private subnets keep the main route table, which only has the local route.")
 
 # %% [markdown]
-# ## 6. Break it and fix it
+# ## 6. Break it and fix it: an incident
 #
-# Someone "tidied up" the demo VPC's public route table. Run the cell and read the trace: which hop fails, and why?
+# Until now every fault was made in a cell you could read. On call, nobody tells you what changed. The next cell
+# calls helper code that builds a small VPC like the demo's and breaks **one** thing in it with ordinary AWS API
+# calls you do not see. All you get is what a user would report, and the ids you may need.
+#
+# Diagnose it with the tools of this lab (`lab.trace`, `describe_route_tables`, `describe_security_groups`…), fix
+# it with one targeted change, then run `incident.check()`. It is ✅ only when the symptom is gone, what worked
+# before still works, and the fix is not over-broad: opening every port to `0.0.0.0/0` or swapping the network ACL
+# for an allow-all one is refused with the reason. `incident.hint()` gives the next of three hints;
+# `incident.explain()` names the fault, the AWS rule and its documentation once you have a ✅.
 
 # %%
-ec2.delete_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0")
-broken = lab.trace(web, "8.8.8.8", port=443)
-broken
-
-# %% [markdown]
-# Write `restore_internet_route(ec2, route_table_id, igw_id)` to put things right, then run the check.
+incident = lab.incident("igw-route-missing", solutions=SOLUTIONS)
+incident
 
 # %%
-def restore_internet_route(ec2, route_table_id, igw_id):
-    """Give the public route table its default route to the internet gateway back."""
-    # YOUR CODE HERE
-    raise NotImplementedError
-
+# Your diagnosis and fix go here, e.g. lab.trace(incident.resources["web"], "8.8.8.8", port=443)
 
 if SOLUTIONS:
-    restore_internet_route = lab.solution("restore_internet_route")
+    incident.solve()
 
 # %%
-check.run("Break-fix — restore the route", restore_internet_route, ec2, public_rt, igw)
-check.that("web reaches the internet again", lambda: lab.trace(web, "8.8.8.8", port=443).reachable,
-           hint="create_route(RouteTableId=..., DestinationCidrBlock='0.0.0.0/0', GatewayId=igw_id)")
+incident.check()
+incident.explain()
+
+# %% [markdown]
+# ### Security group drop or network ACL drop? Read the flow logs
+#
+# A trace names the rule that decided. In a real account you often start from **VPC Flow Logs** instead: one
+# record per flow per network interface, in AWS's default format `version account-id interface-id srcaddr dstaddr
+# srcport dstport protocol packets bytes start end action log-status`
+# ([flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html)). The two filters
+# leave different fingerprints, because a security group is stateful and a network ACL is not
+# ([flow log record examples](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-records-examples.html),
+# "Security group and network ACL rules"):
+#
+# - a **security group** drop is a single `REJECT` for the request: no reply is ever sent;
+# - a **network ACL** evaluates the reply on its own, so it can `ACCEPT` the request and `REJECT` the reply.
+#
+# Two more tickets arrive, each from a VPC with a flow log to CloudWatch Logs. Read both logs with the ordinary API
+# (`logs.filter_log_events`) and decide which one is the network ACL.
+
+# %%
+from lab_helpers.sim import flowlogs
+
+ticket_a = lab.incident("sg-inbound-missing", seed=3)
+ticket_b = lab.incident("nacl-ephemeral", seed=3)
+logs = lab.client("logs")
+
+
+def web_interface(ticket):
+    instance = ec2.describe_instances(InstanceIds=[ticket.resources["web"]])["Reservations"][0]["Instances"][0]
+    return instance["NetworkInterfaces"][0]["NetworkInterfaceId"]
+
+
+for name, ticket in (("A", ticket_a), ("B", ticket_b)):
+    events = logs.filter_log_events(logGroupName=ticket.resources["flow_log_group"],
+                                    logStreamNames=[web_interface(ticket)])["events"]  # one stream per interface
+    print(f"ticket {name} ({ticket.symptom[:60]}…): the web server's records")
+    for event in events[:6]:
+        print("  ", event["message"])
+
+# %% [markdown]
+# **Your answer:** which ticket ("A" or "B") shows the network ACL rejecting the *reply*?
+
+# %%
+NACL_TICKET = None  # "A" or "B"
+
+if SOLUTIONS:
+    NACL_TICKET = "B"
+
+# %%
+check.equal("The network ACL drop is the ACCEPT-then-REJECT pattern", NACL_TICKET, "B",
+            hint="Look for the same flow twice on one interface: accepted inbound, rejected on the way out.")
 
 # %% [markdown]
 # ## 7. The default VPC

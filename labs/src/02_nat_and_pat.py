@@ -361,53 +361,25 @@ plt.show()
 # forwards. Forwarding means handling packets **not addressed to itself** — and every EC2 network interface drops
 # those unless its *source/destination check* is turned off ([NAT instances](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_NAT_Instance.html)).
 #
-# ### Break it
-# A second private subnet (10.40.3.0/24) sends `0.0.0.0/0` to a NAT instance in the public subnet. Its security
-# group lets the VPC in. Its source/destination check is left **on**, as every new instance has it.
+# ### Break it: an incident
+# A team replaced their NAT gateway by a NAT instance to save money, and now something is wrong. The next cell
+# builds their VPC and breaks it with ordinary API calls you do not see; you get the symptom and the ids. Diagnose
+# with `lab.trace` and describe calls, make one targeted fix, then `incident.check()` (`incident.hint()` helps;
+# `incident.explain()` opens after a ✅).
 
 # %%
-nat_sg = ec2.create_security_group(GroupName="nat-instance", Description="NAT instance: VPC in, all out",
-                                   VpcId=vpc_id)["GroupId"]
-ec2.authorize_security_group_ingress(GroupId=nat_sg, IpPermissions=[
-    {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.40.0.0/16"}]}])
-nat_instance = ec2.run_instances(
-    ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
-    NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": public_subnet, "PrivateIpAddress": "10.40.1.50",
-                        "AssociatePublicIpAddress": True, "Groups": [nat_sg]}])["Instances"][0]["InstanceId"]
-legacy_subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.40.3.0/24", AvailabilityZone=AZ_A)["Subnet"]["SubnetId"]
-legacy_rt = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
-ec2.associate_route_table(RouteTableId=legacy_rt, SubnetId=legacy_subnet)
-ec2.create_route(RouteTableId=legacy_rt, DestinationCidrBlock="0.0.0.0/0", InstanceId=nat_instance)
-legacy_app = launch(legacy_subnet, "10.40.3.10", "legacy-app")
-
-# %% [markdown]
-# **Predict:** will the legacy app reach the internet through the NAT instance?
+incident = lab.incident("nat-instance-check", solutions=SOLUTIONS)
+incident
 
 # %%
-broken = lab.trace(legacy_app, "internet", port=443)
-broken
-
-# %% [markdown]
-# ### Exercise 4.1 — fix it
-# Write `make_nat_instance_forward(ec2, instance_id)` so the NAT instance accepts traffic that is not addressed to
-# it. (Hint: `modify_instance_attribute`.)
-
-# %%
-def make_nat_instance_forward(ec2, instance_id):
-    """Let instance_id forward packets that are not addressed to it."""
-    # YOUR CODE HERE
-    raise NotImplementedError
-
+# Your diagnosis and fix go here, e.g. lab.trace(incident.resources["app"], "internet", port=443)
 
 if SOLUTIONS:
-    make_nat_instance_forward = lab.solution("make_nat_instance_forward")
+    incident.solve()
 
 # %%
-check.run("Exercise 4.1 — NAT instance forwards", make_nat_instance_forward, ec2, nat_instance)
-fixed = lab.trace(legacy_app, "internet", port=443)
-check.that("The legacy app now reaches the internet through the NAT instance", lambda: fixed.reachable,
-           hint="SourceDestCheck={'Value': False}")
-fixed
+incident.check()
+incident.explain()
 
 # %% [markdown]
 # ## 5. Private NAT gateways
@@ -468,6 +440,54 @@ ax.set_ylabel("GB per hour")
 ax.set_title(f"AWS/NatGateway BytesOutToDestination, {nat_id}" + ("" if stats else " (no datapoints yet)"))
 fig.autofmt_xdate()
 plt.show()
+
+# %% [markdown]
+# ### Who is behind the bytes? VPC Flow Logs
+# `BytesOutToDestination` says *how much* went through the NAT gateway, not *who* sent it. **VPC Flow Logs** do: a
+# flow log on the VPC records, on the NAT gateway's own network interface, each flow twice — from the instance's
+# private address on the inside, and from the gateway's private address on the outside
+# ([flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html); "Traffic through a
+# NAT gateway" in the [record examples](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-records-examples.html)).
+# Grouping the inside records by source address finds the top talker behind a surprise NAT bill.
+#
+# In a real account the flow log needs an IAM role that may write to CloudWatch Logs, and records arrive within
+# minutes. In the sandbox, `lab.traffic(day_from=[...])` plays a day of internet traffic from the instances and
+# the flow log records it as AWS would.
+
+# %%
+from lab_helpers.sim import flowlogs
+
+account = lab.client("sts").get_caller_identity()["Account"]
+ec2.create_flow_logs(ResourceIds=[vpc_id], ResourceType="VPC", TrafficType="ALL", LogGroupName="lab02-flows",
+                     DeliverLogsPermissionArn=f"arn:aws:iam::{account}:role/vpclab-flow-logs")
+day = lab.traffic(day_from=[app1, app2], seed=2)
+day
+
+# %%
+nat_eni, nat_ip = None, None
+if nat_id:
+    address = ec2.describe_nat_gateways(NatGatewayIds=[nat_id])["NatGateways"][0]["NatGatewayAddresses"][0]
+    nat_eni, nat_ip = address["NetworkInterfaceId"], address["PrivateIp"]
+records = flowlogs.read(lab, log_group="lab02-flows", interface=nat_eni) if nat_eni else []
+for record in records[:4]:
+    print(record)
+top = flowlogs.talkers(records, by="srcaddr", inside="10.40.0.0/16", exclude=[nat_ip])
+for talker in top:
+    print(talker)
+
+# %% [markdown]
+# ### Exercise 6.1 — name the top talker
+# Which instance (`app1` or `app2`) sent the most through the NAT gateway? Set `TOP_TALKER` to its instance id.
+
+# %%
+TOP_TALKER = None  # app1 or app2
+
+if SOLUTIONS:
+    TOP_TALKER = {"10.40.2.101": app1, "10.40.2.201": app2}[top[0].address]
+
+# %%
+check.equal("Exercise 6.1 — the NAT gateway's top talker", TOP_TALKER, day.heavy,
+            hint="The inside records' srcaddr is the instance: compare it with app1's and app2's private IPs.")
 
 # %% [markdown]
 # ## 7. What it costs: one NAT gateway per AZ, or one shared?

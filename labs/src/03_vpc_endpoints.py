@@ -229,37 +229,26 @@ print("DynamoDB path:", " → ".join(through(lab.trace(task["b"], "dynamodb", po
 # %% [markdown]
 # ### Break it and fix it: "S3 still goes through the NAT"
 # The notes' troubleshooting list says: *if S3 traffic still goes through the NAT, the prefix-list route is
-# missing.* A colleague "tidied up" the endpoint and removed private route table B from it.
+# missing.* Nothing fails when that happens — it just costs money again, which is why it is found late. The next
+# cell builds another team's VPC with a gateway endpoint and hides one fault in it with ordinary API calls; you get
+# their complaint and the ids. Diagnose it with `lab.trace` (which gateway does the path use?) and describe calls,
+# make one targeted fix, then run `incident.check()`. `incident.hint()` gives the next of three hints; after a ✅,
+# `incident.explain()` names the fault, the AWS rule and its documentation. (You cannot add a `pl-… → vpce-…` route
+# by hand; AWS manages it through the endpoint.)
 
 # %%
-ec2.modify_vpc_endpoint(VpcEndpointId=s3_endpoint, RemoveRouteTableIds=[private_rts["b"]])
-broken = lab.trace(task["b"], "s3", port=443)
-print("task B → S3 via:", " → ".join(through(broken)))
-broken
-
-# %% [markdown]
-# Still *reachable* — and that is the trap: nothing fails, it just costs money again. The route table of subnet B
-# has no `pl-…` route any more, so `0.0.0.0/0 → nat-…` is the longest match.
-#
-# ### Exercise 1.2 — put the route table back
-# Write `reattach(ec2, endpoint_id, route_table_id)`. (You cannot add a `pl-… → vpce-…` route by hand; AWS manages
-# it through the endpoint.)
+incident = lab.incident("gateway-endpoint-route", solutions=SOLUTIONS)
+incident
 
 # %%
-def reattach(ec2, endpoint_id, route_table_id):
-    """Associate route_table_id with the gateway endpoint again."""
-    # YOUR CODE HERE
-    raise NotImplementedError
-
+# Your diagnosis and fix go here, e.g. lab.trace(incident.resources["app"], "s3", port=443)
 
 if SOLUTIONS:
-    reattach = lab.solution("reattach")
+    incident.solve()
 
 # %%
-check.run("Exercise 1.2 — reattach the route table", reattach, ec2, s3_endpoint, private_rts["b"])
-check.that("Task B reaches S3 through the endpoint again",
-           lambda: s3_endpoint in through(lab.trace(task["b"], "s3", port=443)),
-           hint="modify_vpc_endpoint(VpcEndpointId=..., AddRouteTableIds=[...])");
+incident.check()
+incident.explain()
 
 # %% [markdown]
 # Gateway endpoints have limits worth knowing: they serve **only their own VPC** (a peered VPC or a VPN cannot use
@@ -401,42 +390,23 @@ ec2.delete_vpc_endpoints(VpcEndpointIds=[s3_interface["VpcEndpointId"]]);  # the
 
 # %% [markdown]
 # ### Break it and fix it: the endpoint security group
-# Someone replaced the endpoint security group's rule with one for port 80 only ("it's internal anyway").
+# AWS's services talk HTTPS, so an interface endpoint's security group must allow **443 inbound** from its
+# clients ([Access an AWS service using an interface VPC endpoint](https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)).
+# Someone else's endpoint now times out; diagnose it from their report alone.
 
 # %%
-ec2.revoke_security_group_ingress(GroupId=endpoint_sg, IpPermissions=[
-    {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
-ec2.authorize_security_group_ingress(GroupId=endpoint_sg, IpPermissions=[
-    {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
-sg_broken = lab.trace(task["a"], interface["ecr.api"], port=443)
-sg_broken
-
-# %% [markdown]
-# The trace stops at the endpoint's security group: the image pull would hang and time out. AWS's services talk
-# HTTPS, so the endpoint's security group must allow **443 inbound** from the clients ([Access an AWS service using an interface VPC endpoint](https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)).
-#
-# ### Exercise 2.2 — allow HTTPS from the VPC again
-# Write `allow_https(ec2, security_group_id, cidr)`.
+incident = lab.incident("interface-endpoint-sg", solutions=SOLUTIONS)
+incident
 
 # %%
-def allow_https(ec2, security_group_id, cidr):
-    """Allow TCP 443 from cidr into security_group_id."""
-    # YOUR CODE HERE
-    raise NotImplementedError
-
+# Your diagnosis and fix go here, e.g. lab.trace(incident.resources["app"], incident.resources["endpoint"], port=443)
 
 if SOLUTIONS:
-    allow_https = lab.solution("allow_https")
+    incident.solve()
 
 # %%
-check.run("Exercise 2.2 — allow 443", allow_https, ec2, endpoint_sg, "10.0.0.0/16")
-check.that("Task A reaches ecr.api on 443 again",
-           lambda: lab.trace(task["a"], interface["ecr.api"], port=443).reachable,
-           hint="authorize_security_group_ingress with FromPort=ToPort=443 from the VPC CIDR");
-
-# %%
-if not lab.trace(task["a"], interface["ecr.api"], port=443).reachable:  # not solved yet: restore it for later cells
-    lab.solution("allow_https")(ec2, endpoint_sg, "10.0.0.0/16")
+incident.check()
+incident.explain()
 
 # %% [markdown]
 # ## 3. Gateway Load Balancer endpoints

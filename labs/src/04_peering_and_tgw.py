@@ -31,7 +31,7 @@ import time
 
 import matplotlib.pyplot as plt
 
-from lab_helpers.teach import check, compute, draw
+from lab_helpers.teach import check, compute, draw, predict
 
 from lab_helpers.sim import costs
 
@@ -129,10 +129,19 @@ check.equal("The rejected request ends in 'rejected', never 'active'", lambda: p
 print(lab.release(R_vpc))  # a new account holds five VPCs per Region: the rejected one's VPC goes now
 
 # %% [markdown]
-# **Predict:** the connection is active. Can A's instance reach B's on 443 now?
+# **Predict:** the connection is active. Can A's instance reach B's on 443 now? Write *yes* or *no*.
 
 # %%
-lab.trace(A["instance"], B["instance"], port=443)
+A_REACHES_B_AFTER_ACCEPT = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    A_REACHES_B_AFTER_ACCEPT = "no"
+guess = predict.answer("A reaches B once the peering is active", A_REACHES_B_AFTER_ACCEPT)
+
+# %%
+after_accept = lab.trace(A["instance"], B["instance"], port=443)
+predict.reveal(guess, "yes" if after_accept.reachable else "no")
+after_accept
 
 # %% [markdown]
 # No: a peering connection is a *possible* next hop, not a route. Each side must add a route to the other's CIDR
@@ -170,10 +179,18 @@ if route_to(B["rt"], A["cidr"]) is None:  # not solved yet: add them so the rest
     lab.solution("route_both_sides")(ec2, ab, A, B)
 
 # %% [markdown]
-# **Predict:** routes on both sides now. Does A reach B on 443?
+# **Predict:** routes on both sides now. Does A reach B on 443? Write *yes* or *no*.
+
+# %%
+A_REACHES_B_WITH_ROUTES = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    A_REACHES_B_WITH_ROUTES = "no"
+guess = predict.answer("A reaches B with routes on both sides", A_REACHES_B_WITH_ROUTES)
 
 # %%
 sg_blocks = lab.trace(A["instance"], B["instance"], port=443)
+predict.reveal(guess, "yes" if sg_blocks.reachable else "no")
 sg_blocks
 
 # %% [markdown]
@@ -219,7 +236,14 @@ check.raises("Peering A with an overlapping VPC is refused",
 # Now peer B with C (routes on both sides), so A–B and B–C are both connected. A adds a route for C's CIDR through
 # its peering with B, hoping B will pass the traffic on.
 #
-# **Predict:** does A reach C?
+# **Predict:** does A reach C? Write *yes* or *no*.
+
+# %%
+A_REACHES_C = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    A_REACHES_C = "no"
+guess = predict.answer("A reaches C through B", A_REACHES_C)
 
 # %%
 bc = ec2.create_vpc_peering_connection(VpcId=B["vpc"], PeerVpcId=C["vpc"])["VpcPeeringConnection"][
@@ -228,6 +252,7 @@ ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=bc)
 lab.solution("route_both_sides")(ec2, bc, B, C)
 ec2.create_route(RouteTableId=A["rt"], DestinationCidrBlock=C["cidr"], VpcPeeringConnectionId=ab)
 a_to_c = lab.trace(A["instance"], C["instance"], port=443)
+predict.reveal(guess, "yes" if a_to_c.reachable else "no")
 check.that("A does not reach C through B", lambda: not a_to_c.reachable);
 a_to_c
 
@@ -488,6 +513,27 @@ prod_west = lab.trace(prod["instance"], west["instance"], port=443)
 check.that(f"prod ({lab.region}) reaches west ({PEER_REGION}) through two TGWs", lambda: prod_west.reachable,
            hint="create_transit_gateway_route(..., TransitGatewayAttachmentId=<the peering attachment>) on both sides");
 prod_west
+
+# %% [markdown]
+# ### Break it and fix it: an incident
+# Another team peered two VPCs and "did everything right". The next cell builds their VPCs and hides one fault in
+# them with ordinary API calls you do not see; you get their report and the ids. Trace both legs with `lab.trace`,
+# read the route tables, fix it with one targeted change, then run `incident.check()`. `incident.hint()` gives the
+# next of three hints; `incident.explain()` opens after a ✅.
+
+# %%
+incident = lab.incident("peering-route-one-side", solutions=SOLUTIONS)
+incident
+
+# %%
+# Your diagnosis and fix go here, e.g. lab.trace(incident.resources["client"], incident.resources["server"], port=443)
+
+if SOLUTIONS:
+    incident.solve()
+
+# %%
+incident.check()
+incident.explain()
 
 # %% [markdown]
 # ## 3. Peering or Transit Gateway?

@@ -368,23 +368,27 @@ with dns.serve(lab, client["vpc_id"]) as server:
         print(f"  {name:<22} ->", server.query(name))
 
 # %% [markdown]
-# ## 6. Break it and fix it: the hostnames switch
+# ## 6. Break it and fix it: names that stopped resolving
 #
-# A colleague "tidies up" the client VPC and switches `enableDnsHostnames` off ("we don't use public hostnames").
+# A private zone answers a VPC only when the zone is associated with it and the VPC has **both** `enableDnsSupport`
+# and `enableDnsHostnames` on ([Considerations when working with a private hosted zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html)). The next cell builds another team's VPC and zone and breaks one of those
+# things with ordinary API calls you do not see. Diagnose it from their report with `lab.resolve` (read its steps)
+# and describe calls, fix it, then run `incident.check()`; `incident.hint()` gives the next of three hints, and
+# `incident.explain()` the fault, the rule and the AWS documentation after a ✅.
 
 # %%
-ec2.modify_vpc_attribute(VpcId=client["vpc_id"], EnableDnsHostnames={"Value": False})
-lab.resolve("api.my-app.internal", client["vpc_id"])
-
-# %% [markdown]
-# Every private name in the client VPC is gone — the zones are still associated, but the Resolver ignores them
-# without `enableDnsHostnames` ([Considerations when working with a private hosted zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html)). Switching `enableDnsSupport` off would be worse: no DNS answers at all.
-# Fix it and confirm:
+incident = lab.incident("vpc-dns-attribute-off", solutions=SOLUTIONS)
+incident
 
 # %%
-ec2.modify_vpc_attribute(VpcId=client["vpc_id"], EnableDnsHostnames={"Value": True})
-check.equal("With both attributes back on, the client resolves the API again",
-            lambda: lab.resolve("api.my-app.internal", client["vpc_id"]).answers, [api_ip])
+# Your diagnosis and fix go here, e.g. lab.resolve(incident.resources["name"], incident.resources["vpc"])
+
+if SOLUTIONS:
+    incident.solve()
+
+# %%
+incident.check()
+incident.explain()
 
 # %% [markdown]
 # ## 7. Forwarding rules beat zones

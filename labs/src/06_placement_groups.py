@@ -270,6 +270,26 @@ check.that("After terminating its instances, the hpc group is gone",
            lambda: "hpc" not in [g["GroupName"] for g in ec2.describe_placement_groups()["PlacementGroups"]])
 
 # %% [markdown]
+# ### Break it and fix it: an incident
+# A team's quorum service is stuck at launch. The next cell builds their VPC and placement group with ordinary API
+# calls you do not see; you get their report. Find out why the launch fails (read the error), fix it without
+# giving up one-rack-per-node, then run `incident.check()`. `incident.hint()` gives the next of three hints.
+
+# %%
+incident = lab.incident("spread-over-limit", solutions=SOLUTIONS)
+incident
+
+# %%
+# Your diagnosis and fix go here, e.g. ec2.describe_placement_groups(GroupNames=[incident.resources["placement_group"]])
+
+if SOLUTIONS:
+    incident.solve()
+
+# %%
+incident.check()
+incident.explain()
+
+# %% [markdown]
 # ### Exercise 6.2 — pick the strategy
 # Return a dict mapping each scenario to `"cluster"`, `"partition"`, `"spread"` or `"default"`:
 # - `"weather_simulation"`: 16 nodes exchanging MPI messages every millisecond;

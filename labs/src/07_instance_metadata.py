@@ -271,26 +271,32 @@ check.equal("HttpTokens left out took its default", lambda: metadata_options(leg
 # Pod Identity or IAM roles for service accounts ([EKS best practices: identity and access management](https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html),
 # [EKS Pod Identity](https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html)).
 #
-# ## 5. Break it and fix it: IMDS switched off
+# ## 5. Break it and fix it: an incident on another instance
 #
-# A colleague hardens the instance by turning the metadata service off altogether (`HttpEndpoint=disabled`).
-# **Predict:** what status does the app's own token request get now — and what breaks?
+# A hardening script ran on another team's instance, and their agent broke. The next cell builds that instance
+# and applies the script's change with ordinary API calls you do not see; you get the agent's complaint. Serve its
+# metadata with `with lab.imds(instance_id) as base:` and read what it answers (`imds.get_token`, `imds.curl`), read
+# `MetadataOptions` with `describe_instances`, fix it, then `incident.check()`. Switching IMDSv2 off is not a fix
+# and is refused: the right hardening is *v2 required*, not *off* ([How Instance Metadata Service Version 2 works](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-v2-how-it-works.html)). `incident.hint()` gives the next of
+# three hints; `incident.explain()` opens after a ✅.
 
 # %%
-ec2.modify_instance_metadata_options(InstanceId=web, HttpEndpoint="disabled")
-print(imds.get_token(base))
-print(imds.curl(base + "/latest/meta-data/placement/availability-zone"))
-
-# %% [markdown]
-# 403 for everything ([Access instance metadata for an EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html)). Safe, but the AWS SDKs on the instance find no credentials and the app can no longer
-# learn its Region or AZ. The right hardening is *v2 required*, not *off*. Fix it:
+incident = lab.incident("imds-endpoint-disabled", solutions=SOLUTIONS)
+incident
 
 # %%
-ec2.modify_instance_metadata_options(InstanceId=web, HttpEndpoint="enabled")
-token = imds.get_token(base).body
-check.equal("IMDS is back, still v2-only", lambda: (
-    imds.curl(base + "/latest/meta-data/placement/availability-zone",
-              headers={imds.TOKEN_HEADER: token}).body, metadata_options(web)["HttpTokens"]), (AZ, "required"))
+# Your diagnosis and fix go here, e.g.
+# with lab.imds(incident.resources["instance"]) as other: print(imds.get_token(other))
+
+if SOLUTIONS:
+    incident.solve()
+
+# %%
+incident.check()
+incident.explain()
+
+# %%
+token = imds.get_token(base).body  # back to this lab's instance: a fresh token for the next section
 
 # %% [markdown]
 # ## 6. Tags in the metadata, and IMDSv2 from launch

@@ -848,6 +848,29 @@ print(k8s.kubectl_delete(lab, "AccessLogPolicy", "demo-sn-logs", cluster="eks-de
 lab.http(eks_vpc, "http://api.example.com/v1/health").status
 
 # %% [markdown]
+# ### Break it and fix it: an incident
+# Another team runs the same seminar setup in their own cluster, and their clients get errors. The next cell
+# builds their cluster, service network and client VPC, and hides one fault with ordinary API calls you do not
+# see. Diagnose it with `lab.http(client_vpc, url)` (read the hops), `list_targets` and describe calls, make one
+# targeted fix, then run `incident.check()`; `incident.hint()` gives the next of three hints. Opening the cluster
+# security group to `0.0.0.0/0` is refused as over-broad.
+
+# %%
+incident = lab.incident("lattice-cluster-sg", solutions=SOLUTIONS)
+incident
+
+# %%
+# Your diagnosis and fix go here, e.g. lab.kubectl_get("HTTPRoute", incident.resources["route"],
+#                                                       cluster=incident.resources["cluster"])
+
+if SOLUTIONS:
+    incident.solve()
+
+# %%
+incident.check()
+incident.explain()
+
+# %% [markdown]
 # ## 12. What it costs
 #
 # Lattice bills per **service-hour**, per **GB** processed and per **request** (the first 300,000 requests per hour

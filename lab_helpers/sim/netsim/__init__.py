@@ -18,6 +18,7 @@ from lab_helpers.sim.netsim.trace import (
            snapshot_of,
            trace,
 )
+from lab_helpers.sim.netsim.trace import run as trace_api_run  # resolve both ends and walk, on a given snapshot
 
 __all__ = ["trace", "reachability_matrix", "TraceResult", "ReachabilityMatrix", "Hop", "Analysis", "Endpoint",
-           "Snapshot", "capture", "capture_with_state", "snapshot_of", "TraceInputError"]
+           "Snapshot", "capture", "capture_with_state", "snapshot_of", "TraceInputError", "trace_api_run"]
