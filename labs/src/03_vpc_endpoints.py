@@ -249,6 +249,7 @@ if SOLUTIONS:
 # %%
 incident.check()
 incident.explain()
+incident.close()  # their world goes: a new account holds five VPCs per Region
 
 # %% [markdown]
 # Gateway endpoints have limits worth knowing: they serve **only their own VPC** (a peered VPC or a VPN cannot use
@@ -407,6 +408,7 @@ if SOLUTIONS:
 # %%
 incident.check()
 incident.explain()
+incident.close()  # their world goes: a new account holds five VPCs per Region
 
 # %% [markdown]
 # ## 3. Gateway Load Balancer endpoints
