@@ -32,7 +32,7 @@ from lab_helpers import config
 from lab_helpers.core import catalog, kernel, live, loopback, regions, requests, tagging
 from lab_helpers.core.ledger import Ledger, vpclab_home
 from lab_helpers.core.sandbox import SandboxBackend
-from lab_helpers.core.teardown import TeardownReport, delete_entries, teardown, vpc_contents
+from lab_helpers.core.teardown import TeardownReport, delete_entries, drop_group_references, teardown, vpc_contents
 from lab_helpers.errors import LabClosedError, LabError
 
 READ_OPERATIONS = ("Describe", "List", "Get", "Search")  # operation-name prefixes that only read
@@ -137,6 +137,7 @@ class LabSession:
         report = TeardownReport(self.run_id)
         gone = set()
         for vpc in vpc_ids:
+            drop_group_references(self.client("ec2", region), vpc)
             entries = vpc_contents(self.client("ec2", region), vpc, region)
             delete_entries(entries, self.client, report, lambda e: gone.add(e.resource_id))
         for entry in self.ledger.alive():

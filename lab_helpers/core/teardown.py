@@ -199,6 +199,20 @@ def vpc_contents(ec2, vpc_id: str, region: str) -> list[Entry]:
     return [Entry(kind, rid, region, "ec2") for kind, rid in ordered] + [Entry("vpc", vpc_id, region, "ec2")]
 
 
+def drop_group_references(ec2, vpc_id: str) -> None:
+    """Revoke the rules by which the VPC's security groups name each other: AWS refuses to delete a group that
+    another group's rule references (DependencyViolation), so a VPC's groups go in any order only after this."""
+    groups = [g for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])[
+        "SecurityGroups"] if g.get("VpcId") == vpc_id]
+    for group in groups:
+        for direction, revoke in (("IpPermissions", ec2.revoke_security_group_ingress),
+                                  ("IpPermissionsEgress", ec2.revoke_security_group_egress)):
+            naming = [{**rule, "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": []}
+                      for rule in group.get(direction, []) if rule.get("UserIdGroupPairs")]
+            if naming:
+                revoke(GroupId=group["GroupId"], IpPermissions=naming)
+
+
 def _dig(item: dict, path: tuple):
     for key in path:
         item = item.get(key, {}) if isinstance(item, dict) else {}
