@@ -20,8 +20,9 @@ STOPS_AT_THE_LIVE_BOUNDARY = {"08_eks_and_lattice"}
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-2", "ap-northeast-1", "eu-central-1"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def moto_server():
+    # One stand-in account per test: a run's leftovers (or a quota it used) never decide another test's outcome.
     with local_endpoint() as url:  # vpclab serve: AWS's rules, as AWS itself would enforce them
         yield url
 

@@ -14,8 +14,9 @@ SAMPLE = ["igw-route-missing", "nacl-ephemeral", "gateway-endpoint-route", "peer
           "tgw-not-propagated", "phz-not-associated", "imds-hop-limit"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def moto_server():
+    # One stand-in account per test: a run's leftovers (or a quota it used) never decide another test's outcome.
     with local_endpoint() as url:  # vpclab serve: AWS's rules, as a real account would enforce them
         yield url
 
