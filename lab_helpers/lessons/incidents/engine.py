@@ -165,7 +165,8 @@ class Incident:
         if not (self.solved or self.solutions):
             return Note("Fix it first: .explain() opens after .check() says ✅ (or call .hint()).")
         named = "" if self.label == self.kind else f"Incident kind: {self.kind}\n"
-        return Note(f"{named}Fault: {self._case.fault}\nAWS rule: {self._case.rule}\nAWS documentation: {self._case.doc}")
+        return Note(f"{named}Fault: {self._case.fault}\nAWS rule: {self._case.rule}\n"
+                    f"AWS documentation: {self._case.doc}")
 
     def solve(self):
         """Apply the reference fix — only with SOLUTIONS=True (instructor copies, the tests)."""
