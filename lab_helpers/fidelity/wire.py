@@ -18,7 +18,6 @@ from moto.core.exceptions import ServiceException
 from moto.core.model import OperationModel, ServiceModel
 from moto.core.parse import PROTOCOL_PARSERS
 from moto.core.request import determine_request_protocol
-from moto.core.responses import ActionResult
 from moto.core.utils import get_service_model
 
 Answer = tuple  # (status, headers, body): what moto's dispatch returns to its caller
@@ -99,16 +98,21 @@ def error(response, model: Optional[OperationModel], code: str, message: str, st
 
 
 def _serialize(response, model: Optional[OperationModel], result: Any) -> Answer:
-    from moto.core.responses import ActionContext
-    from moto.core.serialize import get_serializer_class
+    """Serialise ``result`` (plain data shaped as the output, or an :class:`AwsError`) in the response's protocol.
+
+    Without moto's per-service value transformers: those turn moto's own objects (datetimes) into wire strings,
+    and what the layer serialises is already shaped as a client sees it.
+    """
+    from moto.core.serialize import XFormedAttributePicker, get_serializer_class
 
     svc = service_model(response.boto3_service_name)
     op = model if model is not None else OperationModel({}, svc)
     protocol = response.determine_response_protocol(svc)
-    context = ActionContext(svc, op, get_serializer_class(svc.service_name, protocol), response)
-    status, headers, body = ActionResult(result).execute_result(context)
-    headers = {**response.response_headers, **headers}
-    return status, headers, body
+    serializer = get_serializer_class(svc.service_name, protocol)(
+        operation_model=op, value_picker=XFormedAttributePicker(response_transformers={}))
+    serialized = serializer.serialize(result)
+    headers = {**response.response_headers, **serialized["headers"]}
+    return serialized["status_code"], headers, serialized["body"]
 
 
 def parsed_output(response, model: OperationModel, answer: Answer) -> dict:

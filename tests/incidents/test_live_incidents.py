@@ -1,18 +1,13 @@
-"""A sample of incident kinds on the live path: live mode against a moto server on 127.0.0.1, through the same
+"""A sample of incident kinds on the live path: live mode against ``vpclab serve`` on 127.0.0.1, through the same
 ordinary API calls a real account would get; then teardown leaves nothing tagged with the run."""
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
-
 import boto3
 import pytest
+from local_endpoint import local_endpoint
 from nbrun import environment
 
 import lab_helpers
-from lab_helpers.core.sandbox import free_loopback_port
 from lab_helpers.core.teardown import leftovers
 
 SAMPLE = ["igw-route-missing", "nacl-ephemeral", "gateway-endpoint-route", "peering-route-one-side",
@@ -21,23 +16,8 @@ SAMPLE = ["igw-route-missing", "nacl-ephemeral", "gateway-endpoint-route", "peer
 
 @pytest.fixture(scope="module")
 def moto_server():
-    port = free_loopback_port()
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
-            break
-        except Exception:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("the moto server did not start on loopback")
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with local_endpoint() as url:  # vpclab serve: AWS's rules, as a real account would enforce them
+        yield url
 
 
 @pytest.mark.live
