@@ -405,6 +405,7 @@ if SOLUTIONS:
 # %%
 incident.check()
 incident.explain()
+incident.close()  # their world goes: a new account holds five VPCs per Region
 
 # %% [markdown]
 # ### Security group drop or network ACL drop? Read the flow logs

@@ -444,6 +444,7 @@ if SOLUTIONS:
 # %%
 incident.check()
 incident.explain()
+incident.close()  # their world goes: a new account holds five VPCs per Region
 
 # %% [markdown]
 # ## 5. Private NAT gateways

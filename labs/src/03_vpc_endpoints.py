@@ -275,10 +275,7 @@ if SOLUTIONS:
 # %%
 incident.check()
 incident.explain()
-
-# %%
-# a new account holds five VPCs per Region, and sections 3 and 6 build three more: the incident's world goes now
-print(lab.release(*incident.vpcs))
+incident.close()  # their world goes: a new account holds five VPCs per Region
 
 # %% [markdown]
 # Gateway endpoints have limits worth knowing: they serve **only their own VPC** (a peered VPC or a VPN cannot use
@@ -458,10 +455,7 @@ if SOLUTIONS:
 # %%
 incident.check()
 incident.explain()
-
-# %%
-# a new account holds five VPCs per Region, and sections 3 and 6 build three more: the incident's world goes now
-print(lab.release(*incident.vpcs))
+incident.close()  # their world goes: a new account holds five VPCs per Region
 
 # %% [markdown]
 # ## 3. Gateway Load Balancer endpoints

@@ -329,6 +329,28 @@ except ClientError as err:
 print(lab.release(A["vpc"], B["vpc"], C["vpc"], D))
 
 # %% [markdown]
+# ### Break it and fix it: an incident
+# Before the hub, someone else's peering. Another team peered two VPCs and "did everything right". The next cell builds their VPCs and hides one fault in
+# them with ordinary API calls you do not see; you get their report and the ids. Trace both legs with `lab.trace`,
+# read the route tables, fix it with one targeted change, then run `incident.check()`. `incident.hint()` gives the
+# next of three hints; `incident.explain()` opens after a ✅.
+
+# %%
+incident = lab.incident("peering-route-one-side", solutions=SOLUTIONS)
+incident
+
+# %%
+# Your diagnosis and fix go here, e.g. lab.trace(incident.resources["client"], incident.resources["server"], port=443)
+
+if SOLUTIONS:
+    incident.solve()
+
+# %%
+incident.check()
+incident.explain()
+incident.close()  # their world goes: a new account holds five VPCs per Region
+
+# %% [markdown]
 # ## 2. Transit Gateway: hub and spoke
 #
 # A Transit Gateway (TGW) is a regional router you attach VPCs (and VPNs, Direct Connect, other TGWs) to. Unlike
@@ -513,27 +535,6 @@ prod_west = lab.trace(prod["instance"], west["instance"], port=443)
 check.that(f"prod ({lab.region}) reaches west ({PEER_REGION}) through two TGWs", lambda: prod_west.reachable,
            hint="create_transit_gateway_route(..., TransitGatewayAttachmentId=<the peering attachment>) on both sides");
 prod_west
-
-# %% [markdown]
-# ### Break it and fix it: an incident
-# Another team peered two VPCs and "did everything right". The next cell builds their VPCs and hides one fault in
-# them with ordinary API calls you do not see; you get their report and the ids. Trace both legs with `lab.trace`,
-# read the route tables, fix it with one targeted change, then run `incident.check()`. `incident.hint()` gives the
-# next of three hints; `incident.explain()` opens after a ✅.
-
-# %%
-incident = lab.incident("peering-route-one-side", solutions=SOLUTIONS)
-incident
-
-# %%
-# Your diagnosis and fix go here, e.g. lab.trace(incident.resources["client"], incident.resources["server"], port=443)
-
-if SOLUTIONS:
-    incident.solve()
-
-# %%
-incident.check()
-incident.explain()
 
 # %% [markdown]
 # ## 3. Peering or Transit Gateway?

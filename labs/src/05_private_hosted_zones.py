@@ -461,6 +461,7 @@ if SOLUTIONS:
 # %%
 incident.check()
 incident.explain()
+incident.close()  # their world goes: a new account holds five VPCs per Region
 
 # %% [markdown]
 # ## 7. Forwarding rules beat zones

@@ -346,6 +346,7 @@ if SOLUTIONS:
 # %%
 incident.check()
 incident.explain()
+incident.close()  # their world goes: a new account holds five VPCs per Region
 
 # %% [markdown]
 # ### Exercise 6.2 — pick the strategy

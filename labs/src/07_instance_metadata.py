@@ -331,6 +331,7 @@ if SOLUTIONS:
 # %%
 incident.check()
 incident.explain()
+incident.close()  # their world goes: a new account holds five VPCs per Region
 
 # %%
 token = imds.get_token(base).body  # back to this lab's instance: a fresh token for the next section

@@ -64,7 +64,8 @@ from lab_helpers.sim.costs import Flow, Resource
 from lab_helpers.lessons import seminar, seminar_live
 from lab_helpers.sim.k8s import precedence
 
-lab = lab_helpers.start_lab("08_eks_and_lattice", mode=MODE, region=REGION or "ap-northeast-2")
+lab = lab_helpers.start_lab("08_eks_and_lattice", mode=MODE, region=REGION or "ap-northeast-2",
+                           server=True)  # for the `!aws` cells
 ec2 = lab.client("ec2")
 lattice_api = lab.client("vpc-lattice")
 route53 = lab.client("route53")
@@ -294,6 +295,17 @@ print(json.dumps(ec2.describe_security_groups(GroupIds=[cluster_sg])["SecurityGr
                  indent=1, default=str))
 
 # %% [markdown]
+# The notes find these ids with the AWS CLI and a JMESPath `--query`, by name, as Exercise 8.2 must. Their command,
+# against this lab's world (IPython puts `{lab.region}` in):
+
+# %%
+# cli_ipv4 = !aws ec2 describe-managed-prefix-lists --query "PrefixLists[?PrefixListName=='com.amazonaws.{lab.region}.vpc-lattice'].PrefixListId" --output text
+# cli_ipv6 = !aws ec2 describe-managed-prefix-lists --query "PrefixLists[?PrefixListName=='com.amazonaws.{lab.region}.ipv6.vpc-lattice'].PrefixListId" --output text
+print("IPv4:", cli_ipv4.n, " IPv6:", cli_ipv6.n)
+check.equal("The CLI's query finds the same two prefix lists", (cli_ipv4.n.strip(), cli_ipv6.n.strip()),
+            (k8s.lattice_prefix_list(lab)["PrefixListId"], k8s.lattice_prefix_list(lab, ipv6=True)["PrefixListId"]));
+
+# %% [markdown]
 # ### Exercise 8.2 — let Lattice in
 # Write `allow_lattice_prefix_lists(ec2, group_id, region, port)`: look **both** Lattice prefix lists up **by
 # name** (`describe_managed_prefix_lists` with a `prefix-list-name` filter — their `pl-` ids differ per Region and
@@ -323,6 +335,7 @@ check.that("... and the IPv6 one", lambda: seminar.allows_lattice(lab, cluster_s
 if not (seminar.allows_lattice(lab, cluster_sg, 3000) and seminar.allows_lattice(lab, cluster_sg, 3000, ipv6=True)):
     seminar.allow_lattice(lab, cluster_sg, 3000)
     print("(The lab added the rules for you so the next sections run.)")
+# !aws ec2 describe-security-groups --group-ids {cluster_sg} --query "SecurityGroups[0].IpPermissions[?FromPort==`3000`].PrefixListIds[].PrefixListId" --output text
 
 # %%
 answer = lab.http(client_vpc, url)
@@ -854,6 +867,17 @@ lab.http(eks_vpc, "http://api.example.com/v1/health").status
 # see. Diagnose it with `lab.http(client_vpc, url)` (read the hops), `list_targets` and describe calls, make one
 # targeted fix, then run `incident.check()`; `incident.hint()` gives the next of three hints. Opening the cluster
 # security group to `0.0.0.0/0` is refused as over-broad.
+#
+# Their VPCs join this lab's five in the Region, past a new account's default quota of five VPCs per Region
+# ([Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)). An account owner
+# asks Service Quotas for more before building; AWS reviews the request, the sandbox approves it at once:
+
+# %%
+quotas = lab.client("service-quotas")
+vpc_quota = quotas.get_service_quota(ServiceCode="vpc", QuotaCode="L-F678F1CE")["Quota"]
+print("VPCs per Region now:", vpc_quota["Value"])
+increase = quotas.request_service_quota_increase(ServiceCode="vpc", QuotaCode="L-F678F1CE", DesiredValue=10)
+print("requested 10:", increase["RequestedQuota"]["Status"])
 
 # %%
 incident = lab.incident("lattice-cluster-sg", solutions=SOLUTIONS)
@@ -869,6 +893,7 @@ if SOLUTIONS:
 # %%
 incident.check()
 incident.explain()
+incident.close()  # their world goes: a new account holds five VPCs per Region
 
 # %% [markdown]
 # ## 12. What it costs

@@ -63,8 +63,10 @@ def incident(lab, kind: Optional[str] = None, seed: Optional[int] = None, soluti
     if kind not in KINDS:
         raise UnknownIncidentError(f"No incident kind {kind!r}: `vpclab incidents` lists the {len(KINDS)} kinds.")
     spec = KINDS[kind]
+    before = {v["VpcId"] for region in lab.regions for v in lab.raw_client("ec2", region).describe_vpcs()["Vpcs"]}
     case = spec.build(lab, rng_for(kind, seed))
-    return Incident(lab, spec, seed, case, solutions=solutions, named=named)
+    made = [v for v in case.vpcs if v not in before]  # close() removes only these: a reused VPC is the lab's
+    return Incident(lab, spec, seed, case, solutions=solutions, made_vpcs=made, named=named)
 
 
 __all__ = ["incident", "Incident", "Kind", "KINDS", "table", "markdown_table", "kinds_for", "pick"]

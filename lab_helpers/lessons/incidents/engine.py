@@ -96,8 +96,10 @@ class Verdict:
 class Incident:
     """A hidden fault in the lab's world. ``symptom`` says what users see; fix it, then ``check()``."""
 
-    def __init__(self, lab, kind: Kind, seed: int, case: Case, solutions: bool = False, named: bool = True):
+    def __init__(self, lab, kind: Kind, seed: int, case: Case, solutions: bool = False,
+                 made_vpcs: Optional[list] = None, named: bool = True):
         self.lab, self.kind, self.seed, self.title = lab, kind.kind, seed, kind.title
+        self.made_vpcs = list(made_vpcs or [])  # the VPCs this incident built for its world
         # a kind the seed drew stays unnamed until explain(): its name would give the fault away
         self.label = kind.kind if named else f"from lab {kind.lab}"
         self.lab_number, self.difficulty = kind.lab, kind.difficulty
@@ -110,6 +112,18 @@ class Incident:
         self.solved = False
         self.started = time.monotonic()
         self.minutes: Optional[float] = None
+
+    def close(self) -> None:
+        """Remove the world this incident built (its VPCs and what they hold), keeping the lab's own.
+
+        A new account holds five VPCs per Region, so a lab frees an incident's world before it builds on.
+        """
+        for vpc in self.made_vpcs:
+            region = next((r for r in self.lab.regions if self.lab.raw_client("ec2", r).describe_vpcs(
+                Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Vpcs"]), None)
+            if region is not None:
+                self.lab.release(vpc, region=region)
+        self.made_vpcs = []
 
     # -- judging ----------------------------------------------------------------------------------------------
     @property

@@ -72,6 +72,8 @@ class Shift:
         if len(self.handed) >= len(self.kinds):
             raise IndexError(f"The shift has {len(self.kinds)} incidents and all were handed out: see .score().")
         kind = self.kinds[len(self.handed)]
+        if self.handed:
+            self.handed[-1].close()  # the last incident's world goes first: the Region's VPC quota is the account's
         incident = registry.incident(self.lab, kind, seed=self.seed + len(self.handed), solutions=self.solutions)
         self.handed.append(incident)
         return incident
