@@ -27,6 +27,7 @@ out = {}
 for kind in sys.argv[2:]:
     inc = lab.incident(kind, seed=int(sys.argv[1]), solutions=True)
     out[kind] = inc.symptom + " | " + inc.explain()
+    inc.close()  # five worlds would not fit a new account's five VPCs per Region
 lab.teardown()
 print("RESULT" + json.dumps(out))
 """
