@@ -99,13 +99,14 @@ class Lab(LabSession):
 
         return lattice.http(self, from_vpc, url, method=method, headers=headers, source=source)
 
-    def incident(self, kind: Optional[str] = None, seed: Optional[int] = None, solutions: bool = False):
-        """Inject a hidden fault (``kind``, or one the seed picks) into a small new world; returns the
-        :class:`Incident` to diagnose: ``.symptom``, ``.resources``, ``.check()``, ``.hint()``, ``.explain()``, and
-        ``.solve()`` when ``solutions`` is true (the notebook passes ``SOLUTIONS``)."""
+    def incident(self, kind: Optional[str] = None, seed: Optional[int] = None, solutions: bool = False,
+                 lab: Optional[str] = None):
+        """Inject a hidden fault (``kind``, or one the seed picks, from lab number ``lab``'s kinds when given) into
+        a small new world; returns the :class:`Incident` to diagnose: ``.symptom``, ``.resources``, ``.check()``,
+        ``.hint()``, ``.explain()``, and ``.solve()`` when ``solutions`` is true (the notebook passes ``SOLUTIONS``)."""
         from lab_helpers.lessons import incidents
 
-        return incidents.incident(self, kind, seed, solutions=solutions)
+        return incidents.incident(self, kind, seed, solutions=solutions, from_lab=lab)
 
     def wait_for(self, kind: str, resource_id: str, **kwargs):
         """Wait for a slow resource (NAT gateway, TGW attachment, endpoint…) with a progress bar in live mode."""

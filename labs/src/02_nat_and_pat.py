@@ -31,7 +31,7 @@ import datetime as dt
 
 import matplotlib.pyplot as plt
 
-from lab_helpers.teach import check, compute, draw, widgets
+from lab_helpers.teach import check, compute, draw, predict, widgets
 
 from lab_helpers.sim import costs, nat
 
@@ -101,7 +101,15 @@ print("VPC", vpc_id, "| public", public_subnet, "| private", private_subnet, "| 
 
 # %% [markdown]
 # For contrast, the internet gateway's **1:1** NAT: a bastion in the public subnet with its own public IP, whose
-# security group allows SSH from anywhere. **Predict:** can someone on the internet open port 22 on it?
+# security group allows SSH from anywhere. **Predict:** can someone on the internet open port 22 on it? Write
+# *yes* or *no*.
+
+# %%
+INTERNET_REACHES_BASTION = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    INTERNET_REACHES_BASTION = "yes"
+guess = predict.answer("the internet opens port 22 on the bastion", INTERNET_REACHES_BASTION)
 
 # %%
 bastion_sg = ec2.create_security_group(GroupName="bastion", Description="SSH from anywhere (demo only)",
@@ -109,7 +117,9 @@ bastion_sg = ec2.create_security_group(GroupName="bastion", Description="SSH fro
 ec2.authorize_security_group_ingress(GroupId=bastion_sg, IpPermissions=[
     {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
 bastion = compute.launch(lab, public_subnet, "bastion", public_ip=True, security_groups=[bastion_sg])
-lab.trace("internet", bastion, port=22)
+to_bastion = lab.trace("internet", bastion, port=22)
+predict.reveal(guess, "yes" if to_bastion.reachable else "no")
+to_bastion
 
 # %% [markdown]
 # Yes: the IGW maps the bastion's public IP to its private IP in both directions, so connections can start on
@@ -117,10 +127,19 @@ lab.trace("internet", bastion, port=22)
 # have.
 #
 # **Predict:** the private route table has only the `local` route. Will app-1 reach `8.8.8.8:443`?
-# Write yes or no before you run the next cell.
+# Write *yes* or *no* before you run the next cell.
 
 # %%
-lab.trace(app1, "internet", port=443)
+APP1_OUT_WITHOUT_NAT = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    APP1_OUT_WITHOUT_NAT = "no"
+guess = predict.answer("app-1 reaches 8.8.8.8:443 with only the local route", APP1_OUT_WITHOUT_NAT)
+
+# %%
+no_nat_yet = lab.trace(app1, "internet", port=443)
+predict.reveal(guess, "yes" if no_nat_yet.reachable else "no")
+no_nat_yet
 
 # %% [markdown]
 # No route matches 8.8.8.8, so the packet never leaves the subnet. Note that the *internet gateway exists* and is
@@ -174,10 +193,22 @@ nat_ip = ec2.describe_nat_gateways(NatGatewayIds=[nat_id])["NatGateways"][0]["Na
 print("NAT gateway", nat_id, "with public address", nat_ip)
 
 # %% [markdown]
-# **Predict:** now will app-1 reach `8.8.8.8:443`? And which source address will the internet see?
+# **Predict:** now will app-1 reach `8.8.8.8:443`? And which source address will the internet see? Write *yes* or
+# *no* and the address (app-1's is 10.40.2.101; the NAT gateway's was printed above).
 
 # %%
-lab.trace(app1, "internet", port=443)
+APP1_OUT_AND_SOURCE = None  # your prediction, e.g. ("yes", "10.40.2.101")
+
+if SOLUTIONS:
+    APP1_OUT_AND_SOURCE = ("yes", nat_ip)
+guess = predict.answer("app-1 reaches 8.8.8.8:443, and the source the internet sees", APP1_OUT_AND_SOURCE)
+
+# %%
+via_nat = lab.trace(app1, "internet", port=443)
+# the source address on the last forward hop that rewrote it is the one the internet sees
+rewrites = [h.aws["OutboundHeader"]["SourceAddresses"][0] for h in via_nat.forward_hops if "OutboundHeader" in h.aws]
+predict.reveal(guess, ("yes" if via_nat.reachable else "no", rewrites[-1] if rewrites else "10.40.2.101"))
+via_nat
 
 # %% [markdown]
 # Read the hops: private route table → NAT gateway (source rewritten to the NAT's address and a port in
@@ -186,7 +217,14 @@ lab.trace(app1, "internet", port=443)
 #
 # ### "Nobody can connect in"
 # **Predict:** someone on the internet opens a TCP connection to the NAT gateway's public address on port 22.
-# What happens? And what if they aim at app-1 directly?
+# What happens? And what if they aim at app-1 directly? Write *yes* or *no* for each: does the connection get in?
+
+# %%
+INBOUND_GETS_IN = None  # your prediction, e.g. ("yes", "no") for the NAT gateway's address, app-1
+
+if SOLUTIONS:
+    INBOUND_GETS_IN = ("no", "no")
+guess = predict.answer("an inbound port 22 connection gets in: to the NAT gateway, to app-1", INBOUND_GETS_IN)
 
 # %%
 inbound_to_nat = lab.trace("internet", nat_ip, port=22)
@@ -194,6 +232,7 @@ inbound_to_nat
 
 # %%
 inbound_to_app = lab.trace("internet", app1, port=22)
+predict.reveal(guess, ["yes" if t.reachable else "no" for t in (inbound_to_nat, inbound_to_app)])
 inbound_to_app
 
 # %%
@@ -275,7 +314,14 @@ check.equal("A different destination may reuse a port",
 # (destination IP, port and protocol; [NAT gateway basics](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html)). A fleet of crawlers all calling one API endpoint can hit that.
 #
 # **Predict:** 55,000 flows are open to one API server through a NAT gateway with one address. What happens to
-# flow 55,001? And to a flow to a *different* server?
+# flow 55,001? And to a flow to a *different* server? Write what each gets: *opens* or the error's name.
+
+# %%
+FLOW_55001_AND_OTHER = None  # your prediction, e.g. ("opens", "opens") for flow 55,001, the other server
+
+if SOLUTIONS:
+    FLOW_55001_AND_OTHER = ("ErrorPortAllocation", "opens")
+guess = predict.answer("flow 55,001 to the same server, a flow to another server", FLOW_55001_AND_OTHER)
 
 # %%
 table = nat.for_nat_gateway(lab, nat_id)  # the addresses are read from describe_nat_gateways
@@ -284,10 +330,14 @@ for i in range(55_000):
     table.open(f"10.40.2.{1 + i // 500}:{1024 + i % 50_000 + (i // 50_000) * 10}", API)
 print(f"{table.active:,} flows open; usage per (address, destination): {table.usage()}")
 
+refused_before = table.metrics["ErrorPortAllocation"]
 check.raises("Flow 55,001 to the same destination fails with ErrorPortAllocation",
              lambda: table.open("10.40.2.250:33333", API), code="ErrorPortAllocation")
+flow_55001 = "ErrorPortAllocation" if table.metrics["ErrorPortAllocation"] > refused_before else "opens"
 check.that("A different destination still works", lambda: table.open("10.40.2.250:33333", DEST).public_ip == nat_ip)
+other_server = "opens" if table.lookup("10.40.2.250:33333", DEST) else "ErrorPortAllocation"
 print("CloudWatch-style counters:", table.metrics)
+predict.reveal(guess, (flow_55001, other_server))
 
 # %% [markdown]
 # The fixes, from AWS's troubleshooting guide: spread requests over more destinations, close idle connections, or
@@ -323,6 +373,14 @@ check.that("Flow 55,001 now gets the secondary address",
 # sessions, websockets) need keepalives more often than that. The clock here is simulated.
 #
 # **Predict:** app-1 opens a flow, then is silent for 349 s. Is the mapping still there? And after one more second?
+# Write *kept* or *dropped* for each.
+
+# %%
+MAPPING_AFTER_349_AND_350 = None  # your prediction, e.g. ("kept", "kept")
+
+if SOLUTIONS:
+    MAPPING_AFTER_349_AND_350 = ("kept", "dropped")
+guess = predict.answer("the idle mapping after 349 s, after 350 s", MAPPING_AFTER_349_AND_350)
 
 # %%
 idle = nat.PatTable([nat_ip], name="idle-timeout demo")
@@ -330,8 +388,10 @@ idle.open("10.40.2.101:41000", DEST)
 idle.advance(349)
 still_there = idle.lookup("10.40.2.101:41000", DEST) is not None
 idle.advance(1)
-print(f"after 349 s: {'kept' if still_there else 'dropped'}; after 350 s: "
-      f"{'kept' if idle.lookup('10.40.2.101:41000', DEST) else 'dropped'}; metrics {idle.metrics}")
+after_349 = "kept" if still_there else "dropped"
+after_350 = "kept" if idle.lookup("10.40.2.101:41000", DEST) else "dropped"
+print(f"after 349 s: {after_349}; after 350 s: {after_350}; metrics {idle.metrics}")
+predict.reveal(guess, (after_349, after_350))
 
 # %% [markdown]
 # ### Play with it
@@ -362,13 +422,17 @@ plt.show()
 # those unless its *source/destination check* is turned off ([NAT instances](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_NAT_Instance.html)).
 #
 # ### Break it: an incident
-# A team replaced their NAT gateway by a NAT instance to save money, and now something is wrong. The next cell
-# builds their VPC and breaks it with ordinary API calls you do not see; you get the symptom and the ids. Diagnose
-# with `lab.trace` and describe calls, make one targeted fix, then `incident.check()` (`incident.hint()` helps;
-# `incident.explain()` opens after a ✅).
+# A team's private app can no longer reach the internet. The next cell builds their VPC and breaks it with ordinary
+# API calls you do not see: which fault, the seed draws from this lab's kinds (a route, the NAT gateway's subnet, a
+# deleted NAT gateway, a NAT instance…), and the cell does not name it, since the name would be the answer. You get
+# the symptom and the ids. Diagnose with `lab.trace` and describe calls, make one targeted fix, then
+# `incident.check()` (`incident.hint()` helps; `incident.explain()` opens after a ✅ and names the fault). A
+# teacher can give the class one number as `INCIDENT_SEED`; `None` draws a fault of your own.
 
 # %%
-incident = lab.incident("nat-instance-check", solutions=SOLUTIONS)
+INCIDENT_SEED = None  # the same seed gives the same fault
+
+incident = lab.incident(seed=INCIDENT_SEED, lab="02", solutions=SOLUTIONS)
 incident
 
 # %%
@@ -391,7 +455,14 @@ incident.close()  # their world goes: a new account holds five VPCs per Region
 # internet: if its route leads to an internet gateway, the IGW drops the traffic (no public address to map to).
 #
 # **Predict:** a subnet sends `0.0.0.0/0` to a private NAT gateway that sits in the public subnet. Does its
-# instance reach `8.8.8.8`?
+# instance reach `8.8.8.8`? Write *yes* or *no*.
+
+# %%
+PRIVATE_NAT_REACHES_INTERNET = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    PRIVATE_NAT_REACHES_INTERNET = "no"
+guess = predict.answer("a private NAT gateway takes corp-app to 8.8.8.8", PRIVATE_NAT_REACHES_INTERNET)
 
 # %%
 private_nat = ec2.create_nat_gateway(SubnetId=public_subnet, ConnectivityType="private")["NatGateway"]["NatGatewayId"]
@@ -402,6 +473,7 @@ ec2.create_route(RouteTableId=corp_rt, DestinationCidrBlock="0.0.0.0/0", NatGate
 corp_app = launch(corp_subnet, "10.40.4.10", "corp-app")
 via_private_nat = lab.trace(corp_app, "internet", port=443)
 check.that("A private NAT gateway does not reach the internet", lambda: not via_private_nat.reachable)
+predict.reveal(guess, "yes" if via_private_nat.reachable else "no")
 via_private_nat
 
 # %% [markdown]

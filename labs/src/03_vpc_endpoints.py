@@ -31,10 +31,11 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 
 # %%
 import json
+import re
 
 import matplotlib.pyplot as plt
 
-from lab_helpers.teach import check, compute, draw
+from lab_helpers.teach import check, compute, draw, predict
 
 from lab_helpers.sim import costs
 
@@ -86,6 +87,14 @@ def through(trace):
     return list(dict.fromkeys(h.component_id for h in trace.forward_hops if h.component_type in kinds))
 
 
+GATEWAY_NAMES = {"nat": "NAT gateway", "igw": "internet gateway", "vpce": "endpoint"}
+
+
+def gateway_names(trace):
+    """The same, named by kind, e.g. ["NAT gateway", "internet gateway"]: what a prediction can say."""
+    return [GATEWAY_NAMES[g.split("-")[0]] for g in through(trace)]
+
+
 print("VPC", vpc_id, "| NAT", nat_id, "| tasks", task)
 
 # %% [markdown]
@@ -97,10 +106,19 @@ print("VPC", vpc_id, "| NAT", nat_id, "| tasks", task)
 # service's address ranges in this region. Longest-prefix match still decides: for an S3 address the prefix-list
 # route is more specific than `0.0.0.0/0 → nat-…`, so S3 traffic takes the endpoint.
 #
-# **Predict:** today, which gateways does task A's traffic to S3 pass through?
+# **Predict:** today, which gateways does task A's traffic to S3 pass through? Name them in order, from *NAT
+# gateway*, *internet gateway*, *endpoint*.
+
+# %%
+S3_GATEWAYS_BEFORE = None  # your prediction, e.g. ["endpoint"]
+
+if SOLUTIONS:
+    S3_GATEWAYS_BEFORE = ["NAT gateway", "internet gateway"]
+guess = predict.answer("the gateways task A's S3 traffic passes, before the endpoint", S3_GATEWAYS_BEFORE)
 
 # %%
 before = lab.trace(task["a"], "s3", port=443)
+predict.reveal(guess, gateway_names(before))
 before
 
 # %% [markdown]
@@ -163,11 +181,19 @@ if endpoint_route(private_rts["a"], s3_prefix_list) is None:
     s3_endpoint = lab.solution("add_s3_gateway_endpoint")(ec2, vpc_id, list(private_rts.values()), lab.region)
 
 # %% [markdown]
-# **Predict:** run the same `fetch_weights()` again. Which gateways does the traffic pass now?
+# **Predict:** run the same `fetch_weights()` again. Which gateways does the traffic pass now? (Same names.)
+
+# %%
+S3_GATEWAYS_AFTER = None  # your prediction, e.g. ["NAT gateway", "internet gateway"]
+
+if SOLUTIONS:
+    S3_GATEWAYS_AFTER = ["endpoint"]
+guess = predict.answer("the gateways task A's S3 traffic passes, with the gateway endpoint", S3_GATEWAYS_AFTER)
 
 # %%
 after = lab.trace(task["a"], "s3", port=443)
 print(fetch_weights(), "bytes; path:", " → ".join(through(after)))
+predict.reveal(guess, gateway_names(after))
 check.that("S3 traffic now uses the gateway endpoint, not the NAT gateway",
            lambda: s3_endpoint in through(after) and nat_id not in through(after));
 after
@@ -299,15 +325,24 @@ ec2.authorize_security_group_ingress(GroupId=endpoint_sg, IpPermissions=[
     {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]);
 
 # %% [markdown]
-# **Predict:** the VPC was created with the API's defaults. Will this create succeed?
+# **Predict:** the VPC was created with the API's defaults. Will this create succeed? Write *yes* or *no*.
 
 # %%
-check.raises("Private DNS is refused in a VPC without DNS hostnames",
+PRIVATE_DNS_CREATE_SUCCEEDS = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    PRIVATE_DNS_CREATE_SUCCEEDS = "no"
+guess = predict.answer("a private-DNS interface endpoint in a VPC with the API's defaults",
+                       PRIVATE_DNS_CREATE_SUCCEEDS)
+
+# %%
+refusal = check.raises("Private DNS is refused in a VPC without DNS hostnames",
              lambda: ec2.create_vpc_endpoint(VpcId=vpc_id, VpcEndpointType="Interface",
                                              ServiceName=f"com.amazonaws.{lab.region}.logs",
                                              SubnetIds=[private_a, private_b], SecurityGroupIds=[endpoint_sg],
                                              PrivateDnsEnabled=True),
              code="InvalidParameter");
+predict.reveal(guess, "no" if refusal.passed else "yes")
 for attribute in ("enableDnsSupport", "enableDnsHostnames"):
     value = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute=attribute)
     print(attribute, "=", value[attribute[0].upper() + attribute[1:]]["Value"])
@@ -361,10 +396,22 @@ for short, eid in interface.items():
 # (on an instance, `getent hosts api.ecr.us-east-1.amazonaws.com` shows a 10.0.x.x address). Lab 05 is about DNS;
 # here we check the network path.
 #
-# **Predict:** can task A open 443 to the `ecr.api` endpoint? Through which gateway?
+# **Predict:** can task A open 443 to the `ecr.api` endpoint? Through which gateway? Write *yes* or *no*, and the
+# gateways in order as above (`[]` for none).
+
+# %%
+ECR_API_REACH_AND_GATEWAYS = None  # your prediction, e.g. ("yes", ["NAT gateway"])
+
+if SOLUTIONS:
+    ECR_API_REACH_AND_GATEWAYS = ("yes", [])
+guess = predict.answer("task A reaches the ecr.api endpoint on 443, and through which gateways",
+                       ECR_API_REACH_AND_GATEWAYS)
 
 # %%
 to_ecr = lab.trace(task["a"], interface["ecr.api"], port=443)
+# the endpoint is the destination here, not a gateway on the way
+predict.reveal(guess, ("yes" if to_ecr.reachable else "no",
+                       [g for g, hop in zip(gateway_names(to_ecr), through(to_ecr)) if hop != interface["ecr.api"]]))
 check.that("Task A reaches the ecr.api endpoint on 443 without the NAT gateway",
            lambda: to_ecr.reachable and nat_id not in through(to_ecr));
 to_ecr
@@ -538,7 +585,15 @@ complete_after
 
 # %% [markdown]
 # **Predict:** with the complete model, at what monthly traffic do the endpoints start paying for themselves? More
-# or less than the notes' formula says?
+# or less than the notes' formula says? Write *more* or *less* (the number is yours to compare by eye).
+
+# %%
+COMPLETE_BREAK_EVEN_VS_NOTES = None  # your prediction: "more" or "less"
+
+if SOLUTIONS:
+    COMPLETE_BREAK_EVEN_VS_NOTES = "less"
+guess = predict.answer("the complete model's break-even traffic, against the notes' formula",
+                       COMPLETE_BREAK_EVEN_VS_NOTES)
 
 # %%
 note_be = costs.break_even(lambda gb: scenarios.ecs_before(gb), lambda gb: scenarios.ecs_after(gb))
@@ -546,6 +601,10 @@ true_be = costs.break_even(lambda gb: scenarios.ecs_before(gb, scenarios.COMPLET
                            lambda gb: scenarios.ecs_after(gb, scenarios.COMPLETE_ECS))
 print("notes' formula:", note_be)
 print("complete model:", true_be)
+if note_be.gb is None or true_be.gb is None:
+    predict.reveal(guess, "no break-even")
+else:
+    predict.reveal(guess, "less" if true_be.gb < note_be.gb else "more")
 draw.cost_curves({"before (complete)": lambda gb: scenarios.ecs_before(gb, scenarios.COMPLETE_ECS),
                    "after (complete)": lambda gb: scenarios.ecs_after(gb, scenarios.COMPLETE_ECS),
                    "before (notes' formula)": lambda gb: scenarios.ecs_before(gb),
@@ -622,10 +681,18 @@ print("VPC", cli_vpc, "subnets", cli_private_a, cli_private_b, "route table", cl
 
 # %% [markdown]
 # **Predict:** the CLI made the endpoint, not `lab.client`. Does the task's S3 traffic take it? The trace reads the
-# route table AWS now holds:
+# route table AWS now holds. Write *yes* or *no*:
+
+# %%
+CLI_ENDPOINT_TAKEN = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    CLI_ENDPOINT_TAKEN = "yes"
+guess = predict.answer("S3 traffic takes the CLI-made gateway endpoint", CLI_ENDPOINT_TAKEN)
 
 # %%
 cli_s3 = lab.trace(cli_task, "s3", port=443)
+predict.reveal(guess, "yes" if "endpoint" in gateway_names(cli_s3) else "no")
 check.that("S3 from the CLI-built subnet goes through the CLI-built gateway endpoint",
            lambda: any(hop.startswith("vpce-") for hop in through(cli_s3)));
 cli_s3
@@ -635,7 +702,15 @@ cli_s3
 # The notes create the `ecr.api`, `ecr.dkr` and `logs` endpoints with private DNS, in a VPC where nobody turned on
 # DNS hostnames. A new VPC has `enableDnsHostnames` off, and private DNS needs both DNS attributes
 # ([Access an AWS service using an interface VPC endpoint](https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html#prerequisites-interface-endpoints)).
-# **Predict** what AWS answers, then run the notes' commands as written (security group and 443 rule first):
+# **Predict** what AWS answers, then run the notes' commands as written (security group and 443 rule first): write
+# *created*, or the error code you expect.
+
+# %%
+NOTES_ENDPOINT_ANSWER = None  # your prediction: "created" or an error code
+
+if SOLUTIONS:
+    NOTES_ENDPOINT_ANSWER = "InvalidParameter"
+guess = predict.answer("AWS's answer to the notes' private-DNS endpoint", NOTES_ENDPOINT_ANSWER)
 
 # %%
 # out = !aws ec2 create-security-group --group-name shop-interface-endpoints --description "Security group for VPC interface endpoints" --vpc-id {cli_vpc} --query GroupId --output text
@@ -645,6 +720,8 @@ cli_sg = out[-1]
 print(refused.n)
 check.that("AWS refuses private DNS while the VPC's DNS hostnames are off",
            lambda: "InvalidParameter" in refused.n);
+error_code = re.search(r"An error occurred \((\w+)\)", refused.n)  # the CLI's own wording of a refusal
+predict.reveal(guess, error_code.group(1) if error_code else "created")
 
 # %% [markdown]
 # The fix is the VPC attribute, not the endpoint: turn on DNS hostnames, then the same three commands succeed.
@@ -658,7 +735,14 @@ check.that("AWS refuses private DNS while the VPC's DNS hostnames are off",
 
 # %% [markdown]
 # **Predict:** can the task open 443 to the CLI-made `ecr.api` endpoint? Its security group was given the notes'
-# rule, 443 from the VPC's CIDR.
+# rule, 443 from the VPC's CIDR. Write *yes* or *no*.
+
+# %%
+TASK_REACHES_CLI_ECR = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    TASK_REACHES_CLI_ECR = "yes"
+guess = predict.answer("the task opens 443 to the CLI-made ecr.api endpoint", TASK_REACHES_CLI_ECR)
 
 # %%
 cli_ecr = ec2.describe_vpc_endpoints(Filters=[
@@ -666,6 +750,7 @@ cli_ecr = ec2.describe_vpc_endpoints(Filters=[
     {"Name": "service-name", "Values": [f"com.amazonaws.{lab.region}.ecr.api"]}])["VpcEndpoints"][0]["VpcEndpointId"]
 to_cli_ecr = lab.trace(cli_task, cli_ecr, port=443)
 check.that("The task reaches the CLI-made ecr.api endpoint on 443", lambda: to_cli_ecr.reachable);
+predict.reveal(guess, "yes" if to_cli_ecr.reachable else "no")
 to_cli_ecr
 
 # %% [markdown]

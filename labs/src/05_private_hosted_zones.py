@@ -43,8 +43,10 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 # %%
 import time
 
+from botocore.exceptions import ClientError
+
 import lab_helpers
-from lab_helpers.teach import check
+from lab_helpers.teach import check, predict
 from lab_helpers.sim import dns
 from lab_helpers.teach.compute import launch
 
@@ -105,13 +107,24 @@ print("app", app["vpc_id"], "| client", client["vpc_id"], "| other", other["vpc_
 #
 # ### Predict, then run
 # Two questions, two answers to write down: (a) can the client instance reach the API server's address on port 443?
-# (b) does the name `api.my-app.internal` resolve in the client VPC?
+# (b) does the name `api.my-app.internal` resolve in the client VPC? Write *yes* or *no* for each.
 
 # %%
-lab.trace(client_box, api_server, port=443)
+REACHES_AND_RESOLVES = None  # your prediction, e.g. ("yes", "yes") for (a), (b)
+
+if SOLUTIONS:
+    REACHES_AND_RESOLVES = ("yes", "no")
+guess = predict.answer("the client reaches the API server on 443, and resolves api.my-app.internal",
+                       REACHES_AND_RESOLVES)
 
 # %%
-lab.resolve("api.my-app.internal", client["vpc_id"])
+client_to_api = lab.trace(client_box, api_server, port=443)
+client_to_api
+
+# %%
+client_lookup = lab.resolve("api.my-app.internal", client["vpc_id"])
+predict.reveal(guess, ("yes" if client_to_api.reachable else "no", "yes" if client_lookup.answers else "no"))
+client_lookup
 
 # %% [markdown]
 # Packets flow; the name does not exist. Routing, security groups and the transit gateway move packets between
@@ -189,10 +202,20 @@ print("zone", zone_id, zone["HostedZone"]["Name"])
 # %% [markdown]
 # ### Predict, then run
 # The zone exists and the app VPC is associated, but there is no record yet. What does the app VPC get for
-# `api.my-app.internal` — the public internet's answer, or something else?
+# `api.my-app.internal` — the public internet's answer, or something else? Write the response code you expect
+# (`NOERROR` with an answer, `NXDOMAIN` for "no such name", `SERVFAIL`...).
 
 # %%
-lab.resolve("api.my-app.internal", app["vpc_id"])
+EMPTY_ZONE_RCODE = None  # your prediction: a DNS response code
+
+if SOLUTIONS:
+    EMPTY_ZONE_RCODE = "NXDOMAIN"
+guess = predict.answer("the app VPC's answer from a zone with no record", EMPTY_ZONE_RCODE)
+
+# %%
+empty_zone = lab.resolve("api.my-app.internal", app["vpc_id"])
+predict.reveal(guess, empty_zone.rcode)
+empty_zone
 
 # %% [markdown]
 # NXDOMAIN, and note *why*: the zone is authoritative for everything under `my-app.internal`, so a missing record is
@@ -208,10 +231,19 @@ print(lab.resolve("api.my-app.internal", app["vpc_id"]))
 
 # %% [markdown]
 # ### Predict, then run
-# The app VPC now resolves the name. Does the **client** VPC?
+# The app VPC now resolves the name. Does the **client** VPC? Write the response code you expect.
 
 # %%
-lab.resolve("api.my-app.internal", client["vpc_id"])
+CLIENT_RCODE_UNSHARED = None  # your prediction: a DNS response code, e.g. "NOERROR"
+
+if SOLUTIONS:
+    CLIENT_RCODE_UNSHARED = "NXDOMAIN"
+guess = predict.answer("the client VPC's answer before the zone is shared with it", CLIENT_RCODE_UNSHARED)
+
+# %%
+unshared = lab.resolve("api.my-app.internal", client["vpc_id"])
+predict.reveal(guess, unshared.rcode)
+unshared
 
 # %% [markdown]
 # Still NXDOMAIN: the zone is a phone book only associated VPCs can read.
@@ -253,16 +285,33 @@ if not lab.resolve("api.my-app.internal", client["vpc_id"]).ok:  # the exercise 
 
 # %% [markdown]
 # The notes do step 3 with the CLI as well. **Predict:** after this association, what does the *other* VPC get for
-# `api.my-app.internal`? And after the disassociation that follows?
+# `api.my-app.internal`? And after the disassociation that follows? Write *address* or a response code for each.
 
 # %%
+OTHER_VPC_ANSWERS = None  # your prediction, e.g. ("NXDOMAIN", "address") for associated, disassociated
+
+if SOLUTIONS:
+    OTHER_VPC_ANSWERS = ("address", "NXDOMAIN")
+guess = predict.answer("the other VPC's answer: associated, then disassociated", OTHER_VPC_ANSWERS)
+
+# %%
+
+
+def answer_kind(vpc_id):
+    """What a prediction can say about a lookup: "address" when there is an answer, else the response code."""
+    found = lab.resolve("api.my-app.internal", vpc_id)
+    return "address" if found.answers else found.rcode
+
+
 other_vpc = other["vpc_id"]
 # !aws route53 associate-vpc-with-hosted-zone --hosted-zone-id {zone_id} --vpc VPCRegion={lab.region},VPCId={other_vpc} --query ChangeInfo.Status --output text
 check.equal("Associated through the CLI, the other VPC resolves the zone",
             lambda: lab.resolve("api.my-app.internal", other_vpc).answers, [api_ip])
+while_associated = answer_kind(other_vpc)
 # !aws route53 disassociate-vpc-from-hosted-zone --hosted-zone-id {zone_id} --vpc VPCRegion={lab.region},VPCId={other_vpc} --query ChangeInfo.Status --output text
 check.equal("Disassociated again, it gets NXDOMAIN", lambda: lab.resolve("api.my-app.internal", other_vpc).rcode,
             "NXDOMAIN");
+predict.reveal(guess, (while_associated, answer_kind(other_vpc)));
 
 # %% [markdown]
 # ## 4. A friendly name for an internal load balancer
@@ -304,14 +353,26 @@ check.equal("web.my-app.internal is a CNAME for the internal ALB",
 # answer with the ALB's addresses directly and is free to query; a CNAME cannot sit at the zone apex.)
 #
 # ### Predict, then run
-# You run the same `CREATE` a second time. What does Route 53 say?
+# You run the same `CREATE` a second time. What does Route 53 say? Write *accepted*, or the error code you expect.
+
+# %%
+SECOND_CREATE_ANSWER = None  # your prediction: "accepted" or an error code
+
+if SOLUTIONS:
+    SECOND_CREATE_ANSWER = "InvalidChangeBatch"
+guess = predict.answer("Route 53's answer to a second CREATE of the same record", SECOND_CREATE_ANSWER)
 
 # %%
 again = {"Changes": [{"Action": "CREATE", "ResourceRecordSet": {
     "Name": "api.my-app.internal", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": api_ip}]}}]}
-check.raises("A second CREATE of an existing record set is refused", lambda: r53.change_resource_record_sets(
-    HostedZoneId=zone_id, ChangeBatch=again), code="InvalidChangeBatch",
-    hint="Use Action='UPSERT' to create-or-replace.")
+try:
+    r53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch=again)
+    route53_says = "accepted"
+except ClientError as refusal:
+    route53_says = refusal.response["Error"]["Code"]
+predict.reveal(guess, route53_says)
+check.equal("A second CREATE of an existing record set is refused", route53_says, "InvalidChangeBatch",
+            hint="Use Action='UPSERT' to create-or-replace.");
 
 # %% [markdown]
 # `InvalidChangeBatch`: `CREATE` means "must not exist yet" (moto would quietly add a duplicate; the course's fidelity
@@ -343,12 +404,23 @@ a_record(accounting, "ledger.acc.example.com", "10.0.2.50")
 # %% [markdown]
 # ### Predict, then run
 # From the client VPC, what do these three names give? `www.example.com`, `ledger.acc.example.com`,
-# `db.acc.example.com`.
+# `db.acc.example.com`. Write an address or a response code for each.
 
 # %%
+THREE_NAMES = None  # your prediction, e.g. ("10.0.1.80", "NXDOMAIN", "10.0.1.90")
+
+if SOLUTIONS:
+    THREE_NAMES = ("10.0.1.80", "10.0.2.50", "NXDOMAIN")
+guess = predict.answer("www.example.com, ledger.acc.example.com, db.acc.example.com from the client VPC",
+                       THREE_NAMES)
+
+# %%
+got = []
 for name in ("www.example.com", "ledger.acc.example.com", "db.acc.example.com"):
     answer = lab.resolve(name, client["vpc_id"])
     print(f"{name:<24} {answer.rcode:<9} {answer.answers}   ← {answer.source}")
+    got.append(answer.answers[0] if answer.answers else answer.rcode)
+predict.reveal(guess, got)
 
 # %% [markdown]
 # `db.acc.example.com` is NXDOMAIN although the platform zone has it: the Resolver picks the **most specific** zone

@@ -42,7 +42,7 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 import matplotlib.pyplot as plt
 
 import lab_helpers
-from lab_helpers.teach import check, draw
+from lab_helpers.teach import check, draw, predict
 from lab_helpers.sim import hardware
 from lab_helpers.sim.costs import pricing
 from lab_helpers.teach.compute import launch
@@ -82,12 +82,22 @@ def show_placement(instance_ids):
 # > gives you EC2's effort, no guarantee, and no visibility.
 #
 # The hardware model below plays default placement as a round-robin over a few shared racks. **Predict:** with
-# eight instances and six shared racks, will every instance have a rack of its own?
+# eight instances and six shared racks, will every instance have a rack of its own? Write *yes* or *no*.
+
+# %%
+RACK_EACH_BY_DEFAULT = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    RACK_EACH_BY_DEFAULT = "no"
+guess = predict.answer("eight default-placed instances on six racks each get a rack of their own",
+                       RACK_EACH_BY_DEFAULT)
 
 # %%
 web = [launch(lab, subnet[AZ_A], f"web-{n}", instance_type=SMALL) for n in range(8)]
 show_placement(web)
 layout = hardware.layout(lab)
+web_racks = {slot.rack for slot in layout if slot.instance_id in web}
+predict.reveal(guess, "yes" if len(web_racks) == len(web) else "no")
 draw.placement(layout)
 plt.show()
 
@@ -144,39 +154,68 @@ check.raises("A cluster group lives in one AZ: a launch in another AZ is refused
 # rack setting, HDFS's topology script — can keep replicas of one piece of data in different partitions.
 #
 # **Predict:** the group below has 3 partitions and you launch 6 brokers without saying which partition. How many
-# land in each?
+# land in each? Write three numbers, for partitions 1, 2 and 3.
+
+# %%
+BROKERS_PER_PARTITION = None  # your prediction, e.g. (6, 0, 0)
+
+if SOLUTIONS:
+    BROKERS_PER_PARTITION = (2, 2, 2)
+guess = predict.answer("brokers in partitions 1, 2, 3 when EC2 chooses", BROKERS_PER_PARTITION)
 
 # %%
 ec2.create_placement_group(GroupName="kafka", Strategy="partition", PartitionCount=3)
 kafka = [launch(lab, subnet[AZ_A], f"kafka-{n}", instance_type=SMALL, Placement={"GroupName": "kafka"})
          for n in range(6)]
 show_placement(kafka)
+brokers = [i["Placement"].get("PartitionNumber") for r in ec2.describe_instances(InstanceIds=kafka)["Reservations"]
+           for i in r["Instances"]]
+predict.reveal(guess, [brokers.count(n) for n in (1, 2, 3)])
 
 # %% [markdown]
 # Two each: without a `PartitionNumber`, EC2 balances instances over the partitions. Now the limits.
-# **Predict:** can you ask for 8 partitions? Can you launch into partition 4 of a 3-partition group?
+# **Predict:** can you ask for 8 partitions? Can you launch into partition 4 of a 3-partition group? Write *yes* or
+# *no* for each.
 
 # %%
-check.raises("More than 7 partitions per AZ is refused ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html))",
+PARTITION_LIMITS = None  # your prediction, e.g. ("yes", "no") for 8 partitions, partition 4 of 3
+
+if SOLUTIONS:
+    PARTITION_LIMITS = ("no", "no")
+guess = predict.answer("8 partitions in a group; a launch into partition 4 of 3", PARTITION_LIMITS)
+
+# %%
+eight = check.raises("More than 7 partitions per AZ is refused ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html))",
              lambda: ec2.create_placement_group(GroupName="kafka-big", Strategy="partition", PartitionCount=8))
-check.raises("Partition 4 of a 3-partition group does not exist",
-             lambda: launch(lab, subnet[AZ_A], "kafka-x", instance_type=SMALL,
-                            Placement={"GroupName": "kafka", "PartitionNumber": 4}))
+fourth = check.raises("Partition 4 of a 3-partition group does not exist",
+                      lambda: launch(lab, subnet[AZ_A], "kafka-x", instance_type=SMALL,
+                                     Placement={"GroupName": "kafka", "PartitionNumber": 4}))
+predict.reveal(guess, ["no" if refused.passed else "yes" for refused in (eight, fourth)])
 
 # %% [markdown]
 # ## 5. Spread: one rack each, seven per AZ
 #
 # **Predict:** you launch seven instances into a spread group in one AZ. What happens to the eighth — in the same
-# AZ, and in another AZ?
+# AZ, and in another AZ? Write *starts* or *refused* for each.
+
+# %%
+EIGHTH_SPREAD_NODE = None  # your prediction, e.g. ("starts", "refused") for the same AZ, another AZ
+
+if SOLUTIONS:
+    EIGHTH_SPREAD_NODE = ("refused", "starts")
+guess = predict.answer("the eighth spread instance: in the same AZ, in another AZ", EIGHTH_SPREAD_NODE)
 
 # %%
 ec2.create_placement_group(GroupName="critical", Strategy="spread")
 critical = [launch(lab, subnet[AZ_B], f"critical-{n}", instance_type=SMALL, Placement={"GroupName": "critical"})
             for n in range(7)]
-check.raises("The 8th running instance of a spread group in one AZ is refused ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html))",
+same_az = check.raises("The 8th running instance of a spread group in one AZ is refused ([Placement group rules and limitations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/limitations-placement-groups.html))",
              lambda: launch(lab, subnet[AZ_B], "critical-7", instance_type=SMALL, Placement={"GroupName": "critical"}))
 critical.append(launch(lab, subnet[AZ_C], "critical-7", instance_type=SMALL, Placement={"GroupName": "critical"}))
 show_placement(critical)
+started = {i["Placement"]["AvailabilityZone"] for r in ec2.describe_instances(InstanceIds=critical)["Reservations"]
+           for i in r["Instances"]}
+predict.reveal(guess, ("refused" if same_az.passed else "starts", "starts" if AZ_C in started else "refused"))
 
 # %% [markdown]
 # The limit is per AZ: the eighth instance starts fine in another zone. If you need more than seven instances on
@@ -236,17 +275,28 @@ plt.show()
 # (b) the first Kafka broker, (c) the first critical node? Write three numbers for each case.
 
 # %%
+LOST_PER_RACK_FAILURE = None  # your prediction, e.g. ((1, 1, 1), (1, 1, 1), (1, 1, 1)): hpc, kafka, critical lost
+
+if SOLUTIONS:
+    LOST_PER_RACK_FAILURE = ((3, 0, 0), (0, 2, 0), (0, 0, 1))
+guess = predict.answer("hpc, kafka, critical instances lost when the rack of (a), (b), (c) fails",
+                       LOST_PER_RACK_FAILURE)
+
+# %%
 def rack_of(instance_id):
     return next(s.rack for s in layout if s.instance_id == instance_id)
 
 
+lost = []  # per failure: how many of hpc, kafka, critical went down
 fig, axes = plt.subplots(1, 3, figsize=(16, 3.6))
 for ax, (label, victim) in zip(axes, [("hpc", hpc[0]), ("kafka", kafka[0]), ("critical", critical[0])]):
     hit = hardware.fail(lab, rack=rack_of(victim), slots=layout)
     draw.failure(hit, ax=ax)
     ax.set_title(f"rack of the first {label} node fails", fontsize=9)
     print(hit, "\n")
+    lost.append([sum(slot.group == group for slot in hit.lost) for group in ("hpc", "kafka", "critical")])
 plt.show()
+predict.reveal(guess, lost)
 
 # %% [markdown]
 # The cluster group loses **everything** at once: close together means one blast radius. The partition group
@@ -258,11 +308,19 @@ plt.show()
 
 # %% [markdown]
 # ### Fix it: a group you no longer need
-# **Predict:** can you delete the `hpc` group while its three nodes still run?
+# **Predict:** can you delete the `hpc` group while its three nodes still run? Write *yes* or *no*.
 
 # %%
-check.raises("A placement group that still has instances cannot be deleted",
-             lambda: ec2.delete_placement_group(GroupName="hpc"), code="InvalidPlacementGroup.InUse")
+DELETE_GROUP_IN_USE = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    DELETE_GROUP_IN_USE = "no"
+guess = predict.answer("delete the hpc group while its nodes run", DELETE_GROUP_IN_USE)
+
+# %%
+in_use = check.raises("A placement group that still has instances cannot be deleted",
+                      lambda: ec2.delete_placement_group(GroupName="hpc"), code="InvalidPlacementGroup.InUse")
+predict.reveal(guess, "no" if in_use.passed else "yes")
 ec2.terminate_instances(InstanceIds=hpc)
 ec2.get_waiter("instance_terminated").wait(InstanceIds=hpc, WaiterConfig={"Delay": 5, "MaxAttempts": 120})
 ec2.delete_placement_group(GroupName="hpc")

@@ -44,7 +44,7 @@ import contextlib
 import json
 
 import lab_helpers
-from lab_helpers.teach import check
+from lab_helpers.teach import check, predict
 from lab_helpers.sim import imds
 from lab_helpers.teach.compute import launch
 
@@ -77,12 +77,22 @@ for item in ("instance-id", "instance-type", "local-ipv4", "placement/availabili
 # %% [markdown]
 # ### Predict, then run
 # Which VPC is this instance in? It has no AWS credentials of its own to call `describe_instances` — but it can ask
-# IMDS. The network facts live under `network/interfaces/macs/<mac>/`. Guess the path, then run.
+# IMDS. The network facts live under `network/interfaces/macs/<mac>/`. Guess the path: write the name of the item
+# under it that holds the VPC id, then run.
+
+# %%
+VPC_ID_ITEM = None  # your prediction: an item name under network/interfaces/macs/<mac>/, e.g. "vpc"
+
+if SOLUTIONS:
+    VPC_ID_ITEM = "vpc-id"
+guess = predict.answer("the IMDS item under macs/<mac>/ that holds the VPC id", VPC_ID_ITEM)
 
 # %%
 mac = imds.curl(base + "/latest/meta-data/mac").body
 nic = base + f"/latest/meta-data/network/interfaces/macs/{mac}/"
-print(imds.curl(nic))
+listing = imds.curl(nic)
+print(listing)
+predict.reveal(guess, next((item for item in listing.body.split() if imds.curl(nic + item).body == vpc_id), None))
 check.equal("IMDS knows the instance's VPC", lambda: imds.curl(nic + "vpc-id").body, vpc_id)
 check.equal("... and its subnet", lambda: imds.curl(nic + "subnet-id").body, subnet_id)
 print("public-ipv4:", imds.curl(base + "/latest/meta-data/public-ipv4"))
@@ -108,7 +118,14 @@ print(imds.curl(base + "/latest/meta-data/iam/security-credentials/web-app-role"
 # The cell below starts such an app on loopback: `/fetch?url=...` GETs the URL and returns the body.
 #
 # ### Predict, then run
-# The attacker sends one request to the app. Will the credentials come back?
+# The attacker sends one request to the app. Will the credentials come back? Write *yes* or *no*.
+
+# %%
+SSRF_LEAKS_V1 = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    SSRF_LEAKS_V1 = "yes"
+guess = predict.answer("one SSRF request returns the role's credentials under IMDSv1", SSRF_LEAKS_V1)
 
 # %%
 app = servers.enter_context(imds.vulnerable_fetcher())
@@ -116,6 +133,7 @@ stolen_url = base + "/latest/meta-data/iam/security-credentials/web-app-role"
 leak = imds.curl(f"{app}/fetch?url={stolen_url}")
 print(leak)
 check.that("With IMDSv1 the SSRF bug leaks the role's credentials", lambda: imds.FAKE_LABEL in leak.body)
+predict.reveal(guess, "yes" if imds.FAKE_LABEL in leak.body else "no")
 
 # %% [markdown]
 # ## 3. IMDSv2: a session token first
@@ -139,9 +157,19 @@ print(imds.curl(base + "/latest/meta-data/instance-id", headers={imds.TOKEN_HEAD
 # proxy (`X-Forwarded-For` set); (c) a `GET` with a made-up token.
 
 # %%
-print(imds.get_token(base, ttl=0))
-print(imds.get_token(base, extra={"X-Forwarded-For": "203.0.113.50"}))
-print(imds.curl(base + "/latest/meta-data/instance-id", headers={imds.TOKEN_HEADER: "made-up"}))
+THREE_STATUS_CODES = None  # your prediction, e.g. (200, 200, 200) for (a), (b), (c)
+
+if SOLUTIONS:
+    THREE_STATUS_CODES = (400, 403, 401)
+guess = predict.answer("HTTP status: token TTL 0, proxied token request, made-up token", THREE_STATUS_CODES)
+
+# %%
+replies = [imds.get_token(base, ttl=0),
+           imds.get_token(base, extra={"X-Forwarded-For": "203.0.113.50"}),
+           imds.curl(base + "/latest/meta-data/instance-id", headers={imds.TOKEN_HEADER: "made-up"})]
+for reply in replies:
+    print(reply)
+predict.reveal(guess, [reply.status for reply in replies])
 
 # %% [markdown]
 # 400 (bad TTL), 403 (proxied token request), 401 (wrong token). But IMDSv2 only *adds* a way in: while the
@@ -217,11 +245,20 @@ check.equal("An ImdsSupport=v2.0 AMI launches v2-only with a hop limit of 2",
 
 # %% [markdown]
 # ### Predict, then run
-# `web` was launched with a hop limit of 1. Does a container on it get a token?
+# `web` was launched with a hop limit of 1. Does a container on it get a token? Write *yes* or *no*.
+
+# %%
+CONTAINER_GETS_TOKEN = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    CONTAINER_GETS_TOKEN = "no"
+guess = predict.answer("a container on web (hop limit 1) gets a token", CONTAINER_GETS_TOKEN)
 
 # %%
 print("from the instance: ", imds.get_token(base, hops=1).status)
-print("from a container:  ", imds.get_token(base, hops=2))
+from_container = imds.get_token(base, hops=2)
+print("from a container:  ", from_container)
+predict.reveal(guess, "yes" if from_container.ok else "no")
 
 # %% [markdown]
 # ### Exercise 7.2 — let containers in, keep v2 required
@@ -352,7 +389,15 @@ check.equal("api-1 requires tokens and allows 2 hops from its first boot",
 # account-wide setting: the cell below saves the current defaults and puts them back when it is done.
 #
 # **Predict:** with the account default set to "tokens required", does an instance launched *without*
-# `MetadataOptions` accept a v1 `GET`?
+# `MetadataOptions` accept a v1 `GET`? Write *yes* or *no*.
+
+# %%
+V1_GET_UNDER_REQUIRED_DEFAULT = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    V1_GET_UNDER_REQUIRED_DEFAULT = "no"
+guess = predict.answer("an instance launched under a 'tokens required' account default accepts a v1 GET",
+                       V1_GET_UNDER_REQUIRED_DEFAULT)
 
 # %%
 saved = ec2.get_instance_metadata_defaults()["AccountLevel"]
@@ -361,7 +406,9 @@ print("account defaults now:", ec2.get_instance_metadata_defaults()["AccountLeve
 batch = launch(lab, subnet_id, "batch-1")  # no MetadataOptions at all
 print("batch-1 got:", {k: metadata_options(batch)[k] for k in ("HttpTokens", "HttpPutResponseHopLimit")})
 with lab.imds(batch) as batch_base:
-    print(imds.curl(batch_base + "/latest/meta-data/instance-id"))
+    v1_get = imds.curl(batch_base + "/latest/meta-data/instance-id")
+    print(v1_get)
+predict.reveal(guess, "yes" if v1_get.ok else "no")
 # Put the account back as it was: every field we changed returns to its saved value, or to "no preference".
 ec2.modify_instance_metadata_defaults(HttpTokens=saved.get("HttpTokens", "no-preference"),
                                       HttpPutResponseHopLimit=saved.get("HttpPutResponseHopLimit", -1))
@@ -370,13 +417,23 @@ check.equal("batch-1 inherited 'tokens required' from the account default",
 
 # %% [markdown]
 # **Predict:** now set the account default to *tokens optional* and launch, without `MetadataOptions`, from the
-# `ImdsSupport="v2.0"` AMI of section 4. Which wins — the AMI's `required`, or the account's `optional`?
+# `ImdsSupport="v2.0"` AMI of section 4. Which wins — the AMI's `required`, or the account's `optional`? Write the
+# `HttpTokens` value you expect worker-2 to get.
+
+# %%
+WORKER2_HTTP_TOKENS = None  # your prediction: "required" or "optional"
+
+if SOLUTIONS:
+    WORKER2_HTTP_TOKENS = "optional"
+guess = predict.answer("worker-2's HttpTokens: AMI says required, account default says optional",
+                       WORKER2_HTTP_TOKENS)
 
 # %%
 ec2.modify_instance_metadata_defaults(HttpTokens="optional")
 late = launch(lab, subnet_id, "worker-2")
 print("worker-2 got:", {k: metadata_options(late)[k] for k in ("HttpTokens", "HttpPutResponseHopLimit")})
 ec2.modify_instance_metadata_defaults(HttpTokens=saved.get("HttpTokens", "no-preference"))
+predict.reveal(guess, metadata_options(late)["HttpTokens"])
 check.equal("The account default beat the AMI's ImdsSupport", lambda: metadata_options(late)["HttpTokens"], "optional")
 
 # %% [markdown]

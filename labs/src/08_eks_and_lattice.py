@@ -51,13 +51,15 @@ LIVE_EKS_OK = False  # live mode in a real account: True runs the real eksctl/he
 # The seminar ran in Seoul (`ap-northeast-2`), so this lab does too unless you pass a `REGION`.
 
 # %%
+import ipaddress
 import json
 from collections import Counter
 
 import matplotlib.pyplot as plt
+from botocore.exceptions import ClientError
 
 import lab_helpers
-from lab_helpers.teach import check, draw
+from lab_helpers.teach import check, draw, predict
 from lab_helpers.sim import costs, k8s
 from lab_helpers.sim.costs import pricing
 from lab_helpers.sim.costs import Flow, Resource
@@ -164,13 +166,26 @@ if not associated:
 # %% [markdown]
 # ### Predict, then run
 # A VPC can be associated with **one** service network. What happens if you try to put `client-vpc` into a second
-# network as well? Write your guess, then run.
+# network as well? Write your guess (*accepted*, or the error code you expect), then run.
+
+# %%
+SECOND_NETWORK_ANSWER = None  # your prediction: "accepted" or an error code
+
+if SOLUTIONS:
+    SECOND_NETWORK_ANSWER = "ConflictException"
+guess = predict.answer("Lattice's answer to a second service network for client-vpc", SECOND_NETWORK_ANSWER)
 
 # %%
 second = lattice_api.create_service_network(name="other-sn")
-check.raises("A VPC joins only one service network", lambda: lattice_api.create_service_network_vpc_association(
-    serviceNetworkIdentifier=second["id"], vpcIdentifier=client_vpc), code="ConflictException",
-    hint="AWS refuses a second association; more networks need service-network VPC endpoints.")
+try:
+    lattice_api.create_service_network_vpc_association(serviceNetworkIdentifier=second["id"],
+                                                       vpcIdentifier=client_vpc)
+    lattice_says = "accepted"
+except ClientError as refusal:
+    lattice_says = refusal.response["Error"]["Code"]
+predict.reveal(guess, lattice_says)
+check.equal("A VPC joins only one service network", lattice_says, "ConflictException",
+            hint="AWS refuses a second association; more networks need service-network VPC endpoints.")
 _ = lattice_api.delete_service_network(serviceNetworkIdentifier=second["id"])
 
 # %% [markdown]
@@ -211,12 +226,24 @@ print("clusterSecurityGroupId from describe_cluster:", cluster_sg)
 # on port 80. Read `data/manifests/seminar/01-deployments.yaml` and `02-services.yaml` before you apply them.
 #
 # ### Predict, then run
-# The pods will get IP addresses. From which range: a separate "pod network", or the VPC's subnets?
+# The pods will get IP addresses. From which range: a separate "pod network", or the VPC's subnets? Write *pod
+# network* or *VPC subnets*.
+
+# %%
+POD_ADDRESS_RANGE = None  # your prediction: "pod network" or "VPC subnets"
+
+if SOLUTIONS:
+    POD_ADDRESS_RANGE = "VPC subnets"
+guess = predict.answer("where the pods' IP addresses come from", POD_ADDRESS_RANGE)
 
 # %%
 print(lab.kubectl_apply(seminar.manifest("01-deployments.yaml"), cluster="eks-demo"))
 print(lab.kubectl_apply(seminar.manifest("02-services.yaml"), cluster="eks-demo"))
-print(lab.kubectl_get("pods", cluster="eks-demo"))
+pods = lab.kubectl_get("pods", cluster="eks-demo")
+print(pods)
+node_subnets = [ipaddress.ip_network(s["CidrBlock"]) for s in ec2.describe_subnets(SubnetIds=eks_subnets)["Subnets"]]
+in_subnets = pods and all(any(ipaddress.ip_address(p.ip) in net for net in node_subnets) for p in pods)
+predict.reveal(guess, "VPC subnets" if in_subnets else "pod network")
 
 # %% [markdown]
 # The pods live in the **node subnets**: the VPC CNI plugin gives each pod a secondary private IP of its node's
@@ -270,11 +297,20 @@ for summary in lattice_api.list_rules(**ids)["items"]:
 #
 # ### Predict, then run
 # `client-vpc` is associated with `demo-sn`, the route is accepted, the pods are running. Will
-# `GET /v1/env?select=POD,ROUTE` from `client-vpc` return 200? Write yes or no.
+# `GET /v1/env?select=POD,ROUTE` from `client-vpc` return 200? Write *yes* or *no*.
+
+# %%
+FIRST_CALL_200 = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    FIRST_CALL_200 = "no"
+guess = predict.answer("GET /v1/env from client-vpc answers 200 before any security group change", FIRST_CALL_200)
 
 # %%
 url = f"http://{domain}/v1/env?select=POD,ROUTE"
-lab.http(client_vpc, url)
+first_call = lab.http(client_vpc, url)
+predict.reveal(guess, "yes" if first_call.status == 200 else "no")
+first_call
 
 # %% [markdown]
 # **503: no healthy targets.** Look at the target-group hop: every target is `UNHEALTHY` with `Target.Timeout`.
@@ -349,10 +385,19 @@ answer
 
 # %% [markdown]
 # ### Predict, then run: `/`
-# The route has rules for `/v1` and `/v2` only. What does `GET /` return — and who answers it?
+# The route has rules for `/v1` and `/v2` only. What does `GET /` return — and who answers it? Write the status
+# code and *pod* or *listener*.
+
+# %%
+ROOT_STATUS_AND_WHO = None  # your prediction, e.g. (200, "pod")
+
+if SOLUTIONS:
+    ROOT_STATUS_AND_WHO = (404, "listener")
+guess = predict.answer("GET /: the status, and who answers", ROOT_STATUS_AND_WHO)
 
 # %%
 root = lab.http(client_vpc, f"http://{domain}/")
+predict.reveal(guess, (root.status, "pod" if root.target else "listener"))
 check.equal("GET / is answered by the listener's default action (404)", (root.status, root.target), (404, None))
 root
 
@@ -379,11 +424,20 @@ lab.http(outside_vpc, url)
 #
 # ### Predict, then run
 # Suppose you only add the DNS record and leave the route as it is. Will `http://api.example.com/v1/health` work
-# from `client-vpc`?
+# from `client-vpc`? Write *yes* or *no*.
+
+# %%
+DNS_RECORD_ALONE_WORKS = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    DNS_RECORD_ALONE_WORKS = "no"
+guess = predict.answer("api.example.com answers with only the DNS record added", DNS_RECORD_ALONE_WORKS)
 
 # %%
 seminar.ensure_private_zone(lab, "example.com", [eks_vpc, client_vpc], "api.example.com", domain)
-lab.http(client_vpc, "http://api.example.com/v1/health")
+record_only = lab.http(client_vpc, "http://api.example.com/v1/health")
+predict.reveal(guess, "yes" if record_only.status == 200 else "no")
+record_only
 
 # %% [markdown]
 # DNS worked (see the CNAME hop), but Lattice picks the service by the **Host header**, and no service in
@@ -440,12 +494,21 @@ lab.http(outside_vpc, "http://api.example.com/v1/health")
 # one that is `AWS_IAM`). Callers sign requests with SigV4 for the service `vpc-lattice-svcs`.
 #
 # ### Predict, then run
-# Turn the service to `AWS_IAM` *without* any policy. Does a request get through?
+# Turn the service to `AWS_IAM` *without* any policy. Does a request get through? Write *yes* or *no*.
+
+# %%
+IAM_WITHOUT_POLICY_PASSES = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    IAM_WITHOUT_POLICY_PASSES = "no"
+guess = predict.answer("a request passes AWS_IAM auth with no auth policy", IAM_WITHOUT_POLICY_PASSES)
 
 # %%
 service = next(s for s in lattice_api.list_services()["items"] if s["name"] == "demo-http-route-default")
 lattice_api.update_service(serviceIdentifier=service["id"], authType="AWS_IAM")
-lab.http(client_vpc, "http://api.example.com/v1/health")
+no_policy = lab.http(client_vpc, "http://api.example.com/v1/health")
+predict.reveal(guess, "yes" if no_policy.status == 200 else "no")
+no_policy
 
 # %% [markdown]
 # **Default deny**: `AWS_IAM` with no policy denies everything. In Kubernetes you attach the policy with an
@@ -563,13 +626,21 @@ if canary:
 # Out of 1,000 requests to `/v1/env?select=ROUTE`, how many will `demo-app-a-v2` (its `ROUTE` is `v1-canary`)
 # answer? Exactly 100? The data plane
 # draws each request's target group at random with the weights (from a seeded generator, so this run is
-# reproducible).
+# reproducible). Write *yes* or *no*: exactly 100?
+
+# %%
+CANARY_EXACTLY_100 = None  # your prediction: "yes" or "no"
+
+if SOLUTIONS:
+    CANARY_EXACTLY_100 = "no"
+guess = predict.answer("demo-app-a-v2 answers exactly 100 of 1,000 requests", CANARY_EXACTLY_100)
 
 # %%
 answers = k8s.http_many(lab, client_vpc, "http://api.example.com/v1/env?select=ROUTE", 1000, seed_value=8)
 counts = Counter(r.json().get("ROUTE") if r.status == 200 else f"HTTP {r.status}" for r in answers)
 print(counts)
 share_v2 = counts.get("v1-canary", 0) / len(answers)
+predict.reveal(guess, "yes" if counts.get("v1-canary", 0) == 100 else "no")
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3))
 left.bar(list(counts), list(counts.values()), color=["#4c72b0", "#dd8452", "#999"][:len(counts)])
 left.set_title("1,000 requests to /v1 by answering app")
@@ -603,7 +674,15 @@ _ = check.that("About 10 % of requests reach v2 (between 7 % and 13 % of 1,000)"
 # > `application-networking.k8s.aws/rule-{i}-priority`.)
 #
 # ### Predict, then run
-# This route lists `/` (to demo-app-a) before `/v2` (to demo-app-b). Who answers `GET /v2/health`?
+# This route lists `/` (to demo-app-a) before `/v2` (to demo-app-b). Who answers `GET /v2/health`? Write
+# *demo-app-a* or *demo-app-b*.
+
+# %%
+SHADOWED_V2_ANSWERED_BY = None  # your prediction: "demo-app-a" or "demo-app-b"
+
+if SOLUTIONS:
+    SHADOWED_V2_ANSWERED_BY = "demo-app-a"
+guess = predict.answer("who answers GET /v2/health when / is listed first", SHADOWED_V2_ANSWERED_BY)
 
 # %%
 SHADOW = """
@@ -623,7 +702,10 @@ shadow = lab.kubectl_get("HTTPRoute", "shadow-route", cluster="eks-demo")
 shadow_domain = shadow.annotations[k8s.ASSIGNED_DOMAIN]
 print("Gateway API spec would pick rule", precedence.spec_choice(shadow.spec, "/v2/health"),
       "· the controller + Lattice pick rule", precedence.lattice_choice(shadow.spec, "/v2/health"))
-lab.http(client_vpc, f"http://{shadow_domain}/v2/health")
+shadowed = lab.http(client_vpc, f"http://{shadow_domain}/v2/health")
+answered_by = lab.kubectl_get("pods", shadowed.target, cluster="eks-demo") if shadowed.target else []
+predict.reveal(guess, answered_by[0].deployment if answered_by else "nobody")
+shadowed
 
 # %% [markdown]
 # Rule 1 (`/`, priority 1) matched first and sent `/v2/health` to demo-app-a, which has no such path: the app's
@@ -687,7 +769,16 @@ lab.kubectl_get("httproutes", cluster="eks-two")
 # %% [markdown]
 # ### Predict, then run
 # The route lives in `eks-two` (10.4.0.0/16), the caller in `client-vpc`. Which VPC's address answers
-# `GET /v1/health` — and which cluster's controller made the target group it went through?
+# `GET /v1/health` — and which cluster's controller made the target group it went through? Write the VPC's name
+# and the cluster's.
+
+# %%
+CROSS_CLUSTER_VPC_AND_MAKER = None  # your prediction, e.g. ("eks2-vpc", "eks-two")
+
+if SOLUTIONS:
+    CROSS_CLUSTER_VPC_AND_MAKER = ("eks-vpc", "eks-demo")
+guess = predict.answer("the VPC whose pod answers the cross-cluster call, and the cluster that made its target group",
+                       CROSS_CLUSTER_VPC_AND_MAKER)
 
 # %%
 cross = lab.kubectl_get("HTTPRoute", "cross-cluster", cluster="eks-two")
@@ -701,6 +792,12 @@ print("exported target group", exported["name"], "in", exported["vpcIdentifier"]
 check.equal("the cross-cluster call reaches a demo-app-a pod in eks-vpc",
             (answer.status, (answer.target or "").startswith("demo-app-a"), exported["vpcIdentifier"]),
             (200, True, eks_vpc), hint="Is the ServiceExport applied in eks-demo and its health check on /v1/health?")
+vpc_names = {eks_vpc: "eks-vpc", client_vpc: "client-vpc", eks2_vpc: "eks2-vpc", outside_vpc: "outside-vpc"}
+answering_pod = next((p for c in ("eks-demo", "eks-two") for p in lab.kubectl_get("pods", cluster=c)
+                      if p.name == answer.target), None)
+answering_vpc = next((name for vpc, name in vpc_names.items() if answering_pod and ipaddress.ip_address(
+    answering_pod.ip) in ipaddress.ip_network(ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["CidrBlock"])), "nobody")
+predict.reveal(guess, (answering_vpc, tags["application-networking.k8s.aws/ClusterName"]))
 answer
 
 # %% [markdown]
@@ -725,7 +822,15 @@ answer
 # [TLS passthrough guide](https://github.com/aws/aws-application-networking-k8s/blob/main/docs/guides/tls-passthrough.md).
 #
 # **Predict, then run.** The service below gets `AWS_IAM` auth with a policy that allows only `client-app`. A
-# request **signed** by `client-app` goes over TLS passthrough. Allowed or denied?
+# request **signed** by `client-app` goes over TLS passthrough. Allowed or denied? Write *allowed* or *denied*.
+
+# %%
+SIGNED_OVER_PASSTHROUGH = None  # your prediction: "allowed" or "denied"
+
+if SOLUTIONS:
+    SIGNED_OVER_PASSTHROUGH = "denied"
+guess = predict.answer("a signed client-app request over TLS passthrough, policy allowing client-app",
+                       SIGNED_OVER_PASSTHROUGH)
 
 # %%
 TLS_GATEWAY = """
@@ -763,6 +868,7 @@ lattice_api.put_auth_policy(resourceIdentifier=secure["id"], policy=json.dumps({
     "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": CLIENT_ROLE},
                                             "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}]}))
 signed_tls = lab.http(client_vpc, secure_url, headers=k8s.sign(lab, CLIENT_ROLE))
+predict.reveal(guess, "allowed" if signed_tls.ok else "denied")
 check.equal("A TLS listener forwards to a TCP target group", (tls_listener["protocol"],
             tcp_group["config"]["protocol"]), ("TLS_PASSTHROUGH", "TCP"))
 check.equal("Over passthrough even a signed caller is anonymous, so a principal-only policy denies it",
@@ -790,6 +896,14 @@ lab.http(client_vpc, secure_url)
 #
 # **Predict, then run.** After the policy, we send three requests: `/v1/health`, `/v2/health` and `/nothing-here`
 # (which no rule matches, so the listener's default action answers 404). How many records land in the log group?
+# Write a number.
+
+# %%
+ACCESS_LOG_RECORDS = None  # your prediction: a number
+
+if SOLUTIONS:
+    ACCESS_LOG_RECORDS = 3
+guess = predict.answer("access log records for three requests, one of them a default-action 404", ACCESS_LOG_RECORDS)
 
 # %%
 logs = lab.client("logs")
@@ -806,6 +920,7 @@ spec:
 for path in ("/v1/health", "/v2/health", "/nothing-here"):
     lab.http(client_vpc, f"http://api.example.com{path}")
 records = [json.loads(e["message"]) for e in logs.filter_log_events(logGroupName="/lattice/demo-sn")["events"]]
+predict.reveal(guess, len(records))
 for r in records:
     print(r["startTime"], r["method"], r["path"], r["responseCode"], r["sourceVpcArn"].split("/")[-1],
           r["resolvedUser"])
@@ -827,7 +942,15 @@ _ = check.equal("One record per request, the 404 included", [r["responseCode"] f
 # Once groups decide, *which* client sends matters, so `lab.http` takes `source=` — the client's private IP.
 #
 # **Predict, then run.** The group below admits TCP 80 from `10.1.1.0/24` only. From `eks-vpc`, which of
-# `10.1.1.20` and `10.1.2.20` reaches `/v1/health`?
+# `10.1.1.20` and `10.1.2.20` reaches `/v1/health`? Write the list of the addresses that get through.
+
+# %%
+CALLERS_ADMITTED = None  # your prediction, e.g. ["10.1.1.20", "10.1.2.20"]
+
+if SOLUTIONS:
+    CALLERS_ADMITTED = ["10.1.1.20"]
+guess = predict.answer("which of 10.1.1.20, 10.1.2.20 reach /v1/health past the association's group",
+                       CALLERS_ADMITTED)
 
 # %%
 callers_sg = ec2.create_security_group(GroupName="demo-sn-callers", Description="who in eks-vpc may call demo-sn",
@@ -844,6 +967,7 @@ spec:
 """, cluster="eks-demo"))
 inside = lab.http(eks_vpc, "http://api.example.com/v1/health", source="10.1.1.20")
 outside = lab.http(eks_vpc, "http://api.example.com/v1/health", source="10.1.2.20")
+predict.reveal(guess, [ip for ip, sent in (("10.1.1.20", inside), ("10.1.2.20", outside)) if sent.ok])
 check.equal("10.1.1.20 is admitted, 10.1.2.20 never reaches the service network", (inside.status, outside.status),
             (200, None), hint="The association's security group admits TCP 80 from 10.1.1.0/24 only.")
 outside

@@ -45,7 +45,7 @@ SOLUTIONS = False  # True fills in every exercise with the reference solution (t
 import ipaddress
 
 import lab_helpers
-from lab_helpers.teach import check, draw
+from lab_helpers.teach import check, draw, predict
 from lab_helpers.sim import costs
 from lab_helpers.sim.costs import Flow, Resource
 from lab_helpers.lessons import cost_scenarios as scenarios
@@ -165,12 +165,24 @@ for region in REGIONS:
 
 # %% [markdown]
 # ### Predict, then run
-# Will a worker in `SPOKES[0]` reach S3 — and through which component? Write your answer, then run.
+# Will a worker in `SPOKES[0]` reach S3 — and through which component? Write *yes* or *no* and the components on
+# the way out, in order, from *NAT gateway*, *internet gateway*, *endpoint*; then run.
 
 # %%
+WORKER_S3_REACH_AND_PATH = None  # your prediction, e.g. ("yes", ["NAT gateway", "internet gateway"])
+
+if SOLUTIONS:
+    WORKER_S3_REACH_AND_PATH = ("yes", ["endpoint"])
+guess = predict.answer("a spoke worker reaches S3, and through which components", WORKER_S3_REACH_AND_PATH)
+
+# %%
+OUT_OF_THE_VPC = {"nat-gateway": "NAT gateway", "internet-gateway": "internet gateway", "vpc-endpoint": "endpoint"}
 worker = built[SPOKES[0]]["instance"]
 metrics = built[CENTRAL]["instance"]
-lab.trace(worker, "s3", port=443)
+worker_to_s3 = lab.trace(worker, "s3", port=443)
+took = [OUT_OF_THE_VPC[h.component_type] for h in worker_to_s3.forward_hops if h.component_type in OUT_OF_THE_VPC]
+predict.reveal(guess, ("yes" if worker_to_s3.reachable else "no", list(dict.fromkeys(took))))
+worker_to_s3
 
 # %% [markdown]
 # ## 4. Metrics to the central Region over Transit Gateway peering
@@ -219,7 +231,24 @@ for region in SPOKES:
 # tables you expect (VPC and TGW), then run.
 
 # %%
-lab.trace(worker, metrics, port=METRICS_PORT)
+ROUTE_TABLES_TO_CENTRAL = None  # your prediction: a number
+
+if SOLUTIONS:
+    ROUTE_TABLES_TO_CENTRAL = 4
+guess = predict.answer("route tables (VPC and TGW) a metrics write crosses to the central Region",
+                       ROUTE_TABLES_TO_CENTRAL)
+
+# %%
+metrics_write = lab.trace(worker, metrics, port=METRICS_PORT)
+predict.reveal(guess, sum(h.component_type in ("route-table", "transit-gateway-route-table")
+                          for h in metrics_write.forward_hops))
+metrics_write
+
+# %% [markdown]
+# Four: the spoke's VPC table, the two TGW tables, and then the route table of the **central subnet the
+# TGW attachment sits in**. The attachment's subnets are where transit gateway traffic enters and leaves a VPC, so
+# their route table decides where it goes next ([Amazon VPC attachments in AWS Transit Gateway](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html));
+# here its `local` route delivers it to the metrics server.
 
 # %% [markdown]
 # ## 5. Internal names
@@ -343,7 +372,15 @@ next(result for rid, _, _, result in rows if rid == "F3")
 # ## 7. Break it and fix it: the endpoint that "doesn't matter"
 #
 # Someone tidies up and deletes the S3 gateway endpoint in one spoke. Nothing breaks — S3 still answers, now
-# through the NAT gateway. **Predict** what the trace shows and what it does to the bill.
+# through the NAT gateway. **Predict** what the trace shows and what it does to the bill: write *yes* or *no* (does
+# S3 still answer), the component on the way out (*NAT gateway* or *endpoint*), and *up*, *same* or *down*.
+
+# %%
+WITHOUT_THE_ENDPOINT = None  # your prediction, e.g. ("no", "endpoint", "same")
+
+if SOLUTIONS:
+    WITHOUT_THE_ENDPOINT = ("yes", "NAT gateway", "up")
+guess = predict.answer("without the spoke's S3 endpoint: S3 answers, the way out, the bill", WITHOUT_THE_ENDPOINT)
 
 # %%
 spoke = built[SPOKES[0]]
@@ -358,6 +395,11 @@ a = scenarios.NOTE_PLATFORM
 s3_gb_per_region = a.monthly_gb(a.s3_download_gb + a.s3_upload_gb, regions=1)
 nat_gb = costs.monthly([], [Flow("S3 through NAT", s3_gb_per_region, ["nat"])], region="us-east-1")
 print(f"{s3_gb_per_region:.0f} GB of S3 traffic a month through one Region's NAT: {costs.money(nat_gb.total)}")
+# the gateway endpoint carried these bytes for free, so any NAT charge is what the tidy-up added
+bill = "up" if (nat_gb.total or 0) > 0 else "same"
+predict.reveal(guess, ("yes" if broken.reachable else "no",
+                       "NAT gateway" if via(broken, "nat-gateway") else "endpoint" if via(broken, "vpc-endpoint")
+                       else "neither", bill))
 broken
 
 # %% [markdown]

@@ -97,6 +97,20 @@ def test_seed_alone_picks_a_kind(fresh_lab):
     assert incident.kind == incidents.pick(5, 1)[0]
 
 
+def test_a_lab_filter_draws_from_that_lab_and_hides_the_kind(fresh_lab):
+    """Lab 02 hands out one of its own faults by seed; the display must not name it (the name is the answer)."""
+    lab02 = set(incidents.kinds_for("02"))
+    drawn = {incidents.pick(seed, 1, labs=["02"])[0] for seed in range(12)}
+    assert drawn <= lab02 and len(drawn) > 1  # the seed really chooses, and only among lab 02's kinds
+    incident = fresh_lab.incident(seed=7, lab="02", solutions=True)
+    assert incident.kind == incidents.pick(7, 1, labs=["02"])[0] and incident.lab_number == "02"
+    shown = str(incident) + incident.check().title
+    assert incident.kind not in shown and incident.title not in shown
+    assert incident.kind in incident.explain()  # named once the answer is open
+    with pytest.raises(UnknownIncidentError, match="lab '99'"):
+        fresh_lab.incident(seed=1, lab="99")
+
+
 def test_registry_covers_labs_01_to_08_with_30_kinds():
     labs = {k.lab for k in incidents.KINDS.values()}
     assert len(incidents.KINDS) >= 30

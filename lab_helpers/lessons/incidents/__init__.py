@@ -50,18 +50,23 @@ def pick(seed: int, count: int, labs: Optional[list[str]] = None) -> list[str]:
     return rng_for("pick", seed).sample(pool, min(count, len(pool)))
 
 
-def incident(lab, kind: Optional[str] = None, seed: Optional[int] = None, solutions: bool = False) -> Incident:
-    """Build and inject one incident. ``kind=None`` lets the seed choose one; ``seed=None`` draws a fresh seed."""
+def incident(lab, kind: Optional[str] = None, seed: Optional[int] = None, solutions: bool = False,
+             from_lab: Optional[str] = None) -> Incident:
+    """Build and inject one incident. ``kind=None`` lets the seed choose one (among lab ``from_lab``'s kinds when
+    given, so a lab can hand out a fault of its own topic without naming it); ``seed=None`` draws a fresh seed."""
     seed = secrets.randbelow(10**6) if seed is None else int(seed)
+    named = kind is not None
     if kind is None:
-        kind = pick(seed, 1)[0]
+        if from_lab is not None and not kinds_for(from_lab):
+            raise UnknownIncidentError(f"No incident kind belongs to lab {from_lab!r}: `vpclab incidents` lists them.")
+        kind = pick(seed, 1, labs=None if from_lab is None else [from_lab])[0]
     if kind not in KINDS:
         raise UnknownIncidentError(f"No incident kind {kind!r}: `vpclab incidents` lists the {len(KINDS)} kinds.")
     spec = KINDS[kind]
     before = {v["VpcId"] for region in lab.regions for v in lab.raw_client("ec2", region).describe_vpcs()["Vpcs"]}
     case = spec.build(lab, rng_for(kind, seed))
     made = [v for v in case.vpcs if v not in before]  # close() removes only these: a reused VPC is the lab's
-    return Incident(lab, spec, seed, case, solutions=solutions, made_vpcs=made)
+    return Incident(lab, spec, seed, case, solutions=solutions, made_vpcs=made, named=named)
 
 
 __all__ = ["incident", "Incident", "Kind", "KINDS", "table", "markdown_table", "kinds_for", "pick"]

@@ -97,9 +97,11 @@ class Incident:
     """A hidden fault in the lab's world. ``symptom`` says what users see; fix it, then ``check()``."""
 
     def __init__(self, lab, kind: Kind, seed: int, case: Case, solutions: bool = False,
-                 made_vpcs: Optional[list] = None):
+                 made_vpcs: Optional[list] = None, named: bool = True):
         self.lab, self.kind, self.seed, self.title = lab, kind.kind, seed, kind.title
         self.made_vpcs = list(made_vpcs or [])  # the VPCs this incident built for its world
+        # a kind the seed drew stays unnamed until explain(): its name would give the fault away
+        self.label = kind.kind if named else f"from lab {kind.lab}"
         self.lab_number, self.difficulty = kind.lab, kind.difficulty
         self.symptom, self.resources = case.symptom, dict(case.resources)
         self.solutions = solutions
@@ -160,7 +162,7 @@ class Incident:
             self.solved, self.minutes = True, round((time.monotonic() - self.started) / 60, 1)
         hint = "Call .hint() for a clue." if not verdict.over_broad else \
             "Undo the broad change and find the one rule, route or setting that is wrong."
-        result = check.that(f"Incident {self.kind} (seed {self.seed})", lambda: _passes(verdict), hint=hint,
+        result = check.that(f"Incident {self.label} (seed {self.seed})", lambda: _passes(verdict), hint=hint,
                             detail=verdict.detail if verdict.passed else "")
         progress.record_incident(getattr(self.lab, "name", ""), self.score())  # for `vpclab progress`
         return result
@@ -176,13 +178,15 @@ class Incident:
         """The fault, the AWS rule behind it and the AWS documentation — after a ✅, or with SOLUTIONS."""
         if not (self.solved or self.solutions):
             return Note("Fix it first: .explain() opens after .check() says ✅ (or call .hint()).")
-        return Note(f"Fault: {self._case.fault}\nAWS rule: {self._case.rule}\nAWS documentation: {self._case.doc}")
+        named = "" if self.label == self.kind else f"Incident kind: {self.kind}\n"
+        return Note(f"{named}Fault: {self._case.fault}\nAWS rule: {self._case.rule}\n"
+                    f"AWS documentation: {self._case.doc}")
 
     def solve(self):
         """Apply the reference fix — only with SOLUTIONS=True (instructor copies, the tests)."""
         if not self.solutions:
             raise IncidentSolutionLocked(
-                f"Incident {self.kind} has no visible answer in a learner's copy: diagnose it from the symptom "
+                f"Incident {self.label} has no visible answer in a learner's copy: diagnose it from the symptom "
                 "(lab.trace / lab.resolve / lab.imds / lab.http, .hint()), or open the lab with SOLUTIONS = True.")
         self._case.fix()
         return self
@@ -193,7 +197,7 @@ class Incident:
 
     def __str__(self) -> str:
         ids = "\n".join(f"  {k}: {v}" for k, v in self.resources.items())
-        return f"🚨 Incident {self.kind} (lab {self.lab_number}, {self.difficulty}, seed {self.seed})\n" \
+        return f"🚨 Incident {self.label} (lab {self.lab_number}, {self.difficulty}, seed {self.seed})\n" \
                f"  {self.symptom}\n resources:\n{ids}"
 
     __repr__ = __str__
