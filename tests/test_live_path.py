@@ -11,7 +11,7 @@ import sys
 import boto3
 import pytest
 from local_endpoint import local_endpoint
-from nbrun import environment, lab_notebooks, run, run_until_refused
+from nbrun import SEEDS, environment, lab_notebooks, run, run_until_refused
 
 from lab_helpers.core.teardown import leftovers
 
@@ -40,7 +40,7 @@ def _live_env(url, home):
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_lab_in_live_mode_leaves_nothing_tagged(notebook, moto_server, tmp_path):
     home = tmp_path / "home"
-    parameters = {"MODE": "live", "REGION": "us-east-1", "SOLUTIONS": True}
+    parameters = {"MODE": "live", "REGION": "us-east-1", "SOLUTIONS": True, **SEEDS}
     if notebook.stem in STOPS_AT_THE_LIVE_BOUNDARY:
         # Live, lab 08 drives the real eksctl/helm/kubectl (never the model) or stops before Kubernetes; here it
         # stops (no LIVE_EKS_OK, no tools), and vpclab cleanup must finish what it had made.

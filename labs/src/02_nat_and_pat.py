@@ -25,6 +25,7 @@
 MODE = None        # None -> $VPCLAB_MODE or "sandbox"; "live" uses your AWS account
 REGION = None      # None -> us-east-1 in the sandbox; required in live mode
 SOLUTIONS = False  # True fills in every exercise with the reference solution (the tests do)
+INCIDENT_SEED = None  # section 7's incident: a teacher gives the class one number; None draws a fault of your own
 
 # %%
 import datetime as dt
@@ -427,11 +428,9 @@ plt.show()
 # deleted NAT gateway, a NAT instance…), and the cell does not name it, since the name would be the answer. You get
 # the symptom and the ids. Diagnose with `lab.trace` and describe calls, make one targeted fix, then
 # `incident.check()` (`incident.hint()` helps; `incident.explain()` opens after a ✅ and names the fault). A
-# teacher can give the class one number as `INCIDENT_SEED`; `None` draws a fault of your own.
+# teacher can give the class one number as `INCIDENT_SEED` (in the parameters cell); `None` draws a fault of your own.
 
 # %%
-INCIDENT_SEED = None  # the same seed gives the same fault
-
 incident = lab.incident(seed=INCIDENT_SEED, lab="02", solutions=SOLUTIONS)
 incident
 
