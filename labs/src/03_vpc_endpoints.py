@@ -691,6 +691,7 @@ if SOLUTIONS:
 guess = predict.answer("S3 traffic takes the CLI-made gateway endpoint", CLI_ENDPOINT_TAKEN)
 
 # %%
+lab.refresh()  # the CLI changed the world past the lab's client: in your account the lab cannot know it did
 cli_s3 = lab.trace(cli_task, "s3", port=443)
 predict.reveal(guess, "yes" if "endpoint" in gateway_names(cli_s3) else "no")
 check.that("S3 from the CLI-built subnet goes through the CLI-built gateway endpoint",
@@ -748,6 +749,7 @@ guess = predict.answer("the task opens 443 to the CLI-made ecr.api endpoint", TA
 cli_ecr = ec2.describe_vpc_endpoints(Filters=[
     {"Name": "vpc-id", "Values": [cli_vpc]},
     {"Name": "service-name", "Values": [f"com.amazonaws.{lab.region}.ecr.api"]}])["VpcEndpoints"][0]["VpcEndpointId"]
+lab.refresh()  # again: the endpoints came from the CLI
 to_cli_ecr = lab.trace(cli_task, cli_ecr, port=443)
 check.that("The task reaches the CLI-made ecr.api endpoint on 443", lambda: to_cli_ecr.reachable);
 predict.reveal(guess, "yes" if to_cli_ecr.reachable else "no")
