@@ -89,3 +89,4 @@ def test_release_deletes_one_vpc_and_what_it_holds_and_nothing_else(lab):
     status = ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[keep])["VpcPeeringConnections"][0]
     assert status["Status"]["Code"] == "active"  # B-C's peering is not A's to delete
     assert not [e for e in lab.ledger.alive() if e.resource_id == a]
+    assert str(report).startswith(f"🧹 Released {a}:") and "untouched" in str(report)  # not "the run is gone"

@@ -134,7 +134,7 @@ class LabSession:
         """
         self._require_open()
         region = region or self.region
-        report = TeardownReport(self.run_id)
+        report = TeardownReport(self.run_id, released=tuple(vpc_ids))
         gone = set()
         for vpc in vpc_ids:
             drop_group_references(self.client("ec2", region), vpc)

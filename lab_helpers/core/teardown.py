@@ -55,12 +55,19 @@ class TeardownReport:
     deleted: list[Entry] = field(default_factory=list)
     failed: list[tuple[Entry, str]] = field(default_factory=list)
     leftovers: list[tuple[str, str, str]] = field(default_factory=list)  # (region, kind, id)
+    released: tuple = ()  # set by lab.release(): these VPCs went mid-lab, not the whole run
 
     @property
     def clean(self) -> bool:
         return not self.failed and not self.leftovers
 
     def __str__(self) -> str:
+        if self.released:
+            lines = [f"🧹 Released {', '.join(self.released)}: deleted {len(self.deleted)} resource(s), the VPCs and what they held."]
+            lines += [f"   ❌ could not delete {e.kind} {e.resource_id} ({e.region}): {why}" for e, why in self.failed]
+            lines.append("   The rest of the lab's world is untouched." if not self.failed else
+                         "   lab.teardown() tries these again at the end.")
+            return "\n".join(lines)
         lines = [f"🧹 Teardown of run {self.run_id}: deleted {len(self.deleted)} resource(s)."]
         lines += [f"   ❌ could not delete {e.kind} {e.resource_id} ({e.region}): {why}" for e, why in self.failed]
         lines += [f"   ⚠️ still tagged and alive: {kind} {rid} ({region})" for region, kind, rid in self.leftovers]
