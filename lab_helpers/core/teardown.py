@@ -63,7 +63,8 @@ class TeardownReport:
 
     def __str__(self) -> str:
         if self.released:
-            lines = [f"🧹 Released {', '.join(self.released)}: deleted {len(self.deleted)} resource(s), the VPCs and what they held."]
+            lines = [f"🧹 Released {', '.join(self.released)}: deleted {len(self.deleted)} resource(s), the VPCs "
+                     "and what they held."]
             lines += [f"   ❌ could not delete {e.kind} {e.resource_id} ({e.region}): {why}" for e, why in self.failed]
             lines.append("   The rest of the lab's world is untouched." if not self.failed else
                          "   lab.teardown() tries these again at the end.")
