@@ -10,7 +10,6 @@ import os
 import signal
 import threading
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -30,7 +29,6 @@ class LocalEndpoint:
     backend: Optional[SandboxBackend] = None
     seen: Counter = field(default_factory=Counter)  # (service, region) -> requests
     _layer: Optional[fidelity.Layer] = None
-    raw_client: Callable = field(default=lambda service, region=None: None, repr=False)  # the layer's, once started
 
     @property
     def url(self) -> str:
@@ -44,7 +42,6 @@ class LocalEndpoint:
         # The shims' own reads stay in this process (moto's in-process mock), not a round trip through the server.
         os.environ.pop("AWS_ENDPOINT_URL", None)
         self._layer = standalone_layer(self.region, observe=self._observe)
-        self.raw_client = self._layer.ctx.raw_client
         fidelity.activate(self._layer)
         return self
 
@@ -63,10 +60,12 @@ class LocalEndpoint:
 
     def inventory(self) -> dict:
         """What exists, per Region the server was asked about: read through describe calls, as a lab would."""
+        assert self._layer is not None, "start() first"
+        raw_client = self._layer.ctx.raw_client  # the layer's own: straight to moto, in this process
         counts: dict = {}
         regions = sorted({r for (_, r) in self.seen if r} | {self.region})
         for region in regions:
-            ec2 = self.raw_client("ec2", region)
+            ec2 = raw_client("ec2", region)
             found = {"VPCs (besides the default)": sum(1 for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]),
                      "subnets": sum(1 for s in ec2.describe_subnets()["Subnets"] if not s.get("DefaultForAz")),
                      "instances": sum(len(r["Instances"]) for r in ec2.describe_instances()["Reservations"]),

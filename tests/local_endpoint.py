@@ -16,23 +16,28 @@ import pytest
 from lab_helpers.core.sandbox import free_loopback_port
 
 
-@contextlib.contextmanager
-def local_endpoint() -> Iterator[str]:
-    """Start ``vpclab serve`` on a free port; yield its URL; stop it (it summarises what it held, then exits)."""
+def start_serve(*args: str, stdout=subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
+    """Start ``vpclab serve`` (plus ``args``) on a free port and wait until it answers; returns it and its URL."""
     port = free_loopback_port()
-    proc = subprocess.Popen([sys.executable, "-m", "lab_helpers.cli", "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-m", "lab_helpers.cli", "serve", "--port", str(port), *args],
+                            stdout=stdout, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
             urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
-            break
+            return proc, url
         except Exception:
             if time.monotonic() > deadline or proc.poll() is not None:
                 proc.kill()
                 pytest.fail("vpclab serve did not start on loopback")
             time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def local_endpoint() -> Iterator[str]:
+    """``vpclab serve`` for the length of a test: yields its URL; stops it (it summarises what it held, then exits)."""
+    proc, url = start_serve()
     try:
         yield url
     finally:

@@ -5,37 +5,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-import pytest
-
-from lab_helpers.core.sandbox import free_loopback_port
+from local_endpoint import start_serve
 
 AWS = str(Path(sys.executable).parent / "aws")
 
 
-def _wait_for(url: str, proc) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
-            return
-        except Exception:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("vpclab serve did not start on loopback")
-            time.sleep(0.2)
-
-
 def test_serve_answers_the_aws_cli_with_awss_rules_and_summarises_on_ctrl_c():
-    port = free_loopback_port()
-    proc = subprocess.Popen([sys.executable, "-m", "lab_helpers.cli", "serve", "--port", str(port), "-v"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_serve("-v", stdout=subprocess.PIPE)
     try:
-        _wait_for(url, proc)
         env = {**os.environ, "AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing",
                "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 

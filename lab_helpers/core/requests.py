@@ -6,6 +6,7 @@ no hook ever parses a serialised request.
 from __future__ import annotations
 
 PARAMS_KEY = "vpclab_api_params"
+READ_OPERATIONS = ("Describe", "List", "Get", "Search")  # operation-name prefixes that only read
 REMEMBER_PARAMS_ID = "vpclab-remember-params"  # one registration per botocore session, whoever asks first
 
 

@@ -35,7 +35,6 @@ from lab_helpers.core.sandbox import SandboxBackend
 from lab_helpers.core.teardown import TeardownReport, delete_entries, drop_group_references, teardown, vpc_contents
 from lab_helpers.errors import LabClosedError, LabError
 
-READ_OPERATIONS = ("Describe", "List", "Get", "Search")  # operation-name prefixes that only read
 LIVE_SNAPSHOT_TTL = 10.0  # seconds a live trace may reuse its snapshot; lab.refresh() forgets it sooner
 
 
@@ -296,7 +295,7 @@ def _install_hooks(lab: LabSession, price_notice=None, client_records: bool = Tr
     def world_changed(model, **_):
         # Reads never change the world; anything else (a create, a route, a failed write) might.
         opened = ref()
-        if opened is not None and not model.name.startswith(READ_OPERATIONS):
+        if opened is not None and not model.name.startswith(requests.READ_OPERATIONS):
             opened.world_generation += 1
 
     # Both sessions: the fidelity shims write through the raw one (e.g. a new NACL's default entries).

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 
-from lab_helpers.fidelity.base import Refusal, Shim, ShimContext, aws_error, aws_response, install, refuse
+from lab_helpers.fidelity.base import Refusal, Shim, ShimContext, aws_error, aws_response, refuse
 from lab_helpers.fidelity.dispatch import Layer, activate, deactivate
 
 # Modules whose SHIMS are installed on every sandbox session, in this order.
@@ -52,5 +52,5 @@ def all_shims() -> list[Shim]:
     return shims
 
 
-__all__ = ["Refusal", "refuse", "Shim", "ShimContext", "aws_error", "aws_response", "install", "install_on",
+__all__ = ["Refusal", "refuse", "Shim", "ShimContext", "aws_error", "aws_response", "install_on",
            "all_shims", "SERVICE_MODULES", "Layer", "activate", "deactivate"]

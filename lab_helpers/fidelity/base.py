@@ -1,23 +1,22 @@
 """The machinery every shim shares: how a shim is declared and how it answers in AWS's shape.
 
-A shim is one AWS rule that moto gets wrong or lacks, attached to one botocore event of the lab's session:
+A shim is one AWS rule that moto gets wrong or lacks, on one operation of one service, at one stage of the
+request's life in moto's dispatch (:mod:`.dispatch`):
 
-- ``before-parameter-build.<service>.<Operation>``: read or rewrite the request parameters (e.g. merge
+- ``params``: read or rewrite the request's input before moto reads it (e.g. merge
   ``ModifyInstanceMetadataOptions`` into the existing block).
-- ``before-call.<service>.<Operation>``: validate and refuse (return :func:`aws_error`), or serve an operation moto
-  does not implement (return :func:`aws_response`). Returning ``None`` lets the call go on to moto.
-- ``after-call.<service>.<Operation>``: fix up what moto answered (``parsed`` is mutable).
+- ``call``: refuse (return :func:`aws_error`), or serve an operation moto does not implement (return
+  :func:`aws_response`). Returning ``None`` lets the request go on to moto.
+- ``result``: fix up what moto answered (``parsed`` is mutable, shaped as a client would parse it).
 
-Handlers receive the original API parameters as ``params`` (stashed from ``before-parameter-build``), so a shim
-never parses a serialised request.
+Handlers receive the request's input as ``params`` (parsed once by :mod:`.wire`), so a shim never parses a
+serialised request.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional
-
-from lab_helpers.core.requests import REMEMBER_PARAMS_ID, api_params, remember_params
 
 DEFAULT_REGION = "us-east-1"  # only when a request carries no Region at all (botocore always gives one)
 
@@ -47,16 +46,12 @@ def request_region(context: Optional[dict]) -> str:
 class Shim:
     """One AWS rule enforced (or one operation served) on one operation of one service."""
 
-    service: str  # botocore service id, hyphenized: "ec2", "route53", "vpc-lattice"
+    service: str  # botocore service id, hyphenized: "ec2", "route-53", "vpc-lattice"
     operation: str  # "CreateVpcPeeringConnection"
     stage: str  # "params" | "call" | "result"
-    rule: str  # the AWS rule, with its reference number in aws-network-rules.md
+    rule: str  # the AWS rule, and the AWS page that states it
     handler: Callable[..., Any] = field(compare=False)
 
-    @property
-    def event(self) -> str:
-        prefix = {"params": "before-parameter-build", "call": "before-call", "result": "after-call"}[self.stage]
-        return f"{prefix}.{self.service}.{self.operation}"
 
 
 @dataclass
@@ -72,60 +67,19 @@ class ShimContext:
 
 
 class _Http:
-    """The minimum of an HTTP response that botocore's client reads after a short-circuited call."""
+    """The status of a shim's answer: ``aws_response``/``aws_error`` return ``(_Http, body)``, which dispatch
+    serialises in the operation's protocol (:mod:`.wire`)."""
 
     def __init__(self, status_code: int):
         self.status_code = status_code
-        self.headers: dict = {}
-        self.content = b""
-        self.text = ""
-        self.raw = None
-
-
-def _metadata(status: int) -> dict:
-    return {"RequestId": "vpclab-fidelity", "HTTPStatusCode": status, "HTTPHeaders": {}, "RetryAttempts": 0}
 
 
 def aws_response(body: dict, status: int = 200):
-    """Answer a served operation: botocore hands ``body`` back to the caller as the parsed response."""
-    return _Http(status), {**body, "ResponseMetadata": _metadata(status)}
+    """Answer a served operation: ``body`` is shaped as the operation's output, as a client would parse it."""
+    return _Http(status), body
 
 
 def aws_error(code: str, message: str, status: int = 400):
-    """Refuse a call exactly as AWS would: the caller gets ``botocore.exceptions.ClientError`` with this code.
-
-    Going through botocore's own error path (rather than raising here) means ``client.exceptions.<Code>``
-    classes, ``after-call`` hooks and retries behave as they do against AWS.
-    """
-    return _Http(status), {"Error": {"Code": code, "Message": message}, "ResponseMetadata": _metadata(status)}
-
-
-def install(events, shims, ctx: ShimContext) -> list[tuple[str, Callable]]:
-    """Register ``shims`` on a botocore event emitter; returns what was registered (for unregistering)."""
-    # The handlers read the caller's parameters, which the session's own hook keeps (core.requests); registering
-    # it again under the same unique_id is a no-op, so install also works on a session that lacks it.
-    events.register("before-parameter-build", remember_params, unique_id=REMEMBER_PARAMS_ID)
-    registered: list[tuple[str, Callable]] = []
-    for shim in shims:
-        handler = _bind(shim, ctx)
-        events.register(shim.event, handler)
-        registered.append((shim.event, handler))
-    return registered
-
-
-def _bind(shim: Shim, ctx: ShimContext) -> Callable[..., Any]:
-    """The botocore handler for ``shim``: each event passes different arguments, so each stage has its own."""
-    def on_params(params, context, **_):
-        shim.handler(params, ctx, context=context)
-
-    def on_call(context, model=None, **_):
-        return shim.handler(api_params(context), ctx, context=context)
-
-    def on_result(parsed, context, http_response=None, **_):
-        if http_response is not None and http_response.status_code < 300:
-            shim.handler(parsed, ctx, params=api_params(context), context=context)
-
-    by_stage: dict[str, Callable[..., Any]] = {"params": on_params, "call": on_call, "result": on_result}
-    handler = by_stage[shim.stage]
-    handler.__name__ = f"shim_{shim.operation}"
-    return handler
+    """Refuse a request exactly as AWS would: every client gets AWS's error with this code (boto3 a
+    ``ClientError``, with ``client.exceptions.<Code>`` working; the CLI its "An error occurred (Code)")."""
+    return _Http(status), {"Error": {"Code": code, "Message": message}}

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from lab_helpers.core.requests import PARAMS_KEY, RAW_HEADER
+from lab_helpers.core.requests import PARAMS_KEY, RAW_HEADER, READ_OPERATIONS
 from lab_helpers.fidelity import wire
 from lab_helpers.fidelity.base import Shim, ShimContext
 
@@ -46,9 +46,6 @@ class Layer:
     def __post_init__(self) -> None:
         for shim in self.shims:
             self._by_key.setdefault((shim.service, shim.operation), []).append(shim)
-
-    def owns(self, service: str, operation: str) -> bool:
-        return bool(self._by_key.get((service, operation)))
 
     def serve(self, response) -> wire.Answer:
         """Answer one request moto received: the whole life of a request through the layer."""
@@ -80,7 +77,7 @@ class Layer:
         answer = self._answer(response, service, model, shims, params, context)
         if answer[0] < 300:
             answer = self._after(response, service, model, shims, params, context, answer)
-        if self.on_write is not None and not model.name.startswith(_READS):
+        if self.on_write is not None and not model.name.startswith(READ_OPERATIONS):
             self.on_write()
         return answer
 
@@ -114,7 +111,6 @@ class Layer:
         return answer
 
 
-_READS = ("Describe", "Get", "List", "Search")
 _local = threading.local()
 _active: Optional[Layer] = None
 _patched = False
@@ -181,7 +177,7 @@ def _stage(shims: list[Shim], stage: str) -> list[Shim]:
 
 def _takes_tags(model) -> bool:
     """A write whose input carries tags: the run's tags go in at creation (see core.tagging for why)."""
-    if model.name.startswith(_READS) or model.input_shape is None:
+    if model.name.startswith(READ_OPERATIONS) or model.input_shape is None:
         return False
     return bool({"TagSpecifications", "Tags", "tags"} & set(model.input_shape.members))
 
@@ -194,7 +190,9 @@ def _creates(model) -> bool:
 
 
 def _never_raw(response, model, serve: Callable[[], wire.Answer]) -> wire.Answer:
-    """A shim that fails reading state answers as AWS would have; anything else is InternalFailure, logged."""
+    """The one place a failure becomes an answer: moto's own AWS-shaped errors go on as they are; a shim's refused
+    read (e.g. InvalidVpcID.NotFound) is passed on as AWS would have answered; anything else, in a shim or in moto,
+    is InternalFailure, with the traceback in the log and not in the learner's kernel."""
     from botocore.exceptions import ClientError
     from werkzeug.exceptions import HTTPException
 
@@ -202,34 +200,25 @@ def _never_raw(response, model, serve: Callable[[], wire.Answer]) -> wire.Answer
         return serve()
     except HTTPException:
         raise
-    except ClientError as exc:  # a raw read the shim made was refused (e.g. InvalidVpcID.NotFound): pass it on
+    except ClientError as exc:
         err = exc.response.get("Error", {})
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400)
         return wire.error(response, model, err.get("Code", "InternalFailure"), err.get("Message", str(exc)), status)
     except Exception as exc:
-        LOG.exception("the fidelity layer failed on %s", model.name)
+        LOG.exception("the sandbox failed on %s", model.name)
         return wire.error(response, model, "InternalFailure",
                           f"The sandbox failed on {model.name} ({type(exc).__name__}: {exc}). This is a vpc-labs "
                           f"bug: please report it with the request.", 500)
 
 
 def _call_moto(response, model) -> wire.Answer:
-    """moto's own answer, never a traceback: what moto lacks or trips on becomes an AWS-shaped error."""
-    from werkzeug.exceptions import HTTPException
-
+    """moto's own answer; an operation moto lacks is AWS's InvalidAction, naming it (crashes: :func:`_never_raw`)."""
     try:
         return response.call_action()
-    except HTTPException:
-        raise  # moto's own AWS-shaped errors: its callers answer them
     except NotImplementedError:
         return wire.error(response, model, "InvalidAction",
                           f"{model.name} is not available in the vpc-labs sandbox: moto does not implement it and "
                           f"the fidelity layer does not serve it. Live mode has it.")
-    except Exception as exc:  # a moto crash: AWS says InternalFailure, the details go to the log, not the kernel
-        LOG.exception("moto failed on %s", model.name)
-        return wire.error(response, model, "InternalFailure",
-                          f"The sandbox failed on {model.name} ({type(exc).__name__}: {exc}). This is a vpc-labs "
-                          f"bug: please report it with the request.", 500)
 
 
 def _unknown_operation(response, service: str, operation: Optional[str]) -> wire.Answer:
