@@ -17,16 +17,18 @@ from lab_helpers.errors import UnknownRegionError
 @lru_cache(maxsize=1)
 def known() -> frozenset[str]:
     """Every Region botocore knows for EC2, in every partition (global pseudo-regions excluded)."""
-    import botocore.loaders
     import botocore.session
+
+    from lab_helpers.core import service_catalog
 
     # No profile and no config file: the list is botocore's own data, and a profile named in the environment
     # that does not exist (or a hostile config file) must not stop a sandbox from opening.
     session = botocore.session.Session(session_vars={"profile": (None, None, None, None),
                                                      "config_file": (None, None, os.devnull, None),
                                                      "credentials_file": (None, None, os.devnull, None)})
+    service_catalog.share_loader(session)
     names = {r for p in session.get_available_partitions() for r in session.get_available_regions("ec2", p)}
-    loader = botocore.loaders.create_loader()
+    loader = service_catalog.shared_loader(session.get_config_variable("data_path"))
     for data_name in ("endpoints", "partitions"):
         try:
             data = loader.load_data(data_name)

@@ -29,7 +29,7 @@ import botocore.session
 from botocore.config import Config
 
 from lab_helpers import config
-from lab_helpers.core import catalog, kernel, live, loopback, regions, requests, tagging
+from lab_helpers.core import catalog, kernel, live, loopback, regions, requests, service_catalog, tagging
 from lab_helpers.core.ledger import Ledger, vpclab_home
 from lab_helpers.core.sandbox import SandboxBackend
 from lab_helpers.core.teardown import TeardownReport, delete_entries, drop_group_references, teardown, vpc_contents
@@ -193,9 +193,10 @@ def _boto_session(region: str, sandbox: bool) -> boto3.Session:
         core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
         core.set_config_variable("config_file", os.devnull)
         core.set_config_variable("credentials_file", os.devnull)
+        service_catalog.share_loader(core)
         return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                              aws_session_token="testing", region_name=region, botocore_session=core)
-    return boto3.Session(region_name=region)
+    return boto3.Session(region_name=region, botocore_session=service_catalog.share_loader(botocore.session.Session()))
 
 
 def open_session(name: str, mode: Optional[str] = None, region: Optional[str] = None, *, server: bool = False,
