@@ -54,3 +54,50 @@ def test_a_kernel_started_the_way_the_suite_does_listens_on_unix_sockets(tmp_pat
     assert {info["shell_port"], info["iopub_port"]} <= set(range(1, 6))
     # the kernel process writes its log to the stderr it inherited: no unencrypted-TCP warning there
     assert "without encryption" not in capfd.readouterr().err
+
+
+def _three_cells(tmp_path: Path, last: str = "c = 3") -> Path:
+    nb = new_notebook(cells=[new_code_cell("a = 1"), new_code_cell("b = 2\nprint('b', b)"), new_code_cell(last)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "three.ipynb"
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.mark.notebook
+def test_the_output_notebook_is_written_at_the_ends_not_twice_per_cell(tmp_path, monkeypatch):
+    import papermill.engines
+
+    written = []
+    real = papermill.engines.write_ipynb
+    monkeypatch.setattr(papermill.engines, "write_ipynb", lambda nb, path: (written.append(path), real(nb, path)))
+    out = notebook_kernels.execute_notebook(str(_three_cells(tmp_path)), str(tmp_path / "out.ipynb"),
+                                            kernel_name="python3", progress_bar=False)
+    # papermill's own engine writes 2 + 2 per cell = 8 here; ours the start and the end
+    assert len(written) == 2, written
+    saved = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4)
+    assert saved.cells[1].outputs[0]["text"] == "b 2\n"
+    assert all(c.metadata.papermill["status"] == "completed" for c in saved.cells)
+    assert [c.metadata.papermill["duration"] is not None for c in out.cells] == [True] * 3
+
+
+@pytest.mark.notebook
+def test_a_failed_run_still_leaves_its_traceback_in_the_output(tmp_path):
+    import papermill
+
+    with pytest.raises(papermill.PapermillExecutionError):
+        notebook_kernels.execute_notebook(str(_three_cells(tmp_path, last="1 / 0")), str(tmp_path / "out.ipynb"),
+                                          kernel_name="python3", progress_bar=False)
+    saved = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4)
+    failed = [c for c in saved.cells if c.get("outputs") and c.outputs[-1].get("ename") == "ZeroDivisionError"]
+    assert failed and failed[0].metadata.papermill["status"] == "failed"
+
+
+def test_a_kernel_is_not_interrupted_on_its_way_out():
+    import asyncio
+
+    manager = IPCKernelManager()
+    with pytest.raises(RuntimeError, match="No kernel is running"):  # an interrupt asked for outside a shutdown
+        asyncio.run(manager._async_interrupt_kernel())
+    manager.shutting_down = True  # what jupyter_client sets just before it interrupts, then asks for shutdown
+    asyncio.run(manager._async_interrupt_kernel())
