@@ -17,14 +17,16 @@ import importlib
 from lab_helpers.fidelity.base import Refusal, Shim, ShimContext, aws_error, aws_response, refuse
 from lab_helpers.fidelity.dispatch import Layer, activate, deactivate
 
-# Modules whose SHIMS are installed on every sandbox session, in this order.
-SERVICE_MODULES = [
-    "lab_helpers.fidelity.ec2",  # one module per resource family: vpcs, network_acls, endpoints, ...
-    "lab_helpers.fidelity.route53",
-    "lab_helpers.fidelity.eks",  # cluster security group; node groups that launch nodes
-    "lab_helpers.fidelity.vpc_lattice",  # the VPC Lattice API (moto lacks deletes, rules, targets)
-    "lab_helpers.fidelity.service_quotas",  # increases are approved at once; the quota rules read them
-]
+# Modules whose SHIMS serve every sandbox, in this order, with the services (as shims name them) each has shims
+# for: a module is imported on the first request to one of its services (tests/fidelity pins the lists).
+SERVICE_MODULES = {
+    "lab_helpers.fidelity.ec2": ("ec2",),  # one module per resource family: vpcs, network_acls, endpoints, ...
+    "lab_helpers.fidelity.route53": ("route-53",),
+    "lab_helpers.fidelity.eks": ("eks",),  # cluster security group; node groups that launch nodes
+    # the VPC Lattice API (moto lacks deletes, rules, targets), and its resources in the tagging API
+    "lab_helpers.fidelity.vpc_lattice": ("vpc-lattice", "resource-groups-tagging-api"),
+    "lab_helpers.fidelity.service_quotas": ("service-quotas",),  # increases approved at once; quota rules read them
+}
 
 
 def install_on(lab) -> bool:
@@ -38,7 +40,7 @@ def install_on(lab) -> bool:
         return False
     from lab_helpers.core.tagging import tag_pairs
 
-    layer = Layer(all_shims(), ShimContext(raw_client=lab.raw_client, state=lab.shim_state),
+    layer = Layer(shims_for, ShimContext(raw_client=lab.raw_client, state=lab.shim_state),
                   tags=tag_pairs(lab.run_id, lab.name), record=lab.ledger.record, on_write=lab.refresh)
     activate(layer)
     lab.on_close(lambda: deactivate(layer))
@@ -46,11 +48,18 @@ def install_on(lab) -> bool:
 
 
 def all_shims() -> list[Shim]:
+    """Every shim, every module imported."""
     shims: list[Shim] = []
     for name in SERVICE_MODULES:
         shims.extend(importlib.import_module(name).SHIMS)
     return shims
 
 
+def shims_for(service: str) -> list[Shim]:
+    """The shims for one service (e.g. ``"ec2"``), importing only the modules that have some."""
+    return [shim for name, services in SERVICE_MODULES.items() if service in services
+            for shim in importlib.import_module(name).SHIMS if shim.service == service]
+
+
 __all__ = ["Refusal", "refuse", "Shim", "ShimContext", "aws_error", "aws_response", "install_on",
-           "all_shims", "SERVICE_MODULES", "Layer", "activate", "deactivate"]
+           "all_shims", "shims_for", "SERVICE_MODULES", "Layer", "activate", "deactivate"]

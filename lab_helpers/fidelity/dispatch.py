@@ -18,7 +18,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from lab_helpers.core.requests import PARAMS_KEY, RAW_HEADER, READ_OPERATIONS
 from lab_helpers.fidelity import wire
@@ -35,17 +35,34 @@ OWNED_SERVICES = frozenset({"vpc-lattice"})
 class Layer:
     """The shims of one sandbox (or one ``vpclab serve``), with what it does around every create."""
 
-    shims: Iterable[Shim]
+    # The shims, or a function giving one service's shims, called on that service's first request (so a lab that
+    # never calls VPC Lattice never imports the Lattice stack).
+    shims: Union[Iterable[Shim], Callable[[str], Iterable[Shim]]]
     ctx: ShimContext
     tags: dict = field(default_factory=dict)  # added to every create that takes tags (vpclab:run, vpclab:lab)
     record: Optional[Callable[..., Any]] = None  # record(service, operation, region, parsed, params): the ledger
     on_write: Optional[Callable[[], None]] = None  # any non-read request: the world may have changed
     observe: Optional[Callable[[str, str, str, int], None]] = None  # (service, operation, region, status): serve -v
     _by_key: dict = field(default_factory=dict, init=False)
+    _loaded: set = field(default_factory=set, init=False)  # services whose shims are indexed
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
-        for shim in self.shims:
+        if not callable(self.shims):
+            self._index(self.shims)
+
+    def _index(self, shims: Iterable[Shim]) -> None:
+        for shim in shims:
             self._by_key.setdefault((shim.service, shim.operation), []).append(shim)
+
+    def shims_of(self, service: str, operation: str) -> list[Shim]:
+        """The shims for one operation, in their order (a service's are loaded on its first request)."""
+        if callable(self.shims) and service not in self._loaded:
+            with self._lock:  # the kernel and the loopback server's thread can both be first
+                if service not in self._loaded:
+                    self._index(self.shims(service))
+                    self._loaded.add(service)
+        return self._by_key.get((service, operation), [])
 
     def serve(self, response) -> wire.Answer:
         """Answer one request moto received: the whole life of a request through the layer."""
@@ -61,7 +78,7 @@ class Layer:
         return answer
 
     def _serve_operation(self, response, service: str, model) -> wire.Answer:
-        shims = self._by_key.get((service, model.name), [])
+        shims = self.shims_of(service, model.name)
         tags_here = bool(self.tags) and _takes_tags(model)
         if not (shims or tags_here or service in OWNED_SERVICES or (self.record is not None and _creates(model))):
             return _call_moto(response, model)

@@ -10,7 +10,7 @@ from typing import Optional
 
 from lab_helpers.core.requests import mark_raw
 from lab_helpers.core.sandbox import FAKE_ENV
-from lab_helpers.fidelity import all_shims
+from lab_helpers.fidelity import shims_for
 from lab_helpers.fidelity.base import ShimContext
 from lab_helpers.fidelity.dispatch import Layer
 
@@ -35,4 +35,4 @@ def raw_clients(default_region: str) -> Callable:
 
 def standalone_layer(default_region: str = "us-east-1", observe=None) -> Layer:
     """Every shim, with its own raw clients and state (``observe(service, operation, region, status)`` per request)."""
-    return Layer(all_shims(), ShimContext(raw_client=raw_clients(default_region), state={}), observe=observe)
+    return Layer(shims_for, ShimContext(raw_client=raw_clients(default_region), state={}), observe=observe)

@@ -173,3 +173,15 @@ def test_tgw_attachment_takes_one_subnet_per_az(lab, vpc):
         ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[one, two])
     assert _code(e) == "DuplicateSubnetsInSameZone"
     ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[one, other])
+
+
+def test_every_module_declares_each_service_it_has_shims_for():
+    # the layer imports a module on the first request to a declared service: an undeclared one would never run
+    import importlib
+
+    from lab_helpers.fidelity import SERVICE_MODULES, all_shims, shims_for
+
+    for name, services in SERVICE_MODULES.items():
+        assert {s.service for s in importlib.import_module(name).SHIMS} == set(services), name
+    assert sorted(map(id, all_shims())) == sorted(
+        id(s) for service in {s for v in SERVICE_MODULES.values() for s in v} for s in shims_for(service))
