@@ -102,7 +102,7 @@ def _execute(notebook: Path, name: str, title: str, args) -> int:
     print(f"Running {name} ({title}) -> {out}")
     try:
         execute_notebook(str(notebook), str(out), parameters=params, cwd=str(notebook.parent),
-                         kernel_name="python3", progress_bar=args.progress)
+                         kernel_name=args.kernel, progress_bar=args.progress)
     except papermill.PapermillExecutionError as err:
         print(f"❌ {name} stopped at cell {err.cell_index}: {err.ename}: {err.evalue}\n"
               f"   Open {out} to see the cell and its output.", file=sys.stderr)
@@ -277,6 +277,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--html", action="store_true", help="also write an HTML copy")
     run.add_argument("--out", default=str(BUILD / "runs"))
     run.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar (CI logs)")
+    run.add_argument("--kernel", default="python3",
+                     help="Jupyter kernel to run it with (default python3: this Python; `jupyter kernelspec list`)")
     run.set_defaults(func=cmd_run)
     labs = sub.add_parser("labs", help="copy the course's notebooks (and solutions) into a folder of yours")
     labs.add_argument("--copy", metavar="DIR", help="folder to write NN_topic.ipynb and solutions/ into")

@@ -2,7 +2,7 @@
 
 The notebook test builds a wheel of this checkout, installs it into a fresh venv that borrows this venv's
 dependencies (never its editable install of vpc-labs), copies lab 01 into a folder outside the repository and runs
-it there with that venv's papermill and kernel; then copies the course out (`vpclab labs --copy`) and runs
+it there with that venv's `vpclab run` and kernel; then copies the course out (`vpclab labs --copy`) and runs
 examples/ci-network-docs' tests with the plugin loaded by the wheel's own pytest11 entry point (no -p). The other
 tests prove the same fallbacks in this process.
 """
@@ -31,6 +31,7 @@ MARK = "VPCLAB-WHEEL "
 # Run inside the copied notebook, after its last cell: where the code came from and that package data loads.
 PROBE = f"""\
 import json as _json, sys as _sys
+import ipykernel.connect as _connect
 import lab_helpers as _lh
 from lab_helpers.core import catalog as _catalog
 from lab_helpers.lessons.seminar import manifest as _manifest
@@ -39,7 +40,8 @@ print({MARK!r} + _json.dumps({{
     "executable": _sys.executable, "lab_helpers": _lh.__file__, "lab": lab.name,
     "catalog_path": str(_catalog.find("01_vpc_basics").path),
     "nat_hour_usd": _price("nat_gateway_hour", "us-east-1").usd,
-    "deployments": _manifest("01-deployments.yaml")}}))
+    "deployments": _manifest("01-deployments.yaml"),
+    "transport": _connect.get_connection_info(unpack=True)["transport"]}}))
 """
 
 
@@ -95,10 +97,11 @@ def test_wheel_runs_lab_01_outside_the_repository(tmp_path):
     nb = nbformat.read(ROOT / "labs" / notebook.name, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     nbformat.write(nb, notebook)
-    out = elsewhere / "01_vpc_basics.out.ipynb"
-    run([venv.python, "-m", "papermill", str(notebook), str(out), "-k", KERNEL, "--cwd", str(elsewhere),
-         "-y", "{MODE: sandbox, SOLUTIONS: false}", "--no-progress-bar", "--start-timeout", "300",
-         "--execution-timeout", "300"], env, cwd=elsewhere, timeout=900)
+    # `vpclab run` of the wheel's own venv: its kernel over IPC, as every run the package starts
+    ran = run([str(venv.root / "bin" / "vpclab"), "run", str(notebook), "--mode", "sandbox", "--kernel", KERNEL,
+               "--out", str(elsewhere / "runs"), "--no-progress"], env, cwd=elsewhere, timeout=900)
+    assert "ran to the end" in ran, ran[-2000:]
+    out = elsewhere / "runs" / "01_vpc_basics.ipynb"
 
     seen = probe_output(out)
     site = venv.root / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
@@ -106,6 +109,7 @@ def test_wheel_runs_lab_01_outside_the_repository(tmp_path):
     assert Path(seen["lab_helpers"]).is_relative_to(site), seen["lab_helpers"]
     assert seen["lab"] == "01_vpc_basics" and seen["catalog_path"] == "None"
     assert seen["nat_hour_usd"] and "kind: Deployment" in seen["deployments"]
+    assert seen["transport"] == "ipc", "the wheel's `vpclab run` must start its kernel over Unix sockets, not TCP"
     listing = run([str(venv.root / "bin" / "vpclab"), "list"], env, cwd=elsewhere)
     assert "01_vpc_basics" in listing and "total" in listing
     copied = run([str(venv.root / "bin" / "vpclab"), "labs", "--copy", "course"], env, cwd=elsewhere)
