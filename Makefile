@@ -39,7 +39,7 @@ classroom: proxy  ## a JupyterHub for USERS learners on 127.0.0.1:8000 (ARGS="--
 	$(BIN)/python -m lab_helpers.cli classroom serve --users $(USERS) $(ARGS)
 
 test: lint proxy  ## lint and type check, then every test, every notebook (sandbox and live-path)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=15 $(ARGS)
 
 LINTED := lab_helpers tests tools benchmarks labs/src labs/solutions examples
 lint: $(STAMP)  ## ruff (lint + import order) and mypy, configured in pyproject.toml
