@@ -19,9 +19,11 @@ output notebook shows its traceback as before.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
 
@@ -76,19 +78,21 @@ class _ExecutionManager(NotebookExecutionManager):
             return
         super().save(**kwargs)
 
-    def cell_start(self, cell: Any, cell_index: Optional[int] = None, **kwargs: Any) -> None:
+    @contextlib.contextmanager
+    def _throttled(self) -> Iterator[None]:
         self._cell_event = True
         try:
-            super().cell_start(cell, cell_index, **kwargs)
+            yield
         finally:
             self._cell_event = False
 
+    def cell_start(self, cell: Any, cell_index: Optional[int] = None, **kwargs: Any) -> None:
+        with self._throttled():
+            super().cell_start(cell, cell_index, **kwargs)
+
     def cell_complete(self, cell: Any, cell_index: Optional[int] = None, **kwargs: Any) -> None:
-        self._cell_event = True
-        try:
+        with self._throttled():
             super().cell_complete(cell, cell_index, **kwargs)
-        finally:
-            self._cell_event = False
 
 
 class Engine(NBClientEngine):
