@@ -156,3 +156,27 @@ def test_no_flow_log_no_records_and_only_covered_interfaces(world):
     assert r.status == 200 and len(lines(lab, client_eni)) == 2
     streams = {s["logStreamName"] for s in lab.client("logs").describe_log_streams(logGroupName="flows")["logStreams"]}
     assert streams == {client_eni} and pod_named(lab, r.target).node.eni_id not in streams
+
+
+def test_the_incidents_flow_log_hint_shows_the_nodes_rejecting_lattice(lab):
+    """Hint 2 of lattice-cluster-sg, followed literally: a flow log on the cluster VPC, one request, the talkers."""
+    incident = lab.incident("lattice-cluster-sg", seed=0, solutions=True)
+    eks_vpc = incident.vpcs[0]
+    incident.hint()
+    second = str(incident.hint())
+    assert eks_vpc in second and "flowlogs.talkers" in second and "REJECT" in second
+    account = lab.client("sts").get_caller_identity()["Account"]
+    lab.client("ec2").create_flow_logs(ResourceIds=[eks_vpc], ResourceType="VPC", TrafficType="ALL",
+                                       LogGroupName="their-flows",
+                                       DeliverLogsPermissionArn=f"arn:aws:iam::{account}:role/flow-logs")
+    client_vpc, cluster = incident.resources["client_vpc"], incident.resources["cluster"]
+    domain = lattice.kubectl_get(lab, "HTTPRoute", incident.resources["route"], cluster=cluster).annotations[
+        lattice.ASSIGNED_DOMAIN]
+    assert lab.http(client_vpc, f"http://{domain}{incident.resources['path']}").status == 503
+    records = flowlogs.read(lab, log_group="their-flows")
+    (top,) = flowlogs.talkers(records, by="srcaddr", action="REJECT")
+    assert ipaddress.ip_address(top.address) in LINK_LOCAL
+    nodes = {p.node.eni_id for p in lattice.kubectl_get(lab, "pods", cluster=cluster)}
+    assert {r.interface_id for r in records} <= nodes and all(r.dstport == 3000 for r in records)
+    incident.solve()
+    assert incident.check().passed

@@ -13,7 +13,9 @@
 8. **Pod** — the application answers.
 
 The response has ``.status`` (``None`` when no HTTP answer came back at all), ``.body``, ``.target`` (the pod or
-``None``) and ``.hops``, shown as a table in a notebook.
+``None``) and ``.hops``, shown as a table in a notebook. Each request is also written to the Lattice access logs
+(:mod:`.access_log`) and, when a flow log covers the client's or the target's interface, to VPC Flow Logs
+(:mod:`.lattice_flows`).
 """
 from __future__ import annotations
 
