@@ -180,3 +180,19 @@ def test_the_incidents_flow_log_hint_shows_the_nodes_rejecting_lattice(lab):
     assert {r.interface_id for r in records} <= nodes and all(r.dstport == 3000 for r in records)
     incident.solve()
     assert incident.check().passed
+
+
+def test_s3_destination_gets_the_pods_records_under_the_aws_key_layout(world):
+    lab = world.lab
+    lab.client("s3").create_bucket(Bucket="lattice-flows",
+                                   CreateBucketConfiguration={"LocationConstraint": lab.region})
+    lab.client("ec2").create_flow_logs(ResourceIds=[world.eks_vpc], ResourceType="VPC", TrafficType="ACCEPT",
+                                       LogDestinationType="s3", LogDestination="arn:aws:s3:::lattice-flows")
+    r = world.get("/v2/health")
+    assert r.status == 200
+    (obj,) = lab.client("s3").list_objects_v2(Bucket="lattice-flows")["Contents"]
+    assert re.fullmatch(rf"AWSLogs/\d{{12}}/vpcflowlogs/{lab.region}/\d{{4}}/\d{{2}}/\d{{2}}/.+\.log\.gz", obj["Key"])
+    pod = pod_named(lab, r.target)
+    recs = flowlogs.read(lab, bucket="lattice-flows")
+    assert [(x.interface_id, x.dstaddr, x.dstport, x.action) for x in recs][:1] == [
+        (pod.node.eni_id, pod.ip, 3000, "ACCEPT")] and len(recs) == 2

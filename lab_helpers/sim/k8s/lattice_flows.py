@@ -18,7 +18,8 @@ connections, and each end's interface logs its own:
   included** (https://docs.aws.amazon.com/vpc-lattice/latest/ug/security-groups.html). A group that does not
   admit the prefix list drops the request — one REJECT, no reply — and every health check, which is why such a
   target is UNHEALTHY (``Target.Timeout``) and the client gets 503: the node's flow log then shows the rejected
-  health checks from a 169.254.171.x address, once per ``lab.http`` call (one health-check interval). Health
+  health checks from a 169.254.171.x address. Lattice checks all the time; the model writes the rejected checks
+  of the target group a request is forwarded to, once per ``lab.http`` call (one health-check interval). Health
   checks a target accepts are not written: they would add a pair of records per target to every call.
 
 The Lattice source address is the one the model decides security groups with
