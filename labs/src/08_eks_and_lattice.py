@@ -990,7 +990,11 @@ lab.http(eks_vpc, "http://api.example.com/v1/health").status
 # builds their cluster, service network and client VPC, and hides one fault with ordinary API calls you do not
 # see. Diagnose it with `lab.http(client_vpc, url)` (read the hops), `list_targets` and describe calls, make one
 # targeted fix, then run `incident.check()`; `incident.hint()` gives the next of three hints. Opening the cluster
-# security group to `0.0.0.0/0` is refused as over-broad.
+# security group to `0.0.0.0/0` is refused as over-broad. A flow log on their cluster VPC helps too: the nodes'
+# interfaces log what reaches their pods — Lattice's requests and health checks come from its managed prefix list
+# (a 169.254.171.x address), and the target's security group decides them
+# ([security groups in VPC Lattice](https://docs.aws.amazon.com/vpc-lattice/latest/ug/security-groups.html)); read
+# them with `flowlogs.read` and `flowlogs.talkers` (`from lab_helpers.sim import flowlogs`).
 #
 # Their VPCs join this lab's five in the Region, past a new account's default quota of five VPCs per Region
 # ([Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)). An account owner

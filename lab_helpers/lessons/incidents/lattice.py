@@ -77,7 +77,9 @@ def cluster_sg(lab, rng: Seeded) -> Case:
         symptom_probe=_answers(lab, world), healthy=[],
         fix=lambda: seminar.allow_lattice(lab, group, APP_PORT),
         hints=("lab.http(client_vpc, url) and read the last hops; list_targets on the target group: what health?",
-               f"Which sources does {group} (the cluster security group) allow, on which port?",
+               f"Which sources does {group} (the cluster security group) allow, on which port? A flow log on the "
+               f"cluster VPC {world.eks_vpc} (ec2.create_flow_logs) shows what the nodes drop: send one more "
+               "lab.http, then flowlogs.talkers(flowlogs.read(lab, log_group=...), action='REJECT').",
                f"Allow tcp {APP_PORT} from the VPC Lattice managed prefix list (com.amazonaws.<region>.vpc-lattice)."),
         fault=f"The cluster security group {group} does not admit Lattice ({variant}): traffic and health checks "
               "come from Lattice's link-local range, not from the client VPC.",

@@ -1,8 +1,11 @@
 """VPC Flow Logs for the sandbox: the flows the engine evaluates, written as AWS's default-format records.
 
 After ``ec2.create_flow_logs(...)`` on a VPC, a subnet or a network interface, every flow the lab evaluates —
-``lab.trace`` and the traffic generator ``lab.traffic`` — is logged per network interface (:mod:`.records`) and
-delivered to the flow log's CloudWatch Logs group or S3 bucket with ordinary API calls (:mod:`.publish`). Read
+``lab.trace``, the traffic generator ``lab.traffic`` and ``lab.http``'s requests through VPC Lattice — is logged
+per network interface (:mod:`.records`; for Lattice, :mod:`lab_helpers.sim.k8s.lattice_flows`: the client's
+interface, and the pod's node from a 169.254.171.x address of Lattice's prefix list, health checks the target's
+security group rejects included) and delivered to the flow log's CloudWatch Logs group or S3 bucket with ordinary
+API calls (:mod:`.publish`). Read
 them back as you would in AWS (``logs.filter_log_events``, ``s3.get_object``), or with :func:`read` and
 :func:`talkers`. Only where the backend is moto (the sandbox, or a moto server on 127.0.0.1): a real account writes
 its own flow logs, and the lab never adds invented records to them.
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from lab_helpers.sim.flowlogs import publish
-from lab_helpers.sim.flowlogs.records import FIELDS, HEADER, FlowRecord, parse, records, seen
+from lab_helpers.sim.flowlogs.records import FIELDS, HEADER, FlowRecord, exchange, parse, records, seen
 
 _RNG = random.Random()
 
@@ -115,4 +118,4 @@ def read(lab, *, log_group: Optional[str] = None, bucket: Optional[str] = None, 
 
 
 __all__ = ["FlowRecord", "FIELDS", "HEADER", "parse", "records", "seen", "log_analysis", "observe", "talkers",
-           "Talker", "read", "enabled"]
+           "Talker", "read", "enabled", "exchange"]

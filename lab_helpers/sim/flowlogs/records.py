@@ -135,6 +135,25 @@ def seen(analysis, snapshot) -> list[Seen]:
     return out
 
 
+def exchange(account: str, interface_id: str, client: tuple[str, int], server: tuple[str, int], protocol: int,
+             request: Optional[str], reply: Optional[str], start: int, *, packets: int = 10, size: int = 4000,
+             reply_size: Optional[int] = None) -> list[FlowRecord]:
+    """The records one interface writes for one connection: the request ``client`` → ``server`` (if it saw it) and
+    the reply back (if it saw one), each with its own action. Any flow evaluator's records go through here (the
+    engine's, :func:`records`; the Lattice data plane's, :mod:`lab_helpers.sim.k8s.lattice_flows`). A rejected
+    request is the client's retried SYNs (a few 60-byte packets); a rejected reply, a few 40-byte ones."""
+    (src, sport), (dst, dport), end = client, server, start + 60
+    out = []
+    if request:
+        n, b = (packets, size) if request == "ACCEPT" else (min(packets, 3), 60 * min(packets, 3))
+        out.append(FlowRecord(2, account, interface_id, src, dst, sport, dport, protocol, n, b, start, end, request))
+    if reply:
+        n, b = (packets, size if reply_size is None else reply_size) if reply == "ACCEPT" else \
+            (min(packets, 3), 40 * min(packets, 3))
+        out.append(FlowRecord(2, account, interface_id, dst, src, dport, sport, protocol, n, b, start, end, reply))
+    return out
+
+
 def records(analysis, snapshot, account: str, start: int, *, packets: int = 10, size: int = 4000,
             rng: Optional[random.Random] = None) -> list[FlowRecord]:
     """The default-format records of one flow (request ``size`` bytes; a reply of the same size when accepted)."""
@@ -144,23 +163,15 @@ def records(analysis, snapshot, account: str, start: int, *, packets: int = 10, 
     low, high = pkt.sport
     sport = rng.randint(max(low, 1024), max(high, 1024)) if high else 0
     dport = pkt.dport[0]
-    src_ip, dst_ip, end = analysis.source.ip, analysis.destination.ip, start + 60
+    src_ip, dst_ip = analysis.source.ip, analysis.destination.ip
     out = []
     for s in seen(analysis, snapshot):
         here_src = s.local_ip if s.role == "source" else src_ip
         here_dst = s.local_ip if s.role == "destination" else dst_ip
-        if s.request:
-            n, b = (packets, size) if s.request == "ACCEPT" else (min(packets, 3), 60 * min(packets, 3))
-            out.append(FlowRecord(2, account, s.interface_id, here_src, here_dst, sport, dport, proto, n, b, start,
-                                  end, s.request))
-            if s.role == "nat":  # the translated leg: from the gateway's own private address
-                out.append(FlowRecord(2, account, s.interface_id, s.local_ip, dst_ip, sport, dport, proto, n, b,
-                                      start, end, s.request))
-        if s.reply:
-            n, b = (packets, size) if s.reply == "ACCEPT" else (min(packets, 3), 40 * min(packets, 3))
-            out.append(FlowRecord(2, account, s.interface_id, here_dst, here_src, dport, sport, proto, n, b, start,
-                                  end, s.reply))
-            if s.role == "nat":
-                out.append(FlowRecord(2, account, s.interface_id, dst_ip, s.local_ip, dport, sport, proto, n, b,
-                                      start, end, s.reply))
+        legs = [(here_src, here_dst)]
+        if s.role == "nat":  # and the translated leg: from the gateway's own private address
+            legs.append((s.local_ip, dst_ip))
+        for src, dst in legs:
+            out += exchange(account, s.interface_id, (src, sport), (dst, dport), proto, s.request, s.reply, start,
+                            packets=packets, size=size)
     return out

@@ -13,7 +13,9 @@
 8. **Pod** — the application answers.
 
 The response has ``.status`` (``None`` when no HTTP answer came back at all), ``.body``, ``.target`` (the pod or
-``None``) and ``.hops``, shown as a table in a notebook.
+``None``) and ``.hops``, shown as a table in a notebook. Each request is also written to the Lattice access logs
+(:mod:`.access_log`) and, when a flow log covers the client's or the target's interface, to VPC Flow Logs
+(:mod:`.lattice_flows`).
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from typing import Optional
 from urllib.parse import parse_qsl, urlsplit
 
 from lab_helpers.errors import LabError, LabInputError
-from lab_helpers.sim.k8s import access_log, auth, lattice_names, resolver, vpc_association
+from lab_helpers.sim.k8s import access_log, auth, lattice_flows, lattice_names, resolver, vpc_association
 from lab_helpers.sim.k8s import health as hc
 from lab_helpers.sim.k8s.rule_match import describe_match, http_matches
 
@@ -158,6 +160,10 @@ class _Plan:
         self.default_action: dict = {}
         self.target_cache: dict = {}
         self.sg_cache: dict = {}
+        self.unhealthy: dict[str, list[dict]] = {}  # target group id -> its targets ListTargets does not call healthy
+        self.address: Optional[str] = None  # the service's link-local address, once DNS gave one
+        self.leg: Optional[lattice_flows.TargetLeg] = None  # the last request's connection to a target, if any
+        self.flows = lattice_flows.recorder(lab, self.ec2, from_vpc)
         self._build()
 
     def fail(self, step: str, detail: str, status: Optional[int] = None, error: str = "", body: str = "") -> None:
@@ -174,6 +180,7 @@ class _Plan:
         if not ans.address.startswith("169.254.171."):
             return self.fail("DNS", f"{ans.address} is not a Lattice address; this model routes Lattice only",
                              error="not a Lattice service")
+        self.address = ans.address
         # Lattice picks the service by the Host header: its generated name or its custom domain.
         svc_summary = next((s for s in self.lattice.list_services()["items"]
                             if req.host in (s.get("customDomainName"), s.get("dnsEntry", {}).get("domainName"))), None)
@@ -223,6 +230,7 @@ class _Plan:
 
     # -- per request --------------------------------------------------------------------------------------
     def send(self, req: _Request, rng: random.Random) -> Response:
+        self.leg = None
         if self.failure is not None:
             return self.failure
         hops = list(self.hops)
@@ -259,10 +267,13 @@ class _Plan:
         split = ", ".join(f"{self._targets(g['targetGroupIdentifier'])[0]['name']}={g.get('weight', 1)}"
                           for g in groups)
         hops.append(Hop("target group", f"{tg['name']} (weights {split}); {summary}", bool(healthy)))
+        if self.flows is not None:
+            self.flows.health_checks(tg, self.unhealthy[tg["id"]])
         if not healthy:
             return Response(503, "Service Unavailable: no healthy targets", None, hops)
         target = rng.choice(healthy)
         allowed, sg_why = self._admitted(target, tg["config"].get("vpcIdentifier"))
+        self.leg = lattice_flows.TargetLeg(target["id"], target["port"], tg["config"].get("vpcIdentifier"), allowed)
         if not allowed:
             hops.append(Hop("security group", sg_why, False))
             return Response(504, "Gateway Timeout", None, hops)
@@ -281,9 +292,12 @@ class _Plan:
         return Response(status, body, pod, hops, headers={k: v for k, v in meta.items() if k != "pod"})
 
     def logged(self, req: _Request, rng: random.Random) -> Response:
-        """``send``, then one access log record per subscription of the network and the service (AccessLogPolicy)."""
+        """``send``, then one access log record per subscription of the network and the service (AccessLogPolicy)
+        and the flow log records of the client's and the target's interfaces (:mod:`.lattice_flows`)."""
         started = time.time()
         response = self.send(req, rng)
+        if self.flows is not None:
+            self.flows.request(req, response, self.address, self.leg)
         network, service = getattr(self, "network", None), getattr(self, "service", None)
         if not hasattr(self, "access_logs"):
             self.access_logs = access_log.subscriptions(self.lattice, network, service)
@@ -341,6 +355,7 @@ class _Plan:
             tg = self.lattice.get_target_group(targetGroupIdentifier=tg_id)
             items = self.lattice.list_targets(targetGroupIdentifier=tg_id)["items"]
             healthy = [t for t in items if t["status"] == "HEALTHY"]
+            self.unhealthy[tg_id] = [t for t in items if t["status"] != "HEALTHY"]
             bad = [f"{t['id']}:{t['port']} {t['status']} ({t.get('reasonCode', '')})" for t in items
                    if t["status"] != "HEALTHY"]
             summary = f"{len(healthy)}/{len(items)} targets healthy" + (f"; {'; '.join(bad)}" if bad else "")
