@@ -36,6 +36,7 @@ DOCS: dict[str, AwsDoc] = {
     "route-priority": AwsDoc("Route priority", _VPC + "route-tables-priority.html"),
     "route-tables": AwsDoc("Configure route tables", _VPC + "VPC_Route_Tables.html"),
     "vpc-cidr-blocks": AwsDoc("VPC CIDR blocks", _VPC + "vpc-cidr-blocks.html"),
+    "delete-vpc": AwsDoc("DeleteVpc", _API + "API_DeleteVpc.html"),
     "subnet-sizing": AwsDoc("Subnet CIDR blocks", _VPC + "subnet-sizing.html"),
     "vpc-quotas": AwsDoc("Amazon VPC quotas", _VPC + "amazon-vpc-limits.html"),
     "default-vpc": AwsDoc("Default VPCs", _VPC + "default-vpc.html"),

@@ -52,3 +52,17 @@ def test_launch_precedence_request_then_account_then_ami(requested, account, ami
 @pytest.mark.parametrize("hops,ok", [(1, True), (64, True), (0, False), (65, False), (None, True)])
 def test_rule67_hop_limit_range(hops, ok):
     assert (instance_metadata.hop_limit(hops) is None) is ok
+
+
+def test_a_vpc_with_an_attached_gateway_or_a_group_of_its_own_cannot_be_deleted():
+    igw = {"InternetGatewayId": "igw-1", "Attachments": [{"VpcId": "vpc-1", "State": "available"}]}
+    detached = {"InternetGatewayId": "igw-2", "Attachments": []}
+    eigw = {"EgressOnlyInternetGatewayId": "eigw-1", "Attachments": [{"VpcId": "vpc-1", "State": "attached"}]}
+    groups = [{"GroupId": "sg-d", "GroupName": "default", "VpcId": "vpc-1"},
+              {"GroupId": "sg-web", "GroupName": "web", "VpcId": "vpc-1"},
+              {"GroupId": "sg-other", "GroupName": "web", "VpcId": "vpc-2"}]
+    code, message = vpcs.vpc_dependencies("vpc-1", [igw, detached], [eigw], groups)
+    assert code == "DependencyViolation"
+    assert "igw-1" in message and "eigw-1" in message and "sg-web" in message
+    assert "igw-2" not in message and "sg-d" not in message and "sg-other" not in message
+    assert vpcs.vpc_dependencies("vpc-1", [detached], [], groups[:1] + groups[2:]) is None

@@ -185,3 +185,19 @@ def test_every_module_declares_each_service_it_has_shims_for():
         assert {s.service for s in importlib.import_module(name).SHIMS} == set(services), name
     assert sorted(map(id, all_shims())) == sorted(
         id(s) for service in {s for v in SERVICE_MODULES.values() for s in v} for s in shims_for(service))
+
+
+def test_delete_vpc_waits_for_its_gateway_and_groups_as_aws_does(lab):
+    ec2 = lab.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    group = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    with pytest.raises(ClientError) as refused:
+        ec2.delete_vpc(VpcId=vpc)
+    assert refused.value.response["Error"]["Code"] == "DependencyViolation"
+    assert igw in str(refused.value) and group in str(refused.value)
+    ec2.detach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    ec2.delete_security_group(GroupId=group)
+    ec2.delete_vpc(VpcId=vpc)  # the default group, NACL and main route table go with it, as in AWS
+    assert vpc not in {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]}
