@@ -30,6 +30,9 @@ TARGET_MATRIX_WITH_SNAPSHOT_S = 1.0  # 100 x 100 on the 500-VPC world, its one s
 def build(lab, n: int) -> list[str]:
     """n spoke VPCs 10.x.y.0/24-sized, each with a subnet, a route to the TGW, an attachment and an instance."""
     ec2 = lab.client("ec2")
+    # The sandbox holds a new account's default of 5 VPCs per Region; ask for room as one would in an account.
+    lab.client("service-quotas").request_service_quota_increase(ServiceCode="vpc", QuotaCode="L-F678F1CE",
+                                                                 DesiredValue=n + 5)
     tgw = ec2.create_transit_gateway(Description="bench-hub")["TransitGateway"]["TransitGatewayId"]
     instances = []
     for k in range(n):
