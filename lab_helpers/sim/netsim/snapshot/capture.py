@@ -2,7 +2,24 @@
 
 Everything here is read with boto3 ``describe_*`` / ``get_*`` / ``search_*`` calls (the simulators'
 contract), so the same capture explains the moto sandbox and a real account. One function per resource kind turns
-its describe answer into the model's dataclasses.
+its describe answer into the model's dataclasses; the kinds are joined in Python by id (dicts), never by a call per
+VPC or per resource.
+
+The calls one capture makes, per region (each unfiltered and at the largest ``MaxResults`` its API model allows, see
+:mod:`.describe`; a call repeats only when a kind fills more than one page):
+
+* DescribeVpcs, DescribeSubnets, DescribeRouteTables, DescribeNetworkAcls, DescribeSecurityGroups,
+  DescribeNetworkInterfaces, DescribeInstances, DescribeInternetGateways, DescribeEgressOnlyInternetGateways,
+  DescribeNatGateways, DescribeVpcEndpoints, DescribeVpcPeeringConnections, DescribeManagedPrefixLists
+* GetManagedPrefixListEntries once per prefix list *version* the lab has not read before (the entries are kept in
+  the lab's shim state, ``CACHE_STORE``: a version's entries never change)
+* DescribeTransitGateways; when the region has any (:mod:`.transit`): DescribeTransitGatewayAttachments (filtered to
+  the non-VPC kinds), DescribeTransitGatewayVpcAttachments, DescribeTransitGatewayPeeringAttachments (only for the
+  peering attachments found, by id), DescribeTransitGatewayRouteTables, and per TGW route table
+  GetTransitGatewayRouteTableAssociations, GetTransitGatewayRouteTablePropagations and SearchTransitGatewayRoutes
+
+So a region with one TGW route table and nothing cached is 20 calls however many VPCs it holds
+(``benchmarks/reachability.py`` counts them with a botocore event hook and prints the list).
 
 Regions: we start from the regions the caller names and follow VPC peering connections and transit-gateway
 peering attachments to any other region they reach, so a cross-region path is captured without guessing.
