@@ -2,7 +2,24 @@
 
 Everything here is read with boto3 ``describe_*`` / ``get_*`` / ``search_*`` calls (the simulators'
 contract), so the same capture explains the moto sandbox and a real account. One function per resource kind turns
-its describe answer into the model's dataclasses.
+its describe answer into the model's dataclasses; the kinds are joined in Python by id (dicts), never by a call per
+VPC or per resource.
+
+The calls one capture makes, per region (each unfiltered and at the largest ``MaxResults`` its API model allows, see
+:mod:`.describe`; a call repeats only when a kind fills more than one page):
+
+* DescribeVpcs, DescribeSubnets, DescribeRouteTables, DescribeNetworkAcls, DescribeSecurityGroups,
+  DescribeNetworkInterfaces, DescribeInstances, DescribeInternetGateways, DescribeEgressOnlyInternetGateways,
+  DescribeNatGateways, DescribeVpcEndpoints, DescribeVpcPeeringConnections, DescribeManagedPrefixLists
+* GetManagedPrefixListEntries once per prefix list *version* the lab has not read before (the entries are kept in
+  the lab's shim state, ``CACHE_STORE``: a version's entries never change)
+* DescribeTransitGateways; when the region has any (:mod:`.transit`): DescribeTransitGatewayAttachments (filtered to
+  the non-VPC kinds), DescribeTransitGatewayVpcAttachments, DescribeTransitGatewayPeeringAttachments (only for the
+  peering attachments found, by id), DescribeTransitGatewayRouteTables, and per TGW route table
+  GetTransitGatewayRouteTableAssociations, GetTransitGatewayRouteTablePropagations and SearchTransitGatewayRoutes
+
+So a region with one TGW route table and nothing cached is 20 calls however many VPCs it holds
+(``benchmarks/reachability.py`` counts them with a botocore event hook and prints the list).
 
 Regions: we start from the regions the caller names and follow VPC peering connections and transit-gateway
 peering attachments to any other region they reach, so a cross-region path is captured without guessing.
@@ -13,6 +30,7 @@ from collections.abc import Callable, Iterable
 from typing import Optional
 
 from lab_helpers.core.tagging import name_of
+from lab_helpers.sim.netsim.snapshot.describe import pages
 from lab_helpers.sim.netsim.snapshot.model import (
     EgressOnlyInternetGateway,
     Eni,
@@ -29,14 +47,11 @@ from lab_helpers.sim.netsim.snapshot.model import (
     SgRule,
     Snapshot,
     Subnet,
-    TgwAttachment,
-    TgwRoute,
-    TgwRouteTable,
-    TransitGateway,
     Vpc,
     VpcEndpoint,
 )
-from lab_helpers.sim.netsim.tgw import finish_cross_region, recover_routes
+from lab_helpers.sim.netsim.snapshot.transit import transit_gateways
+from lab_helpers.sim.netsim.tgw import finish_cross_region
 
 # Shim-state keys (the lab's ``shim_state``, which the fidelity shims see as their context's ``state``):
 HINTS_STORE = "netsim.tgw-static-route-hints"  # {"rt|cidr": attachment_id}, kept by fidelity.ec2.transit_gateways
@@ -83,24 +98,11 @@ def capture_region(raw_client: Callable, region: str, snap: Snapshot, tgw_hints:
         read(ec2, region, snap)
     more = _peering_connections(ec2, region, snap)
     _prefix_lists(ec2, region, snap, cache)
-    more.update(_transit_gateways(ec2, region, snap, tgw_hints or {}))
+    more.update(transit_gateways(ec2, region, snap, tgw_hints or {}))
     return more
 
 
 # ---------------------------------------------------------------------------------------------- describe helpers
-def _pages(client, op: str, key: str, **kw) -> list:
-    """All items of a describe call, following NextToken (botocore paginators cost more than the call here)."""
-    out, token = [], None
-    call = getattr(client, op)
-    for _ in range(1000):
-        page = call(**kw, **({"NextToken": token} if token else {}))
-        out.extend(page.get(key, []))
-        token = page.get("NextToken")
-        if not token:
-            break
-    return out
-
-
 def _proto(p) -> str:
     p = str(p).lower()
     return {"tcp": "6", "udp": "17", "icmp": "1", "all": "-1", "icmpv6": "58"}.get(p, p)
@@ -128,7 +130,7 @@ def _route(r: dict) -> Route:
 
 # ------------------------------------------------------------------------------------------ VPCs and their subnets
 def _vpcs(ec2, region: str, snap: Snapshot) -> None:
-    for v in _pages(ec2, "describe_vpcs", "Vpcs"):
+    for v in pages(ec2, "describe_vpcs", "Vpcs"):
         cidrs = [a["CidrBlock"] for a in v.get("CidrBlockAssociationSet", [])
                  if a.get("CidrBlockState", {}).get("State", "associated") == "associated"] or [v["CidrBlock"]]
         v6 = [a["Ipv6CidrBlock"] for a in v.get("Ipv6CidrBlockAssociationSet", [])
@@ -138,7 +140,7 @@ def _vpcs(ec2, region: str, snap: Snapshot) -> None:
 
 
 def _subnets(ec2, region: str, snap: Snapshot) -> None:
-    for s in _pages(ec2, "describe_subnets", "Subnets"):
+    for s in pages(ec2, "describe_subnets", "Subnets"):
         v6 = [a["Ipv6CidrBlock"] for a in s.get("Ipv6CidrBlockAssociationSet", [])]
         snap.subnets[s["SubnetId"]] = Subnet(s["SubnetId"], s["VpcId"], region, s["CidrBlock"],
                                              s.get("AvailabilityZone", ""), v6[0] if v6 else "",
@@ -146,7 +148,7 @@ def _subnets(ec2, region: str, snap: Snapshot) -> None:
 
 
 def _route_tables(ec2, region: str, snap: Snapshot) -> None:
-    for rt in _pages(ec2, "describe_route_tables", "RouteTables"):
+    for rt in pages(ec2, "describe_route_tables", "RouteTables"):
         assoc = rt.get("Associations", [])
         snap.route_tables[rt["RouteTableId"]] = RouteTable(
             rt["RouteTableId"], rt["VpcId"], region, any(a.get("Main") for a in assoc),
@@ -156,7 +158,7 @@ def _route_tables(ec2, region: str, snap: Snapshot) -> None:
 
 # ------------------------------------------------------------------------------------------------------- filters
 def _network_acls(ec2, region: str, snap: Snapshot) -> None:
-    for acl in _pages(ec2, "describe_network_acls", "NetworkAcls"):
+    for acl in pages(ec2, "describe_network_acls", "NetworkAcls"):
         entries = []
         for e in acl.get("Entries", []):
             pr = e.get("PortRange") or {}
@@ -190,14 +192,14 @@ def _sg_rules(sg: dict) -> list[SgRule]:
 
 
 def _security_groups(ec2, region: str, snap: Snapshot) -> None:
-    for sg in _pages(ec2, "describe_security_groups", "SecurityGroups"):
+    for sg in pages(ec2, "describe_security_groups", "SecurityGroups"):
         snap.security_groups[sg["GroupId"]] = SecurityGroup(sg["GroupId"], sg.get("VpcId", ""), region,
                                                             sg.get("GroupName", ""), _sg_rules(sg))
 
 
 # --------------------------------------------------------------------------------------- instances and their ENIs
 def _network_interfaces(ec2, region: str, snap: Snapshot) -> None:
-    for n in _pages(ec2, "describe_network_interfaces", "NetworkInterfaces"):
+    for n in pages(ec2, "describe_network_interfaces", "NetworkInterfaces"):
         att = n.get("Attachment") or {}
         ips = [p["PrivateIpAddress"] for p in n.get("PrivateIpAddresses", [])] or [n.get("PrivateIpAddress")]
         snap.enis[n["NetworkInterfaceId"]] = Eni(
@@ -209,7 +211,7 @@ def _network_interfaces(ec2, region: str, snap: Snapshot) -> None:
 
 
 def _instances(ec2, region: str, snap: Snapshot) -> None:
-    for res in _pages(ec2, "describe_instances", "Reservations"):
+    for res in pages(ec2, "describe_instances", "Reservations"):
         for i in res.get("Instances", []):
             by_device = sorted(i.get("NetworkInterfaces", []),
                                key=lambda x: x.get("Attachment", {}).get("DeviceIndex", 0))
@@ -233,7 +235,7 @@ def _instances(ec2, region: str, snap: Snapshot) -> None:
 
 # ------------------------------------------------------------------------------------------------------- gateways
 def _internet_gateways(ec2, region: str, snap: Snapshot) -> None:
-    for g in _pages(ec2, "describe_internet_gateways", "InternetGateways"):
+    for g in pages(ec2, "describe_internet_gateways", "InternetGateways"):
         snap.igws[g["InternetGatewayId"]] = InternetGateway(
             g["InternetGatewayId"], region,
             [a["VpcId"] for a in g.get("Attachments", []) if a.get("State") in ("available", "attached")],
@@ -242,7 +244,7 @@ def _internet_gateways(ec2, region: str, snap: Snapshot) -> None:
 
 def _egress_only_gateways(ec2, region: str, snap: Snapshot) -> None:
     try:
-        for g in _pages(ec2, "describe_egress_only_internet_gateways", "EgressOnlyInternetGateways"):
+        for g in pages(ec2, "describe_egress_only_internet_gateways", "EgressOnlyInternetGateways"):
             snap.eigws[g["EgressOnlyInternetGatewayId"]] = EgressOnlyInternetGateway(
                 g["EgressOnlyInternetGatewayId"], region, [a["VpcId"] for a in g.get("Attachments", [])])
     except Exception:  # pragma: no cover - optional resource
@@ -250,7 +252,7 @@ def _egress_only_gateways(ec2, region: str, snap: Snapshot) -> None:
 
 
 def _nat_gateways(ec2, region: str, snap: Snapshot) -> None:
-    for n in _pages(ec2, "describe_nat_gateways", "NatGateways"):
+    for n in pages(ec2, "describe_nat_gateways", "NatGateways"):
         addrs = n.get("NatGatewayAddresses", [])
         snap.nat_gateways[n["NatGatewayId"]] = NatGateway(
             n["NatGatewayId"], region, n.get("VpcId", ""), n.get("SubnetId", ""), n.get("State", ""),
@@ -261,7 +263,7 @@ def _nat_gateways(ec2, region: str, snap: Snapshot) -> None:
 
 
 def _vpc_endpoints(ec2, region: str, snap: Snapshot) -> None:
-    for e in _pages(ec2, "describe_vpc_endpoints", "VpcEndpoints"):
+    for e in pages(ec2, "describe_vpc_endpoints", "VpcEndpoints"):
         snap.endpoints[e["VpcEndpointId"]] = VpcEndpoint(
             e["VpcEndpointId"], region, e["VpcId"], e.get("VpcEndpointType") or "Gateway", e.get("ServiceName", ""),
             e.get("State", "available").lower(), e.get("RouteTableIds", []), e.get("SubnetIds", []),
@@ -285,7 +287,7 @@ def _cidrs_of(info: dict) -> list[str]:
 
 def _peering_connections(ec2, region: str, snap: Snapshot) -> set[str]:
     more: set[str] = set()
-    for p in _pages(ec2, "describe_vpc_peering_connections", "VpcPeeringConnections"):
+    for p in pages(ec2, "describe_vpc_peering_connections", "VpcPeeringConnections"):
         req, acc = p.get("RequesterVpcInfo", {}), p.get("AccepterVpcInfo", {})
         pcx = PeeringConnection(
             p["VpcPeeringConnectionId"], p.get("Status", {}).get("Code", ""), req.get("VpcId", ""),
@@ -299,90 +301,10 @@ def _peering_connections(ec2, region: str, snap: Snapshot) -> set[str]:
 
 
 def _prefix_lists(ec2, region: str, snap: Snapshot, cache: dict) -> None:
-    for pl in _pages(ec2, "describe_managed_prefix_lists", "PrefixLists"):
+    for pl in pages(ec2, "describe_managed_prefix_lists", "PrefixLists"):
         key = ("pl", region, pl["PrefixListId"], pl.get("Version"))
         if key not in cache:
-            cache[key] = [x["Cidr"] for x in _pages(ec2, "get_managed_prefix_list_entries", "Entries",
+            cache[key] = [x["Cidr"] for x in pages(ec2, "get_managed_prefix_list_entries", "Entries",
                                                     PrefixListId=pl["PrefixListId"])]
         snap.prefix_lists[pl["PrefixListId"]] = PrefixList(pl["PrefixListId"], pl.get("PrefixListName", ""), region,
                                                            list(cache[key]))
-
-
-# ------------------------------------------------------------------------------------------------ transit gateways
-def _transit_gateways(ec2, region: str, snap: Snapshot, hints: dict) -> set[str]:
-    """TGWs, their attachments and route tables; then fill what moto does not store (see :mod:`..tgw`)."""
-    tgws = _pages(ec2, "describe_transit_gateways", "TransitGateways")
-    if not tgws:
-        return set()
-    for t in tgws:
-        if t.get("State") in ("deleted", "deleting"):
-            continue
-        o = t.get("Options", {})
-        snap.tgws[t["TransitGatewayId"]] = TransitGateway(
-            t["TransitGatewayId"], region, t.get("State", ""),
-            o.get("AssociationDefaultRouteTableId", "") if o.get("DefaultRouteTableAssociation") == "enable" else "",
-            o.get("PropagationDefaultRouteTableId", "") if o.get("DefaultRouteTablePropagation") == "enable" else "",
-            o.get("DefaultRouteTablePropagation") == "enable", name_of(t.get("Tags")))
-    _tgw_attachments(ec2, region, snap)
-    more = _tgw_peering_attachments(ec2, region, snap)
-    _tgw_route_tables(ec2, region, snap)
-    recover_routes(snap, region, hints)
-    return more
-
-
-def _tgw_attachments(ec2, region: str, snap: Snapshot) -> None:
-    for a in _pages(ec2, "describe_transit_gateway_attachments", "TransitGatewayAttachments"):
-        if a.get("State") in ("deleted", "deleting"):
-            continue
-        snap.tgw_attachments[a["TransitGatewayAttachmentId"]] = TgwAttachment(
-            a["TransitGatewayAttachmentId"], a["TransitGatewayId"], region, a.get("ResourceType", ""),
-            a.get("ResourceId", ""), a.get("State", ""),
-            association_rt=(a.get("Association") or {}).get("TransitGatewayRouteTableId", ""))
-    for a in _pages(ec2, "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments"):
-        att = snap.tgw_attachments.get(a["TransitGatewayAttachmentId"])
-        if att is not None:
-            att.subnet_ids = list(a.get("SubnetIds", []))
-
-
-def _tgw_peering_attachments(ec2, region: str, snap: Snapshot) -> set[str]:
-    more: set[str] = set()
-    try:
-        peerings = _pages(ec2, "describe_transit_gateway_peering_attachments", "TransitGatewayPeeringAttachments")
-    except Exception:  # pragma: no cover
-        peerings = []
-    for p in peerings:
-        if p.get("State") in ("deleted", "deleting", "rejected", "failed"):
-            continue
-        known = snap.tgw_attachments.get(p["TransitGatewayAttachmentId"])
-        if (known is not None and known.type != "peering") or not p.get("RequesterTgwInfo"):
-            continue  # moto lists VPC attachments here too (without TGW info): not a peering
-        req, acc = p.get("RequesterTgwInfo", {}), p.get("AccepterTgwInfo", {})
-        # Stored requester -> accepter whichever region describes it, so both regions agree on one record.
-        snap.tgw_attachments[p["TransitGatewayAttachmentId"]] = TgwAttachment(
-            p["TransitGatewayAttachmentId"], req.get("TransitGatewayId", ""), req.get("Region", region), "peering",
-            acc.get("TransitGatewayId", ""), p.get("State", ""), peer_tgw_id=acc.get("TransitGatewayId", ""),
-            peer_region=acc.get("Region", region))
-        more.update({req.get("Region", region), acc.get("Region", region)})
-    return more
-
-
-def _tgw_route_tables(ec2, region: str, snap: Snapshot) -> None:
-    for rt in _pages(ec2, "describe_transit_gateway_route_tables", "TransitGatewayRouteTables"):
-        if rt.get("State") in ("deleted", "deleting"):
-            continue
-        rid = rt["TransitGatewayRouteTableId"]
-        associations = ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=rid)
-        assoc = [x["TransitGatewayAttachmentId"] for x in associations.get("Associations", [])
-                 if x.get("State", "associated") in ("associated", "associating")]
-        propagations = ec2.get_transit_gateway_route_table_propagations(TransitGatewayRouteTableId=rid)
-        props = [x["TransitGatewayAttachmentId"] for x in propagations.get("TransitGatewayRouteTablePropagations", [])
-                 if x.get("State", "enabled") in ("enabled", "enabling")]
-        found = ec2.search_transit_gateway_routes(
-            TransitGatewayRouteTableId=rid, Filters=[{"Name": "state", "Values": ["active", "blackhole"]}]
-        ).get("Routes", [])
-        routes = [TgwRoute(r.get("DestinationCidrBlock", ""), r.get("Type", "static"), r.get("State", "active"),
-                           [x["TransitGatewayAttachmentId"] for x in r.get("TransitGatewayAttachments", [])])
-                  for r in found if r.get("DestinationCidrBlock")]
-        snap.tgw_route_tables[rid] = TgwRouteTable(rid, rt["TransitGatewayId"], region,
-                                                   bool(rt.get("DefaultAssociationRouteTable")),
-                                                   bool(rt.get("DefaultPropagationRouteTable")), routes, assoc, props)
