@@ -77,3 +77,51 @@ def test_a_sandbox_lab_starts_moto_with_the_lazy_table():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "['OfferingsByRegion']" in done.stdout.splitlines()
+
+
+TAGS = """
+import json, boto3
+from moto import mock_aws
+from lab_helpers.core import moto_data
+
+def world_answers(ec2):
+    out = {}
+    for op, key in [("describe_vpcs", "Vpcs"), ("describe_subnets", "Subnets"),
+                    ("describe_security_groups", "SecurityGroups"), ("describe_route_tables", "RouteTables"),
+                    ("describe_internet_gateways", "InternetGateways"), ("describe_network_interfaces",
+                    "NetworkInterfaces"), ("describe_transit_gateways", "TransitGateways")]:
+        out[op] = getattr(ec2, op)()[key]
+    out["instances"] = [i for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]]
+    out["tags"] = ec2.describe_tags()["Tags"]
+    out["by tag"] = ec2.describe_vpcs(Filters=[{"Name": "tag:team", "Values": ["net*"]}])["Vpcs"]
+    out["by key"] = ec2.describe_subnets(Filters=[{"Name": "tag-key", "Values": ["Name"]}])["Subnets"]
+    return json.loads(json.dumps(out, default=str))
+
+with mock_aws():
+    ec2 = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    def tagged(kind, name):
+        return [{"ResourceType": kind, "Tags": [{"Key": "Name", "Value": name}, {"Key": "team", "Value": "network"}]}]
+    for n in range(3):
+        vpc = ec2.create_vpc(CidrBlock=f"10.{n}.0.0/16", TagSpecifications=tagged("vpc", f"v{n}"))["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.{n}.1.0/24",
+                                   TagSpecifications=tagged("subnet", f"s{n}"))["Subnet"]["SubnetId"]
+        ec2.create_security_group(GroupName=f"g{n}", Description="g", VpcId=vpc,
+                                  TagSpecifications=tagged("security-group", f"g{n}"))
+        ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=subnet,
+                          TagSpecifications=tagged("instance", f"i{n}"))
+        ec2.create_tags(Resources=[vpc, subnet], Tags=[{"Key": "later", "Value": str(n)}])
+    ec2.create_transit_gateway(TagSpecifications=tagged("transit-gateway", "hub"))
+    ec2.delete_tags(Resources=[vpc], Tags=[{"Key": "team"}])
+    moto_way = world_answers(ec2)
+    assert moto_data.index_tags()
+    ours = world_answers(ec2)
+print(json.dumps({"same": moto_way == ours, "tags": len(moto_way["tags"]), "by tag": len(ours["by tag"])}))
+"""
+
+
+def test_tags_found_by_id_are_the_tags_moto_finds_by_scanning():
+    done = subprocess.run([sys.executable, "-c", TAGS], capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["same"], "describe answers changed when tags were looked up by resource id"
+    assert seen["tags"] > 20 and seen["by tag"] == 2  # the last VPC lost its team tag

@@ -1,4 +1,6 @@
-"""moto's bundled instance-type offerings, read when a Region first needs them instead of all at import.
+"""Two changes to how moto holds its EC2 data, for memory and speed; every answer stays the one moto gives.
+
+**Instance-type offerings, read when a Region first needs them instead of all at import.**
 
 ``moto.ec2.models.instance_types`` reads, at import, which instance types are offered in every Region, every
 Availability Zone and every zone id of every partition: 150 000 small dicts, 141 MiB of a kernel's memory, before a
@@ -9,8 +11,17 @@ Regions, and only ``RunInstances`` with a placement, ``DescribeInstanceTypeOffer
 :func:`load_lazily` imports that module with the offering files left unread and puts one
 :class:`OfferingsByRegion` per location type in their place: a mapping that reads a Region's file (with moto's own
 loader, giving the same records) the first time something asks for that Region. Every answer is the one moto would
-give; only the time and the memory change. Called by the sandbox before moto starts (``core.sandbox``); a moto whose
-module no longer has the table is left as it is.
+give; only the time and the memory change.
+
+**Tags, found by resource id instead of by scanning every tag in the Region.** To write any EC2 resource into an
+answer, moto looks up its tags with ``describe_tags(filters={"resource-id": [id]})``, which matches every tag of
+every resource against a regular expression: a describe call costs the square of the world. On a 500-VPC world
+that scan was 65 % of the 12 s a reachability snapshot took (cProfile). :func:`index_tags` has
+``TaggedEC2Resource.get_tags`` read the backend's own ``tags[id]`` — the dict ``describe_tags`` scans — and build
+the same records in the same order. An id with a wildcard character (none of AWS's has one) takes moto's own path.
+
+:func:`install` applies both; the sandbox calls it before moto starts (``core.sandbox``). A moto whose modules no
+longer look this way is left as it is.
 """
 from __future__ import annotations
 
@@ -68,6 +79,37 @@ class OfferingsByRegion(dict):
 
     def values(self):
         return [self[region] for region in self._files]
+
+
+def install() -> None:
+    """Both changes (idempotent)."""
+    load_lazily()
+    index_tags()
+
+
+def index_tags() -> bool:
+    """``get_tags`` by dict lookup (idempotent); False when this moto has no such method to change."""
+    try:
+        from moto.ec2.models.core import TaggedEC2Resource
+        from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
+    except ImportError:
+        return False
+    original = TaggedEC2Resource.get_tags
+    if getattr(original, "__vpclab_direct__", False):
+        return True
+
+    def get_tags(self) -> list[dict[str, str]]:
+        resource_id = getattr(self, "id", None)
+        tags = getattr(getattr(self, "ec2_backend", None), "tags", None)
+        if not resource_id or not isinstance(tags, dict) or any(c in resource_id for c in "*?["):
+            return original(self)
+        kind = EC2_PREFIX_TO_RESOURCE.get(get_prefix(resource_id), "")
+        return [{"resource_id": resource_id, "key": key, "value": value, "resource_type": kind}
+                for key, value in dict(tags.get(resource_id, {})).items()]
+
+    get_tags.__vpclab_direct__ = True  # type: ignore[attr-defined]
+    TaggedEC2Resource.get_tags = get_tags  # type: ignore[method-assign]
+    return True
 
 
 def load_lazily() -> bool:

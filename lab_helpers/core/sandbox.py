@@ -67,7 +67,7 @@ class SandboxBackend:
 
     def start(self) -> None:
         self._fake_environment()
-        moto_data.load_lazily()  # before moto's EC2 models load: 141 MiB of offerings no lab reads
+        moto_data.install()  # before moto's EC2 models load: 141 MiB of offerings no lab reads, tags by id
         from moto import mock_aws  # imported late: moto is heavy and live mode never needs it
 
         self._mock = mock_aws()
