@@ -105,6 +105,7 @@ def one_capture(lab):
 
     calls: collections.Counter = collections.Counter()
     spent = {"wall": 0.0, "cpu": 0.0}
+    by_operation: collections.Counter = collections.Counter()  # CPU seconds per operation
     started: dict = {}
     handed: list = []
 
@@ -112,9 +113,10 @@ def one_capture(lab):
         calls[model.name] += 1
         started.update(wall=time.perf_counter(), cpu=time.process_time())
 
-    def after(**_):
+    def after(model, **_):
         spent["wall"] += time.perf_counter() - started["wall"]
         spent["cpu"] += time.process_time() - started["cpu"]
+        by_operation[model.name] += time.process_time() - started["cpu"]
 
     def counted(service, region=None):
         client = lab.raw_client(service, region)
@@ -134,6 +136,7 @@ def one_capture(lab):
     print(f"  the describe calls alone (moto answering them: the floor): {spent['wall']:.2f} s wall / "
           f"{spent['cpu']:.2f} s cpu; the capture's own work: {cpu - spent['cpu']:.2f} s cpu")
     print(f"  {sum(calls.values())} calls: " + ", ".join(f"{op} x{k}" for op, k in sorted(calls.items())))
+    print("  the costliest (cpu s): " + ", ".join(f"{op} {s:.2f}" for op, s in by_operation.most_common(5)))
     return snap
 
 
