@@ -27,6 +27,23 @@ install()
 
 
 @pytest.fixture(autouse=True)
+def _no_endpoint_left_behind():
+    """A test must not leave AWS_ENDPOINT_URL pointing at a server that is gone: every later test (and its child
+    processes) would send its requests there. A sandbox's own value is restored when it closes; a
+    ``monkeypatch.setenv`` of it made while the sandbox was open is restored *after* the close, so it leaks.
+    (Torn down last, after monkeypatch has undone its changes.)"""
+    from lab_helpers.core import kernel
+
+    before = os.environ.get("AWS_ENDPOINT_URL")
+    yield
+    after = os.environ.get("AWS_ENDPOINT_URL")
+    lab = kernel.current_lab()
+    if after != before and after is not None and (lab is None or lab.closed):
+        os.environ.pop("AWS_ENDPOINT_URL")  # so the next test is not the one that fails
+        pytest.fail(f"this test left AWS_ENDPOINT_URL={after} set with no sandbox open", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
 def _private_home(tmp_path, monkeypatch):
     """Ledgers and progress files go to a temporary home, never the developer's ~/.vpclab."""
     monkeypatch.setenv("VPCLAB_HOME", str(tmp_path / "vpclab-home"))

@@ -1,6 +1,8 @@
 """Issue 16's bad inputs, each refused with a message that says what to do (never a wrong answer or a traceback)."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import lab_helpers
@@ -143,7 +145,7 @@ def test_cleanup_still_finds_the_run_when_its_ledger_is_corrupt(capsys, monkeypa
         ledger = vpclab_home() / "ledgers" / f"{lab.run_id}.json"
         ledger.parent.mkdir(parents=True, exist_ok=True)
         ledger.write_text("{ this is not json")
-        monkeypatch.setenv("AWS_ENDPOINT_URL", lab._sandbox.endpoint_url)
+        assert os.environ["AWS_ENDPOINT_URL"] == lab._sandbox.endpoint_url  # the sandbox exports its server
         assert cli.main(["cleanup", "--run-id", lab.run_id, "--region", "us-east-1", "--yes"]) == 0
         out, err = capsys.readouterr()
         assert "cannot be read" in err and "tag sweep" in err and "Traceback" not in err

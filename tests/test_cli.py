@@ -1,5 +1,7 @@
 """The vpclab command: list, run, cleanup (dry run by default), doctor (never secrets)."""
 
+import os
+
 from lab_helpers import cli
 
 
@@ -35,7 +37,7 @@ def test_cleanup_against_the_sandbox_server(capsys, monkeypatch):
     lab = lab_helpers.start_lab("01", server=True, quiet=True)
     try:
         vpc = lab.client("ec2").create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
-        monkeypatch.setenv("AWS_ENDPOINT_URL", lab._sandbox.endpoint_url)
+        assert os.environ["AWS_ENDPOINT_URL"] == lab._sandbox.endpoint_url  # the sandbox exports its server
         assert cli.main(["cleanup", "--run-id", lab.run_id, "--region", "us-east-1"]) == 0
         out = capsys.readouterr().out
         assert vpc in out and "Dry run" in out

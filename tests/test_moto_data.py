@@ -5,10 +5,18 @@ Each check runs in a fresh interpreter, because the point is what happens when m
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
+
+
+def _python(code: str) -> subprocess.CompletedProcess:
+    """``code`` in a fresh interpreter with no AWS_* variables: a sandbox open in this worker (its endpoint, its
+    credentials) must not reach the child."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240, env=env)
 
 QUERY = """
 import json, sys, boto3
@@ -40,7 +48,7 @@ out["read"] = sorted((lt, r) for lt, by in it.INSTANCE_TYPE_OFFERINGS.items() fo
 
 def _run(prelude: str = "", epilogue: str = "") -> dict:
     code = QUERY.format(prelude=prelude, epilogue=epilogue)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240)
+    done = _python(code)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -74,7 +82,7 @@ def test_a_sandbox_lab_starts_moto_with_the_lazy_table():
             "import moto.ec2.models.instance_types as it\n"
             "print(sorted({type(v).__name__ for v in it.INSTANCE_TYPE_OFFERINGS.values()}))\n"
             "lab.teardown()")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240)
+    done = _python(code)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "['OfferingsByRegion']" in done.stdout.splitlines()
 
@@ -120,7 +128,7 @@ print(json.dumps({"same": moto_way == ours, "tags": len(moto_way["tags"]), "by t
 
 
 def test_tags_found_by_id_are_the_tags_moto_finds_by_scanning():
-    done = subprocess.run([sys.executable, "-c", TAGS], capture_output=True, text=True, timeout=240)
+    done = _python(TAGS)
     assert done.returncode == 0, done.stderr[-2000:]
     seen = json.loads(done.stdout.splitlines()[-1])
     assert seen["same"], "describe answers changed when tags were looked up by resource id"
