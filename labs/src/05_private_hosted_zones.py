@@ -54,7 +54,7 @@ lab = lab_helpers.start_lab("05_private_hosted_zones", mode=MODE, region=REGION,
 ec2, r53, elbv2 = lab.client("ec2"), lab.client("route53"), lab.client("elbv2")
 AZ_A, AZ_B = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"][:2]]
 
-
+# %%
 def build_vpc(name, second_octet):
     """A VPC with two subnets (two AZs) and a security group that lets 10.0.0.0/8 in on 443."""
     vpc = ec2.create_vpc(CidrBlock=f"10.{second_octet}.0.0/16",
