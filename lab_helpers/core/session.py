@@ -137,7 +137,7 @@ class LabSession:
         gone = set()
         for vpc in vpc_ids:
             drop_group_references(self.client("ec2", region), vpc)
-            entries = vpc_contents(self.client("ec2", region), vpc, region)
+            entries = vpc_contents(self.client("ec2", region), vpc, region, run_id=self.run_id)
             delete_entries(entries, self.client, report, lambda e: gone.add(e.resource_id))
         for entry in self.ledger.alive():
             if entry.resource_id in gone:

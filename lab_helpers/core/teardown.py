@@ -167,11 +167,16 @@ def leftovers(run_id: str, regions: list[str], client_for: Callable) -> list[tup
     return [(region, kind, rid) for region in regions for kind, rid in tagged_ec2(client_for("ec2", region), run_id)]
 
 
-def vpc_contents(ec2, vpc_id: str, region: str) -> list[Entry]:
+def vpc_contents(ec2, vpc_id: str, region: str, run_id: str | None = None) -> list[Entry]:
     """Everything a VPC holds that must go before the VPC itself, read through describe calls, dependents first.
 
     Each answer is checked for the VPC id as well as filtered by it: a delete must never trust a filter (moto, for
     one, ignores the peering connection filters and answers with every connection).
+
+    With ``run_id``, also the Elastic IPs of the VPC's NAT gateways that this run allocated (tagged with it): AWS
+    keeps a NAT gateway's address allocated after the gateway is deleted, and a new account holds five per Region
+    (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html), so a lab that releases one
+    NAT world after another would run out. An address the run did not allocate stays.
     """
     by_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
 
@@ -181,8 +186,11 @@ def vpc_contents(ec2, vpc_id: str, region: str) -> list[Entry]:
     found: list[tuple[str, str]] = []
     instances = [i for r in ec2.describe_instances(Filters=by_vpc)["Reservations"] for i in r["Instances"]]
     found += [("instance", i["InstanceId"]) for i in mine(instances, "VpcId") if i["State"]["Name"] not in GONE]
-    found += [("natgateway", n["NatGatewayId"]) for n in mine(ec2.describe_nat_gateways(Filter=by_vpc)["NatGateways"],
-                                                              "VpcId") if n.get("State") not in GONE]
+    nats = [n for n in mine(ec2.describe_nat_gateways(Filter=by_vpc)["NatGateways"], "VpcId")
+            if n.get("State") not in GONE]
+    found += [("natgateway", n["NatGatewayId"]) for n in nats]
+    if run_id is not None:
+        found += [("elastic-ip", a) for a in _run_addresses(ec2, nats, run_id)]
     found += [("vpc-endpoint", e["VpcEndpointId"])
               for e in mine(ec2.describe_vpc_endpoints(Filters=by_vpc)["VpcEndpoints"], "VpcId")]
     attachments = ec2.describe_transit_gateway_vpc_attachments(Filters=by_vpc)["TransitGatewayVpcAttachments"]
@@ -205,6 +213,15 @@ def vpc_contents(ec2, vpc_id: str, region: str) -> list[Entry]:
     rank = {k.name: k.order for k in KINDS}
     ordered = sorted(dict.fromkeys(found), key=lambda kr: rank[kr[0]])
     return [Entry(kind, rid, region, "ec2") for kind, rid in ordered] + [Entry("vpc", vpc_id, region, "ec2")]
+
+
+def _run_addresses(ec2, nats: list, run_id: str) -> list[str]:
+    held = [a["AllocationId"] for n in nats for a in n.get("NatGatewayAddresses", []) if a.get("AllocationId")]
+    if not held:
+        return []
+    addresses = ec2.describe_addresses(AllocationIds=held)["Addresses"]
+    return [a["AllocationId"] for a in addresses if a.get("AllocationId") in held
+            and any(t.get("Key") == RUN_TAG and t.get("Value") == run_id for t in a.get("Tags", []))]
 
 
 def drop_group_references(ec2, vpc_id: str) -> None:

@@ -201,3 +201,25 @@ def test_delete_vpc_waits_for_its_gateway_and_groups_as_aws_does(lab):
     ec2.delete_security_group(GroupId=group)
     ec2.delete_vpc(VpcId=vpc)  # the default group, NACL and main route table go with it, as in AWS
     assert vpc not in {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]}
+
+
+def test_an_interface_endpoint_never_takes_an_address_another_interface_holds(lab, vpc, monkeypatch):
+    # moto draws an interface's addresses at random and checks only that interface's own: force the draw onto an
+    # instance's address, as happened one run in ten in lab 03 (the app then "answered" with the endpoint's group)
+    import moto.ec2.models.elastic_network_interfaces as moto_enis
+
+    from lab_helpers.teach import compute
+
+    ec2 = lab.client("ec2")
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.7.0/24")["Subnet"]["SubnetId"]
+    app = compute.launch(lab, subnet, "app")
+    app_ip = ec2.describe_instances(InstanceIds=[app])["Reservations"][0]["Instances"][0]["PrivateIpAddress"]
+    monkeypatch.setattr(moto_enis, "random_private_ip", lambda *a, **k: app_ip)
+    endpoint = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.logs",
+                                       VpcEndpointType="Interface", SubnetIds=[subnet],
+                                       PrivateDnsEnabled=False)["VpcEndpoint"]
+    eni = ec2.describe_network_interfaces(NetworkInterfaceIds=endpoint["NetworkInterfaceIds"])["NetworkInterfaces"][0]
+    held = [a["PrivateIpAddress"] for a in eni["PrivateIpAddresses"]]
+    assert app_ip not in held and len(held) == 1
+    assert held[0].startswith("10.0.7.") and held[0] not in ("10.0.7.0", "10.0.7.1", "10.0.7.2", "10.0.7.3",
+                                                            "10.0.7.255")

@@ -105,15 +105,31 @@ def _fix_interfaces(ec2, ep: dict, params: dict) -> None:
         eni = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni_id])["NetworkInterfaces"][0]
         subnet = ec2.describe_subnets(SubnetIds=[eni["SubnetId"]])["Subnets"][0]
         net = ipaddress.ip_network(subnet["CidrBlock"])
+        taken = _addresses_in_use(ec2, eni["SubnetId"], but=eni_id)
         stray = [a["PrivateIpAddress"] for a in eni.get("PrivateIpAddresses", [])
-                 if ipaddress.ip_address(a["PrivateIpAddress"]) not in net]
+                 if ipaddress.ip_address(a["PrivateIpAddress"]) not in net or a["PrivateIpAddress"] in taken]
         if stray:
-            ec2.assign_private_ip_addresses(NetworkInterfaceId=eni_id, SecondaryPrivateIpAddressCount=1)
+            ec2.assign_private_ip_addresses(NetworkInterfaceId=eni_id, PrivateIpAddresses=[_free_address(net, taken)])
             ec2.unassign_private_ip_addresses(NetworkInterfaceId=eni_id, PrivateIpAddresses=stray)
         if groups:
             ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, Groups=groups)
         ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, Description={
             "Value": f"VPC Endpoint Interface {ep['VpcEndpointId']}"})
+
+
+def _addresses_in_use(ec2, subnet_id: str, but: str) -> set[str]:
+    """Every private address another interface in the subnet holds (read whole: a filter is not trusted)."""
+    return {a["PrivateIpAddress"] for e in ec2.describe_network_interfaces()["NetworkInterfaces"]
+            if e.get("SubnetId") == subnet_id and e["NetworkInterfaceId"] != but
+            for a in e.get("PrivateIpAddresses", [])}
+
+
+def _free_address(net, taken: set[str]) -> str:
+    """An address no interface holds, from the top of the subnet down (AWS docs: subnet-sizing: the first four and
+    the last address are reserved). moto's own draw is random and checks only the interface's own addresses, so
+    it could hand an endpoint an instance's address; moto gives instances addresses from the bottom up."""
+    hosts = list(net.hosts())[3:]  # .1-.3 are AWS's (router, DNS, future); hosts() already drops .0 and broadcast
+    return next(str(ip) for ip in reversed(hosts) if str(ip) not in taken)
 
 
 def endpoint_created(parsed, ctx, params=None, context=None, **_):
