@@ -92,24 +92,24 @@ def test_release_deletes_one_vpc_and_what_it_holds_and_nothing_else(lab):
     assert str(report).startswith(f"🧹 Released {a}:") and "untouched" in str(report)  # not "the run is gone"
 
 
+def _vpc_with_a_nat_gateway(ec2, second_octet: int, allocation_id: str) -> str:
+    vpc = ec2.create_vpc(CidrBlock=f"10.{second_octet}.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.{second_octet}.1.0/24")["Subnet"]["SubnetId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation_id)
+    return vpc
+
+
 def test_release_also_frees_the_address_of_the_vpcs_nat_gateway_but_not_one_the_run_did_not_allocate(lab):
     # AWS keeps a NAT gateway's Elastic IP after the gateway goes, and a new account holds five: lab 10's shift of
     # incidents, each with a NAT, would run out without this
     ec2 = lab.client("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
-    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
     ours = ec2.allocate_address(Domain="vpc")["AllocationId"]
-    ec2.create_nat_gateway(SubnetId=subnet, AllocationId=ours)
     # an address someone else allocated (no run tag: the raw client goes past the layer that tags)
     theirs = lab.raw_client("ec2").allocate_address(Domain="vpc")["AllocationId"]
-    other_vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
-    other_subnet = ec2.create_subnet(VpcId=other_vpc, CidrBlock="10.8.1.0/24")["Subnet"]["SubnetId"]
-    other_igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=other_igw, VpcId=other_vpc)
-    ec2.create_nat_gateway(SubnetId=other_subnet, AllocationId=theirs)
-    report = lab.release(vpc, other_vpc)
+    vpcs = [_vpc_with_a_nat_gateway(ec2, 9, ours), _vpc_with_a_nat_gateway(ec2, 8, theirs)]
+    report = lab.release(*vpcs)
     left = {a["AllocationId"] for a in ec2.describe_addresses()["Addresses"]}
     assert ours not in left and ("elastic-ip", ours) in {(e.kind, e.resource_id) for e in report.deleted}
     assert theirs in left
