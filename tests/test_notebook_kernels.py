@@ -31,6 +31,25 @@ def test_the_manager_defaults_to_ipc_with_a_path_of_its_own():
     assert len(first.ip) < 90  # Unix socket paths stop at ~107 bytes, and "-<n>" is appended per channel
 
 
+def _a_workers_socket_dir(_) -> str:
+    return str(notebook_kernels.socket_dir())
+
+
+def test_a_pool_worker_removes_its_socket_dir_though_it_ends_with_os_exit():
+    # The classroom and site builders run labs in a ProcessPoolExecutor: its workers skip atexit, and every
+    # `make test` used to leave ~15 empty vpclab-kernels-* folders in /tmp.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    mine = notebook_kernels.socket_dir()
+    for method in ("fork", "spawn"):
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method)) as pool:
+            theirs = Path(pool.submit(_a_workers_socket_dir, None).result())
+            assert theirs.is_dir() and theirs != mine, method  # a forked worker does not share (then delete) ours
+        assert not theirs.exists(), f"a {method} worker left {theirs}"
+    assert mine.is_dir()
+
+
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_every_runner_starts_its_kernels_through_the_ipc_path(runner):
     tree = ast.parse((ROOT / runner).read_text())

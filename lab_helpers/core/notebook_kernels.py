@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import multiprocessing.util
+import os
 import shutil
 import tempfile
 import uuid
@@ -33,16 +35,23 @@ from traitlets import default
 
 ENGINE = "vpclab"
 
-_socket_dir: Optional[Path] = None
+_socket_dir: Optional[tuple[int, Path]] = None  # (the process that made it, the directory)
 
 
 def socket_dir() -> Path:
-    """This process's private directory for kernel sockets (mode 0700, removed at exit)."""
+    """This process's private directory for kernel sockets (mode 0700, removed when the process exits).
+
+    A process-pool worker (the classroom and site builders run labs in one) ends with ``os._exit``, which skips
+    ``atexit``; multiprocessing runs its own finalizers first, so the directory is registered with both. A forked
+    child gets a directory of its own rather than sharing, and then deleting, its parent's.
+    """
     global _socket_dir
-    if _socket_dir is None:
-        _socket_dir = Path(tempfile.mkdtemp(prefix="vpclab-kernels-"))
-        atexit.register(shutil.rmtree, _socket_dir, True)
-    return _socket_dir
+    if _socket_dir is None or _socket_dir[0] != os.getpid():
+        path = Path(tempfile.mkdtemp(prefix="vpclab-kernels-"))
+        _socket_dir = (os.getpid(), path)
+        atexit.register(shutil.rmtree, path, True)
+        multiprocessing.util.Finalize(None, shutil.rmtree, args=(path, True), exitpriority=0)
+    return _socket_dir[1]
 
 
 class IPCKernelManager(AsyncKernelManager):

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -30,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from lab_helpers import data
+from lab_helpers import config, data
 from lab_helpers.core import waits
 from lab_helpers.errors import LiveModeRefused, LiveRunNotConfirmed, LiveToolFailed, LiveToolsMissing
 from lab_helpers.lessons import seminar
@@ -253,11 +252,15 @@ def drive(lab, network_id: str, network_name: str = "demo-sn", *, confirmed: boo
     """Run the notes' path in ``lab``'s account, or stop before anything is billed (no tools, or not ``confirmed``)."""
     tools = require_tools(path)
     out(price(lab.region))
-    workdir = Path(tempfile.mkdtemp(prefix="vpclab-eks-"))
+    # The run's own folder under VPCLAB_HOME, not a temporary one: cluster.yaml and the manifests are what the
+    # learner needs to inspect or delete the cluster later. An unconfirmed run leaves nothing behind.
+    workdir = config.home() / "eks" / lab.run_id
+    workdir.mkdir(parents=True, exist_ok=True)
     steps = plan(lab, network_id, network_name, workdir, get)
     out("The notes' path, in order:\n" + "\n".join(f"  {i}. {s.label}" + (f": {' '.join(s.argv)}" if s.argv else "")
                                                    for i, s in enumerate(steps, 1)))
     if not confirmed:
+        shutil.rmtree(workdir, ignore_errors=True)
         raise LiveRunNotConfirmed(
             "Nothing was created. This path bills an EKS cluster, two nodes and a NAT gateway from the first minute "
             "(see the price above). To run it, set LIVE_EKS_OK = True in the parameters cell and run again.")

@@ -80,6 +80,7 @@ def test_price_and_plan_come_first_and_nothing_runs_unconfirmed(live_lab, tmp_pa
     assert "eksctl create cluster -f cluster.yaml" in said[1] and "helm install" in said[1]
     assert not log.exists()  # no tool ran
     assert live_lab.client("iam").list_roles()["Roles"] == []  # and no AWS call created anything
+    assert not (lab_helpers.config.home() / "eks" / live_lab.run_id).exists()  # nor a file
 
 
 def test_confirmed_run_drives_the_tools_in_the_notes_order(live_lab, tmp_path):
@@ -112,6 +113,8 @@ def test_confirmed_run_drives_the_tools_in_the_notes_order(live_lab, tmp_path):
     lists = {pl["PrefixListId"] for perm in perms for pl in perm.get("PrefixListIds", [])}
     assert len(lists) == 2  # both Lattice prefix lists, IPv4 and IPv6
     assert ran[0] == "eksctl create cluster -f cluster.yaml"
+    kept = lab_helpers.config.home() / "eks" / live_lab.run_id  # what `eksctl delete` and the learner need later
+    assert f"vpclab-eks-for-run: {live_lab.run_id}" in (kept / "cluster.yaml").read_text().replace('"', "")
     assert said[-1] == "✅ kubectl apply 05-httproute.yaml"
     with pytest.raises(lab_helpers.LiveModeRefused, match="eksctl delete cluster --name eks-demo"):
         seminar_live.hand_over(live_lab, result)
