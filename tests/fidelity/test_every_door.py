@@ -29,7 +29,8 @@ AWS = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which
 
 @pytest.fixture(scope="module")
 def world():
-    """A small world every row refers to: two overlapping VPCs, a custom NACL, a private zone, an instance."""
+    """A small world every row refers to: two overlapping VPCs with a gateway each, a custom NACL, a private zone,
+    an instance."""
     lab = start_lab("every-door", server=True, quiet=True)
     ec2 = lab.client("ec2")
     a = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
@@ -38,6 +39,8 @@ def world():
     igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
     ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=a)
     nacl = ec2.create_network_acl(VpcId=a)["NetworkAcl"]["NetworkAclId"]
+    ec2.attach_internet_gateway(InternetGatewayId=ec2.create_internet_gateway()["InternetGateway"][
+        "InternetGatewayId"], VpcId=b)
     route53 = lab.client("route53")
     route53.create_hosted_zone(Name="corp.internal", CallerReference="world-ref",
                                VPC={"VPCRegion": "us-east-1", "VPCId": a})
@@ -99,6 +102,9 @@ REFUSALS = [
      "ConflictingDomainExists"),
     ("reused caller reference", lambda w: ("route53", "CreateHostedZone", {
         "Name": f"z{_unique()}.example.com", "CallerReference": "world-ref"}), "HostedZoneAlreadyExists"),
+    # b has no subnet (moto refuses that case itself), only a gateway still attached: moto would delete it
+    ("VPC with its internet gateway attached", lambda w: ("ec2", "DeleteVpc", {"VpcId": w["b"]}),
+     "DependencyViolation"),
     ("Lattice operation the sandbox does not serve", lambda w: ("vpc-lattice", "ListResourceConfigurations", {}),
      "InvalidAction"),
 ]
@@ -207,6 +213,11 @@ def test_a_cli_made_interface_endpoint_has_its_interfaces_in_its_subnet(world):
         "SubnetIds": [world["subnet"]], "SecurityGroupIds": [group], "PrivateDnsEnabled": False})["VpcEndpoint"]
     enis = ec2.describe_network_interfaces(NetworkInterfaceIds=made["NetworkInterfaceIds"])["NetworkInterfaces"]
     assert enis and all(e["PrivateIpAddress"].startswith("10.40.1.") for e in enis)  # inside 10.40.1.0/24
+    # ... at an address nothing else holds, and not one of the five AWS reserves (.0-.3 and .255)
+    taken = ec2.describe_instances(InstanceIds=[world["instance"]])["Reservations"][0]["Instances"][0][
+        "PrivateIpAddress"]
+    assert all(e["PrivateIpAddress"] != taken and 3 < int(e["PrivateIpAddress"].rsplit(".", 1)[1]) < 255
+               for e in enis)
     assert all([g["GroupId"] for g in e["Groups"]] == [group] for e in enis)
 
 
