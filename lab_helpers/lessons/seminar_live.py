@@ -254,13 +254,15 @@ def drive(lab, network_id: str, network_name: str = "demo-sn", *, confirmed: boo
     out(price(lab.region))
     # The run's own folder under VPCLAB_HOME, not a temporary one: cluster.yaml and the manifests are what the
     # learner needs to inspect or delete the cluster later. An unconfirmed run leaves nothing behind.
-    workdir = config.home() / "eks" / lab.run_id
+    workdir = run_folder(lab)
+    ours = not workdir.exists()  # a re-run keeps what an earlier, confirmed run of this lab wrote there
     workdir.mkdir(parents=True, exist_ok=True)
     steps = plan(lab, network_id, network_name, workdir, get)
     out("The notes' path, in order:\n" + "\n".join(f"  {i}. {s.label}" + (f": {' '.join(s.argv)}" if s.argv else "")
                                                    for i, s in enumerate(steps, 1)))
     if not confirmed:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if ours:
+            shutil.rmtree(workdir, ignore_errors=True)
         raise LiveRunNotConfirmed(
             "Nothing was created. This path bills an EKS cluster, two nodes and a NAT gateway from the first minute "
             "(see the price above). To run it, set LIVE_EKS_OK = True in the parameters cell and run again.")
@@ -289,6 +291,11 @@ def _assigned_domain(runner: Runner, timeout: float, interval: float, sleep: Cal
     return ""
 
 
+def run_folder(lab) -> Path:
+    """Where a run keeps the files it handed to eksctl and kubectl: ``$VPCLAB_HOME/eks/<run id>``."""
+    return config.home() / "eks" / lab.run_id
+
+
 def hand_over(lab, result: LiveRun) -> None:
     """Stop the notebook after the real path: the rest of lab 08 models Lattice's data plane (sandbox only)."""
     raise LiveModeRefused(
@@ -296,4 +303,5 @@ def hand_over(lab, result: LiveRun) -> None:
         "Lattice's data plane and runs only in the sandbox, so it stops here. Call the service from an instance "
         f"in a VPC associated with the service network: curl http://{result.domain or '<assigned domain>'}"
         f"/v1/env?select=POD,ROUTE . Then clean up: `eksctl delete cluster --name {CLUSTER} --region {lab.region}`, "
-        f"delete the IAM role {ROLE_NAME} and policy {POLICY_NAME}, and run lab.teardown().")
+        f"delete the IAM role {ROLE_NAME} and policy {POLICY_NAME}, and run lab.teardown(). The cluster.yaml and "
+        f"manifests this run used are in {run_folder(lab)}.")

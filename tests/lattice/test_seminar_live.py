@@ -116,8 +116,13 @@ def test_confirmed_run_drives_the_tools_in_the_notes_order(live_lab, tmp_path):
     kept = lab_helpers.config.home() / "eks" / live_lab.run_id  # what `eksctl delete` and the learner need later
     assert f"vpclab-eks-for-run: {live_lab.run_id}" in (kept / "cluster.yaml").read_text().replace('"', "")
     assert said[-1] == "✅ kubectl apply 05-httproute.yaml"
-    with pytest.raises(lab_helpers.LiveModeRefused, match="eksctl delete cluster --name eks-demo"):
+    with pytest.raises(lab_helpers.LiveModeRefused, match="eksctl delete cluster --name eks-demo") as told:
         seminar_live.hand_over(live_lab, result)
+    assert str(kept) in str(told.value)  # and where its files are
+    # Running the cell again unconfirmed creates nothing, and keeps what the confirmed run left for the cleanup.
+    with pytest.raises(LiveRunNotConfirmed):
+        seminar_live.drive(live_lab, network, path=path, get=lambda url: POLICY, out=said.append)
+    assert (kept / "cluster.yaml").exists()
 
 
 def test_the_cluster_config_is_the_notes_and_carries_the_lab_tags():
