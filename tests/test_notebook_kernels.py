@@ -23,31 +23,37 @@ PROBE = ("import json, ipykernel.connect as c\n"
          "print(json.dumps({k: info[k] for k in ('transport', 'ip', 'shell_port', 'iopub_port')}))")
 
 
-def test_the_manager_defaults_to_ipc_with_a_path_of_its_own():
+def test_the_manager_defaults_to_ipc_with_a_folder_of_its_own():
     first, second = IPCKernelManager(), IPCKernelManager()
     assert first.transport == second.transport == "ipc"
-    assert first.ip != second.ip
-    assert Path(first.ip).parent == notebook_kernels.socket_dir()
+    folders = {Path(first.ip).parent, Path(second.ip).parent}
+    assert len(folders) == 2 and all(f.is_dir() and f.name.startswith("vpclab-kernel-") for f in folders)
     assert len(first.ip) < 90  # Unix socket paths stop at ~107 bytes, and "-<n>" is appended per channel
+    for folder in folders:  # never started: nothing will shut them down
+        notebook_kernels.release(folder)
+    assert not any(f.exists() for f in folders)
 
 
-def _a_workers_socket_dir(_) -> str:
-    return str(notebook_kernels.socket_dir())
+def _a_workers_kernel_dir(_) -> str:
+    return str(notebook_kernels.kernel_dir())  # and never released: the worker's exit must remove it
 
 
-def test_a_pool_worker_removes_its_socket_dir_though_it_ends_with_os_exit():
-    # The classroom and site builders run labs in a ProcessPoolExecutor: its workers skip atexit, and every
-    # `make test` used to leave ~15 empty vpclab-kernels-* folders in /tmp.
+def test_a_folder_never_released_goes_with_its_pool_worker_though_it_ends_with_os_exit():
+    # The classroom and site builders run labs in a ProcessPoolExecutor, whose workers skip atexit: every
+    # `make test` used to leave ~15 empty folders in /tmp.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    mine = notebook_kernels.socket_dir()
-    for method in ("fork", "spawn"):
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method)) as pool:
-            theirs = Path(pool.submit(_a_workers_socket_dir, None).result())
-            assert theirs.is_dir() and theirs != mine, method  # a forked worker does not share (then delete) ours
-        assert not theirs.exists(), f"a {method} worker left {theirs}"
-    assert mine.is_dir()
+    mine = notebook_kernels.kernel_dir()
+    try:
+        for method in ("fork", "spawn"):
+            with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method)) as pool:
+                theirs = Path(pool.submit(_a_workers_kernel_dir, None).result())
+                assert theirs.is_dir(), method
+            assert not theirs.exists(), f"a {method} worker left {theirs}"
+        assert mine.is_dir()  # a forked worker inherits our table of folders, and leaves ours alone
+    finally:
+        notebook_kernels.release(mine)
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
@@ -68,7 +74,9 @@ def test_a_kernel_started_the_way_the_suite_does_listens_on_unix_sockets(tmp_pat
     out = nbrun.run(tmp_path / "src" / "probe.ipynb", tmp_path, {})  # the path every lab test takes
     info = json.loads(out.cells[0].outputs[0]["text"])
     assert info["transport"] == "ipc", info
-    assert info["ip"].startswith(str(notebook_kernels.socket_dir()))
+    assert Path(info["ip"]).parent.name.startswith("vpclab-kernel-")
+    # the kernel's folder went with the kernel, not with this process (which pytest-xdist may kill at exit)
+    assert not Path(info["ip"]).parent.exists()
     # the "ports" are socket-file suffixes; no TCP port was ever picked
     assert {info["shell_port"], info["iopub_port"]} <= set(range(1, 6))
     # the kernel process writes its log to the stderr it inherited: no unencrypted-TCP warning there

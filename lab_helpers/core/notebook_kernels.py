@@ -5,9 +5,12 @@ writes them to the connection file, and only then does the kernel bind them: wit
 another test worker starting its own) two can pick the same port in between, and one dies with ``Address already in
 use``. ipykernel also warns "Kernel is running over TCP without encryption" for every one of them.
 
-Over IPC each socket is a Unix socket file. Every kernel gets its own path in a private directory of this process
-(``<tmp>/vpclab-kernels-XXXX/k-<random>-<n>``), so there is nothing to race for and nothing to warn about; the
-sockets never leave the machine either. Unix socket paths are limited to ~107 bytes, so the path is kept short.
+Over IPC each socket is a Unix socket file. Every kernel gets a private folder of its own
+(``<tmp>/vpclab-kernel-XXXX/k-<n>``), so there is nothing to race for and nothing to warn about; the sockets never
+leave the machine either. Unix socket paths are limited to ~107 bytes, so the path is kept short. The folder goes
+when its kernel shuts down, not when the process exits: a pytest-xdist worker whose exit takes longer than xdist
+waits (its final garbage collection of a large heap) is killed, and a process-pool worker ends with ``os._exit``;
+neither runs ``atexit``. The exit hooks remain, for a kernel that was never shut down.
 
 papermill also writes the whole output notebook at the start *and* the end of every cell: 80 writes of a growing
 document (images included) for a lab of 40 code cells, ~3 s of the parent's time per lab, measured with cProfile.
@@ -24,7 +27,6 @@ import multiprocessing.util
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
@@ -35,23 +37,38 @@ from traitlets import default
 
 ENGINE = "vpclab"
 
-_socket_dir: Optional[tuple[int, Path]] = None  # (the process that made it, the directory)
+_kernel_dirs: dict[Path, int] = {}  # kernel folders not yet removed -> the process that made each
+_exit_hooks_in: Optional[int] = None  # the process whose exit hooks are registered
 
 
-def socket_dir() -> Path:
-    """This process's private directory for kernel sockets (mode 0700, removed when the process exits).
+def kernel_dir() -> Path:
+    """A new private folder (mode 0700) for one kernel's sockets; :func:`release` removes it."""
+    path = Path(tempfile.mkdtemp(prefix="vpclab-kernel-"))
+    _kernel_dirs[path] = os.getpid()
+    _register_exit_hooks()
+    return path
 
-    A process-pool worker (the classroom and site builders run labs in one) ends with ``os._exit``, which skips
-    ``atexit``; multiprocessing runs its own finalizers first, so the directory is registered with both. A forked
-    child gets a directory of its own rather than sharing, and then deleting, its parent's.
-    """
-    global _socket_dir
-    if _socket_dir is None or _socket_dir[0] != os.getpid():
-        path = Path(tempfile.mkdtemp(prefix="vpclab-kernels-"))
-        _socket_dir = (os.getpid(), path)
-        atexit.register(shutil.rmtree, path, True)
-        multiprocessing.util.Finalize(None, shutil.rmtree, args=(path, True), exitpriority=0)
-    return _socket_dir[1]
+
+def release(path: Path) -> None:
+    """Remove a kernel's folder (its kernel has shut down)."""
+    if _kernel_dirs.pop(path, None) is not None:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_leftovers() -> None:
+    # A forked child inherits its parent's table (and, after os.fork, its atexit hooks): it removes only its own.
+    for path, pid in list(_kernel_dirs.items()):
+        if pid == os.getpid():
+            release(path)
+
+
+def _register_exit_hooks() -> None:
+    """Once per process: atexit, and multiprocessing's finalizers, which a pool worker runs before ``os._exit``."""
+    global _exit_hooks_in
+    if _exit_hooks_in != os.getpid():
+        _exit_hooks_in = os.getpid()
+        atexit.register(_remove_leftovers)
+        multiprocessing.util.Finalize(None, _remove_leftovers, exitpriority=0)
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -63,8 +80,15 @@ class IPCKernelManager(AsyncKernelManager):
 
     @default("ip")
     def _ip_default(self) -> str:
-        # jupyter_client appends "-<n>" per channel and skips paths that exist; one prefix per kernel keeps them apart.
-        return str(socket_dir() / f"k-{uuid.uuid4().hex[:12]}")
+        # jupyter_client appends "-<n>" per channel; a folder per kernel keeps its paths apart from every other's.
+        return str(kernel_dir() / "k")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:  # a restarted kernel binds the same paths again
+            release(Path(self.ip).parent)
+
+    cleanup_resources = _async_cleanup_resources  # AsyncKernelManager binds the name to its base's coroutine
 
     async def _async_interrupt_kernel(self) -> None:
         # jupyter_client sends SIGINT before every shutdown request. A kernel that has answered its last cell has
